@@ -1,0 +1,139 @@
+/**
+ * The process configuration: read once from the environment, validated, frozen. Everything else
+ * receives a Config (or the part it needs); nothing reads process.env after start.
+ */
+import { z } from 'zod';
+import type { VaultId } from '../azure/types';
+import { parseVaultList } from './vault-list';
+import { isLoopbackUrl } from './loopback';
+
+export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+export type ArmAuthMode = 'default' | 'none';
+
+export interface Config {
+  readonly port: number;
+  /** Interface to listen on; 0.0.0.0 in hosting, 127.0.0.1 for the demo and tests. */
+  readonly host: string;
+  readonly bot: {
+    /** Empty = local mode without Bot Framework auth (the Agents Playground). */
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: BotAppType;
+    readonly tenantId: string;
+  };
+  readonly azure: {
+    readonly subscriptionId: string;
+    /** The allow-list: only these vaults can be read or acted on. Never empty. */
+    readonly vaults: readonly VaultId[];
+    /** The first entry of BACKUP_VAULTS. */
+    readonly defaultVault: VaultId;
+    /** Without a trailing slash. */
+    readonly armEndpoint: string;
+    readonly armAuth: ArmAuthMode;
+    readonly apiVersion: string;
+  };
+  readonly pollIntervalSeconds: number;
+  /** `sqlite:<path>` or `redis://…`. */
+  readonly stateStore: string;
+  readonly logLevel: string;
+}
+
+/** A missing or invalid setting; `key` names it and the message says what form it must take. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    received?: string,
+  ) {
+    super(`${key}: expected ${expected}${received === undefined ? '' : `, got ${JSON.stringify(truncate(received))}`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** key → [schema, expected form]; every value arrives as a string or undefined. */
+const FIELDS = {
+  PORT: [z.coerce.number().int().min(0).max(65535).default(3978), 'an integer port 0–65535'],
+  HOST: [z.string().min(1).default('0.0.0.0'), 'a host name or IP address to listen on'],
+  MicrosoftAppId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or the bot app registration GUID'],
+  MicrosoftAppPassword: [z.string().default(''), 'the client secret of the app registration'],
+  MicrosoftAppType: [z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'), 'MultiTenant, SingleTenant or UserAssignedMSI'],
+  MicrosoftAppTenantId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or a tenant GUID'],
+  AZURE_SUBSCRIPTION_ID: [z.string().regex(GUID), 'a subscription GUID'],
+  BACKUP_VAULTS: [z.string().trim().min(1), 'a comma list of resourceGroup/vaultName or full vault ids'],
+  ARM_ENDPOINT: [z.url({ protocol: /^https?$/ }).default('https://management.azure.com'), 'an http(s) URL such as https://management.azure.com'],
+  ARM_AUTH: [z.enum(['default', 'none']).default('default'), 'default or none'],
+  BACKUP_API_VERSION: [z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/).default('2026-02-01'), 'an api-version like 2026-02-01'],
+  POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
+  STATE_STORE: [z.string().regex(/^(sqlite:.+|rediss?:\/\/.+)$/).default('sqlite:./data/state.db'), 'sqlite:<path> or redis://host:port'],
+  LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
+} as const;
+
+type Fields = typeof FIELDS;
+type Parsed = { [K in keyof Fields]: z.output<Fields[K][0]> };
+
+/** Reads and validates the environment; throws ConfigError naming the first bad key. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values = {} as Record<string, unknown>;
+  for (const key of Object.keys(FIELDS) as Array<keyof Fields>) {
+    const [schema, expected] = FIELDS[key];
+    const raw = env[key];
+    // An empty string means "not set" for keys with defaults, as in most .env tooling.
+    const input = raw === undefined ? undefined : key === 'MicrosoftAppPassword' ? raw : raw.trim() === '' ? undefined : raw.trim();
+    const result = schema.safeParse(input);
+    if (!result.success) throw new ConfigError(key, expected, raw === undefined || raw === '' ? undefined : raw);
+    values[key] = result.data;
+  }
+  const v = values as Parsed;
+
+  const armEndpoint = v.ARM_ENDPOINT.replace(/\/+$/, '');
+  if (v.ARM_AUTH === 'none' && !isLoopbackUrl(armEndpoint)) {
+    throw new ConfigError('ARM_AUTH', 'default unless ARM_ENDPOINT is a loopback address (none sends no token)', v.ARM_AUTH);
+  }
+  if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'UserAssignedMSI' && v.MicrosoftAppPassword === '') {
+    throw new ConfigError('MicrosoftAppPassword', `a client secret when MicrosoftAppId is set and MicrosoftAppType is ${v.MicrosoftAppType}`);
+  }
+  if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'MultiTenant' && v.MicrosoftAppTenantId === '') {
+    throw new ConfigError('MicrosoftAppTenantId', `a tenant GUID when MicrosoftAppType is ${v.MicrosoftAppType}`);
+  }
+
+  const subscriptionId = v.AZURE_SUBSCRIPTION_ID.toLowerCase();
+  const vaults = parseVaultList(v.BACKUP_VAULTS, subscriptionId);
+  if (!vaults.ok) throw new ConfigError('BACKUP_VAULTS', vaults.expected, vaults.entry);
+
+  return deepFreeze<Config>({
+    port: v.PORT,
+    host: v.HOST,
+    bot: {
+      appId: v.MicrosoftAppId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      tenantId: v.MicrosoftAppTenantId,
+    },
+    azure: {
+      subscriptionId,
+      vaults: vaults.vaults,
+      defaultVault: vaults.vaults[0],
+      armEndpoint,
+      armAuth: v.ARM_AUTH,
+      apiVersion: v.BACKUP_API_VERSION,
+    },
+    pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
+    stateStore: v.STATE_STORE,
+    logLevel: v.LOG_LEVEL,
+  });
+}
+
+function truncate(s: string): string {
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,140 @@
+import { ConfigError, readConfig } from '../../../src/config/config';
+import { isLoopbackUrl } from '../../../src/config/loopback';
+
+const SUB = '11111111-2222-3333-4444-555555555555';
+const base = { AZURE_SUBSCRIPTION_ID: SUB, BACKUP_VAULTS: 'rg-backup/vault-one' };
+
+function errorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    readConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('readConfig accepted the environment');
+}
+
+describe('readConfig', () => {
+  it('applies every documented default', () => {
+    const c = readConfig(base);
+    expect(c.port).toBe(3978);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.bot).toEqual({ appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' });
+    expect(c.azure.armEndpoint).toBe('https://management.azure.com');
+    expect(c.azure.armAuth).toBe('default');
+    expect(c.azure.apiVersion).toBe('2026-02-01');
+    expect(c.pollIntervalSeconds).toBe(30);
+    expect(c.stateStore).toBe('sqlite:./data/state.db');
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('reads every key when given', () => {
+    const c = readConfig({
+      ...base,
+      PORT: '4000',
+      HOST: '127.0.0.1',
+      MicrosoftAppId: 'AAAAAAAA-bbbb-cccc-dddd-eeeeeeeeeeee',
+      MicrosoftAppPassword: ' secret ',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: '99999999-2222-3333-4444-555555555555',
+      ARM_ENDPOINT: 'https://management.usgovcloudapi.net/',
+      BACKUP_API_VERSION: '2025-08-01',
+      POLL_INTERVAL_SECONDS: '1',
+      STATE_STORE: 'sqlite:/tmp/x.db',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c.port).toBe(4000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.bot.appPassword).toBe(' secret ');
+    expect(c.bot.appType).toBe('SingleTenant');
+    expect(c.azure.armEndpoint).toBe('https://management.usgovcloudapi.net');
+    expect(c.azure.apiVersion).toBe('2025-08-01');
+    expect(c.pollIntervalSeconds).toBe(1);
+    expect(c.stateStore).toBe('sqlite:/tmp/x.db');
+    expect(c.logLevel).toBe('debug');
+  });
+
+  it('returns a frozen object', () => {
+    const c = readConfig(base);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.azure.vaults[0])).toBe(true);
+  });
+
+  it.each([
+    ['AZURE_SUBSCRIPTION_ID', { BACKUP_VAULTS: 'rg/v1' }],
+    ['AZURE_SUBSCRIPTION_ID', { ...base, AZURE_SUBSCRIPTION_ID: 'not-a-guid' }],
+    ['BACKUP_VAULTS', { AZURE_SUBSCRIPTION_ID: SUB }],
+    ['BACKUP_VAULTS', { ...base, BACKUP_VAULTS: 'justaname' }],
+    ['BACKUP_VAULTS', { ...base, BACKUP_VAULTS: 'rg/../etc' }],
+    ['BACKUP_VAULTS', { ...base, BACKUP_VAULTS: 'rg/vault?x=1' }],
+    ['BACKUP_VAULTS', { ...base, BACKUP_VAULTS: ' , ' }],
+    ['PORT', { ...base, PORT: 'eighty' }],
+    ['PORT', { ...base, PORT: '70000' }],
+    ['MicrosoftAppId', { ...base, MicrosoftAppId: 'bot' }],
+    ['MicrosoftAppType', { ...base, MicrosoftAppType: 'Tenant' }],
+    ['MicrosoftAppTenantId', { ...base, MicrosoftAppTenantId: 'contoso' }],
+    ['ARM_ENDPOINT', { ...base, ARM_ENDPOINT: 'ftp://x' }],
+    ['ARM_AUTH', { ...base, ARM_AUTH: 'anonymous' }],
+    ['BACKUP_API_VERSION', { ...base, BACKUP_API_VERSION: 'latest' }],
+    ['POLL_INTERVAL_SECONDS', { ...base, POLL_INTERVAL_SECONDS: '0' }],
+    ['POLL_INTERVAL_SECONDS', { ...base, POLL_INTERVAL_SECONDS: 'soon' }],
+    ['STATE_STORE', { ...base, STATE_STORE: 'mysql://x' }],
+    ['LOG_LEVEL', { ...base, LOG_LEVEL: 'verbose' }],
+  ])('names %s when it is missing or invalid', (key, env) => {
+    const err = errorOf(env);
+    expect(err.key).toBe(key);
+    expect(err.message).toMatch(new RegExp(`^${key}: expected `));
+  });
+
+  it('requires a password for an app id with a secret-based type, and a tenant for single tenant', () => {
+    const appId = '12345678-1234-1234-1234-123456789012';
+    expect(errorOf({ ...base, MicrosoftAppId: appId }).key).toBe('MicrosoftAppPassword');
+    expect(errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe('MicrosoftAppTenantId');
+    expect(readConfig({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' }).bot.appId).toBe(appId);
+  });
+
+  it('never echoes the app password', () => {
+    const appId = '12345678-1234-1234-1234-123456789012';
+    const err = errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'hunter2-pw', MicrosoftAppType: 'SingleTenant' });
+    expect(err.key).toBe('MicrosoftAppTenantId');
+    expect(err.message).not.toContain('hunter2-pw');
+  });
+
+  it('refuses ARM_AUTH=none unless the endpoint is loopback', () => {
+    const err = errorOf({ ...base, ARM_AUTH: 'none' });
+    expect(err.key).toBe('ARM_AUTH');
+    expect(err.message).toContain('loopback');
+    expect(errorOf({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://127.evil.example.com' }).key).toBe('ARM_AUTH');
+    expect(readConfig({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://127.0.0.1:5000' }).azure.armAuth).toBe('none');
+    expect(readConfig({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://localhost:5000' }).azure.armAuth).toBe('none');
+  });
+
+  it('parses BACKUP_VAULTS into the allow-list, first one the default', () => {
+    const other = 'AAAAAAAA-2222-3333-4444-555555555555';
+    const c = readConfig({
+      ...base,
+      BACKUP_VAULTS: ` rg-a/vault-a , /Subscriptions/${other}/resourceGroups/rg-b/providers/microsoft.recoveryservices/vaults/vault-b, rg-a/VAULT-A`,
+    });
+    expect(c.azure.vaults).toEqual([
+      { subscriptionId: SUB, resourceGroup: 'rg-a', vaultName: 'vault-a' },
+      { subscriptionId: other.toLowerCase(), resourceGroup: 'rg-b', vaultName: 'vault-b' },
+    ]);
+    expect(c.azure.defaultVault).toEqual(c.azure.vaults[0]);
+  });
+});
+
+describe('isLoopbackUrl', () => {
+  it.each([
+    ['http://127.0.0.1:1', true],
+    ['http://127.8.9.10', true],
+    ['http://[::1]:80', true],
+    ['http://localhost', true],
+    ['https://management.azure.com', false],
+    ['http://evil.localhost', false],
+    ['http://0.0.0.0', false],
+    ['http://10.0.0.1', false],
+    ['not a url', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isLoopbackUrl(url)).toBe(expected);
+  });
+});
