@@ -1,0 +1,116 @@
+/**
+ * Builds the Teams app package: fills the manifest template's `${{KEY}}` placeholders and zips
+ * manifest.json with the two icons into build/appPackage.zip.
+ * Values come from the environment, then from .env, then from the defaults below.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readDotEnv } from './lib/dotenv';
+import { validateManifest } from './lib/validate-manifest';
+import { writeZip } from './lib/zip';
+
+const ROOT = path.resolve(__dirname, '..');
+const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+// Fixed namespace so the same bot id always yields the same Teams app id (uploads then update the app).
+const APP_ID_NAMESPACE = '6f1c3a52-8d0e-4f57-9a43-2b7f3c1e9d10';
+
+export interface PackageOptions {
+  /** Variables that win over .env (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where .env, manifest/ and package.json are read (default: the repository root). */
+  rootDir?: string;
+  /** Archive to write (default: <rootDir>/build/appPackage.zip). */
+  outFile?: string;
+}
+
+export interface PackageResult {
+  outFile: string;
+  manifest: Record<string, unknown>;
+}
+
+/** A name-based (version 5) UUID, as RFC 4122 §4.3 describes. */
+export function uuidV5(name: string, namespace: string): string {
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function resolveValues(rootDir: string, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const fromFile = readDotEnv(path.join(rootDir, '.env'));
+  const pick = (key: string): string | undefined => {
+    const value = env[key] ?? fromFile[key];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const botId = pick('MicrosoftAppId');
+  if (!botId || !GUID.test(botId)) {
+    throw new Error(
+      'MicrosoftAppId must be set to the bot\'s Microsoft App ID (a GUID such as 00000000-0000-0000-0000-000000000000) ' +
+        'in the environment or in .env to build the Teams app package',
+    );
+  }
+  const teamsAppId = pick('TEAMS_APP_ID') ?? uuidV5(botId.toLowerCase(), APP_ID_NAMESPACE);
+  if (!GUID.test(teamsAppId)) throw new Error(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
+  const pkg = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { version: string };
+  return {
+    BOT_ID: botId,
+    TEAMS_APP_ID: teamsAppId,
+    APP_VERSION: pick('APP_VERSION') ?? pkg.version,
+    DEVELOPER_NAME: pick('DEVELOPER_NAME') ?? 'Backup Jobs',
+    APP_WEBSITE_URL: (pick('APP_WEBSITE_URL') ?? 'https://example.com/backup-jobs').replace(/\/+$/, ''),
+  };
+}
+
+/** Replaces every `${{KEY}}`; an unknown key is an error naming it, never an empty string. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`manifest template uses \${{${key}}} but no value is known for ${key}`);
+    // Values land inside JSON strings: escape them as JSON would.
+    return JSON.stringify(value).slice(1, -1);
+  });
+}
+
+export function packageApp(options: PackageOptions = {}): PackageResult {
+  const rootDir = options.rootDir ?? ROOT;
+  const env = options.env ?? process.env;
+  const manifestDir = path.join(rootDir, 'manifest');
+  const values = resolveValues(rootDir, env);
+  const manifestText = fillTemplate(readFileSync(path.join(manifestDir, 'manifest.template.json'), 'utf8'), values);
+  const manifest = JSON.parse(manifestText) as Record<string, unknown>;
+  const botDomain = env.BOT_DOMAIN?.trim();
+  if (botDomain && Array.isArray(manifest.validDomains) && !manifest.validDomains.includes(botDomain)) {
+    manifest.validDomains.push(botDomain);
+  }
+  const outFile = options.outFile ?? path.join(rootDir, 'build', 'appPackage.zip');
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(
+    outFile,
+    writeZip([
+      { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') },
+      { name: 'color.png', data: readFileSync(path.join(manifestDir, 'color.png')) },
+      { name: 'outline.png', data: readFileSync(path.join(manifestDir, 'outline.png')) },
+    ]),
+  );
+  return { outFile, manifest };
+}
+
+async function main(): Promise<void> {
+  const { outFile, manifest } = packageApp();
+  const errors = await validateManifest(manifest);
+  if (errors.length > 0) throw new Error(`the manifest does not match its schema:\n  ${errors.join('\n  ')}`);
+  console.log(`wrote ${path.relative(process.cwd(), outFile)} (Teams app id ${String(manifest.id)}, schema-valid)`);
+  console.log('Upload it in Teams: Apps → Manage your apps → Upload an app (or the Teams admin center).');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
