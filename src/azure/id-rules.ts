@@ -1,0 +1,103 @@
+/**
+ * ARM naming rules and the error every identifier parser throws. Kept apart from ids.ts so that
+ * urls.ts can re-check values it receives without importing the parsers.
+ */
+
+/** Longest input we even look at; real portal links are well under this. */
+export const MAX_INPUT_LENGTH = 2048;
+
+const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** Vault names: 2–50 ASCII letters, digits and hyphens, starting with a letter. */
+const VAULT_RE = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
+/** Resource groups: 1–90 ASCII letters, digits, `_ - . ( )`, not ending in `.`. */
+const RG_RE = /^[A-Za-z0-9_\-.()]{0,89}[A-Za-z0-9_\-()]$/;
+/**
+ * Fabric, container and protected item names inside operation URLs, e.g.
+ * `IaasVMContainer;iaasvmcontainerv2;rg;vm`. Azure returns them verbatim in headers.
+ */
+const ITEM_RE = /^[A-Za-z0-9_\-.;()]{1,260}$/;
+
+export const JOB_FORMS: readonly string[] = [
+  'a job GUID (e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301)',
+  'a job resource id /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{vault}/backupJobs/{jobId}',
+  'an Azure portal link that contains such an id',
+];
+export const VAULT_FORMS: readonly string[] = [
+  'a vault name (2–50 letters, digits or hyphens, starting with a letter)',
+  'resourceGroup/vaultName',
+  'a vault resource id /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{vault}',
+];
+export const VAULT_ID_FORMS: readonly string[] = [VAULT_FORMS[2]];
+export const OPERATION_FORMS: readonly string[] = [
+  'an operation GUID',
+  'an Azure-AsyncOperation or Location URL ending in /operationsStatus/{id}, /backupOperations/{id} or /operationResults/{id}',
+];
+export const FILTER_FORMS: readonly string[] = [
+  'status, operation and backupManagementType from the Azure Backup enums; startTime and endTime as ISO 8601 UTC, both or neither',
+];
+
+/** Rejected identifier: says what was wrong and which forms are accepted. Never echoes the input. */
+export class IdError extends Error {
+  override readonly name = 'IdError';
+  constructor(
+    readonly reason: string,
+    readonly accepted: readonly string[],
+  ) {
+    super(`${reason}. Accepted: ${accepted.join('; ')}.`);
+  }
+}
+
+export function isGuid(s: unknown): s is string {
+  return typeof s === 'string' && GUID_RE.test(s);
+}
+export function isVaultName(s: unknown): s is string {
+  return typeof s === 'string' && VAULT_RE.test(s);
+}
+export function isResourceGroup(s: unknown): s is string {
+  return typeof s === 'string' && RG_RE.test(s);
+}
+export function isItemName(s: unknown): s is string {
+  return typeof s === 'string' && ITEM_RE.test(s) && s !== '.' && s !== '..';
+}
+
+/** Names the first rule a segment breaks, for messages that help the user fix it. */
+export function checkGuid(s: string, what: string, forms: readonly string[]): string {
+  if (!isGuid(s)) throw new IdError(`The ${what} must be a GUID (8-4-4-4-12 hexadecimal digits)`, forms);
+  return s.toLowerCase();
+}
+export function checkVaultName(s: string, forms: readonly string[]): string {
+  if (!isVaultName(s)) {
+    throw new IdError('The vault name must be 2–50 letters, digits or hyphens and start with a letter', forms);
+  }
+  return s;
+}
+export function checkResourceGroup(s: string, forms: readonly string[]): string {
+  if (!isResourceGroup(s)) {
+    throw new IdError(
+      'The resource group must be 1–90 letters, digits, underscores, hyphens, periods or parentheses and must not end with a period',
+      forms,
+    );
+  }
+  return s;
+}
+
+/**
+ * Rejects what must never reach a URL whatever the form: overlong input, anything outside printable
+ * ASCII (control characters, spaces, look-alike and zero-width Unicode).
+ */
+export function checkRaw(input: unknown, forms: readonly string[]): string {
+  if (typeof input !== 'string' || input.length === 0) throw new IdError('The reference is empty', forms);
+  if (input.length > MAX_INPUT_LENGTH) throw new IdError(`The reference is longer than ${MAX_INPUT_LENGTH} characters`, forms);
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) {
+      throw new IdError(
+        c < 0x21 || c === 0x7f
+          ? 'The reference contains spaces or control characters'
+          : 'The reference contains non-ASCII characters (look-alike letters or invisible characters are not accepted)',
+        forms,
+      );
+    }
+  }
+  return input;
+}

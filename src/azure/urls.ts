@@ -1,0 +1,127 @@
+/**
+ * ARM paths built only from validated values. Each function re-checks what it is given (a VaultId
+ * may come from storage, not from the parser) so that nothing unchecked is ever spliced into a URL.
+ */
+import type { JobKey, JobListFilter, OperationRef, VaultId } from './types';
+import {
+  FILTER_FORMS,
+  IdError,
+  JOB_FORMS,
+  OPERATION_FORMS,
+  VAULT_ID_FORMS,
+  checkGuid,
+  checkResourceGroup,
+  checkVaultName,
+} from './id-rules';
+import { matchOperationTail, sameVault } from './ids';
+
+/** encodeURIComponent, except `;`: a legal path character that Azure itself writes unencoded in container names. */
+function seg(s: string): string {
+  return encodeURIComponent(s).replace(/%3B/g, ';');
+}
+
+export function vaultPath(v: VaultId): string {
+  const sub = checkGuid(v.subscriptionId, 'subscription id', VAULT_ID_FORMS);
+  const rg = checkResourceGroup(v.resourceGroup, VAULT_ID_FORMS);
+  const name = checkVaultName(v.vaultName, VAULT_ID_FORMS);
+  return `/subscriptions/${seg(sub)}/resourceGroups/${seg(rg)}/providers/Microsoft.RecoveryServices/vaults/${seg(name)}`;
+}
+
+export function jobsPath(v: VaultId): string {
+  return `${vaultPath(v)}/backupJobs`;
+}
+
+export function jobPath(key: JobKey): string {
+  return `${jobsPath(key.vault)}/${seg(checkGuid(key.jobId, 'job id', JOB_FORMS))}`;
+}
+
+export function cancelPath(key: JobKey): string {
+  return `${jobPath(key)}/cancel`;
+}
+
+export function backupOperationPath(v: VaultId, operationId: string): string {
+  return `${vaultPath(v)}/backupOperations/${seg(checkGuid(operationId, 'operation id', OPERATION_FORMS))}`;
+}
+
+/** Path of an operation reference; a URL reference must point into `v`. */
+export function operationRefPath(v: VaultId, ref: OperationRef): string {
+  if (ref.kind === 'guid') return backupOperationPath(v, ref.operationId);
+  if (!sameVault(v, ref.vault)) throw new IdError('The operation URL points into another vault', OPERATION_FORMS);
+  const tail = matchOperationTail(ref.pathBelowVault.split('/'));
+  if (!tail) throw new IdError('The operation path is not one Azure returns', OPERATION_FORMS);
+  return `${vaultPath(v)}/${tail.segments.map(seg).join('/')}`;
+}
+
+/**
+ * A link that opens the job in the Azure portal. `#resource/{id}` is the portal's tenant-agnostic
+ * deep link form; the portal picks the signed-in user's directory.
+ */
+export function portalJobUrl(key: JobKey, portalBase = 'https://portal.azure.com'): string {
+  const base = portalBase.replace(/\/+$/, '');
+  return `${base}/#resource${jobPath(key)}`;
+}
+
+const FILTER_STATUSES = ['Invalid', 'InProgress', 'Completed', 'Failed', 'CompletedWithWarnings', 'Cancelled', 'Cancelling'] as const;
+const FILTER_OPERATIONS = [
+  'Invalid',
+  'Register',
+  'UnRegister',
+  'ConfigureBackup',
+  'Backup',
+  'Restore',
+  'DisableBackup',
+  'DeleteBackupData',
+  'CrossRegionRestore',
+  'Undelete',
+  'UpdateCustomerManagedKey',
+] as const;
+const FILTER_MANAGEMENT_TYPES = [
+  'Invalid',
+  'AzureIaasVM',
+  'MAB',
+  'DPM',
+  'AzureBackupServer',
+  'AzureSql',
+  'AzureStorage',
+  'AzureWorkload',
+  'DefaultBackup',
+] as const;
+
+function enumValue(value: string, allowed: readonly string[], what: string): string {
+  const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (!found) throw new IdError(`Unknown ${what} for the job filter`, FILTER_FORMS);
+  return found;
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * ARM's job filter wants `yyyy-MM-dd hh:mm:ss AM` in UTC (as in the official examples and the
+ * Azure CLI); an ISO timestamp is validated and rewritten into that form.
+ */
+function filterTime(iso: string, what: string): string {
+  const ms = ISO_RE.test(iso) ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(ms)) throw new IdError(`The ${what} of the job filter must be an ISO 8601 timestamp`, FILTER_FORMS);
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const h = d.getUTCHours();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(h12)}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** The `$filter` value for BackupJobs_List; empty string when nothing is filtered. */
+export function buildFilter(filter: JobListFilter): string {
+  const parts: string[] = [];
+  if (filter.status !== undefined) parts.push(`status eq '${enumValue(filter.status, FILTER_STATUSES, 'status')}'`);
+  if (filter.operation !== undefined) parts.push(`operation eq '${enumValue(filter.operation, FILTER_OPERATIONS, 'operation')}'`);
+  if (filter.backupManagementType !== undefined) {
+    parts.push(`backupManagementType eq '${enumValue(filter.backupManagementType, FILTER_MANAGEMENT_TYPES, 'backup management type')}'`);
+  }
+  if ((filter.startTime === undefined) !== (filter.endTime === undefined)) {
+    throw new IdError('The job filter needs both startTime and endTime, or neither', FILTER_FORMS);
+  }
+  if (filter.startTime !== undefined && filter.endTime !== undefined) {
+    parts.push(`startTime eq '${filterTime(filter.startTime, 'startTime')}'`, `endTime eq '${filterTime(filter.endTime, 'endTime')}'`);
+  }
+  return parts.join(' and ');
+}
