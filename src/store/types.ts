@@ -30,6 +30,7 @@ export interface TrackedJobRecord {
 
 export interface JobUpdate {
   readonly jobKey: string;
+  /** The snapshot just read; absent keeps the previous one (e.g. the poll failed). */
   readonly lastJob?: BackupJob;
   readonly nextPollAt: number;
   readonly schedule: Readonly<Record<string, unknown>>;
@@ -37,8 +38,15 @@ export interface JobUpdate {
   readonly end?: EndReason;
 }
 
-/** Messages to enqueue. `kind: 'card'` replaces any pending card message of the same subscriber (coalescing). */
-export type OutboxInput = Omit<OutboundMessage, 'subscriber'> & { readonly conversationId: string };
+/** `Omit` applied to each member of a union (plain `Omit` keeps only the keys common to all members). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Messages to enqueue. `kind: 'card'` replaces any pending card message of the same subscriber (coalescing)
+ * unless that one is already claimed by a dispatcher; then the newer is queued behind it.
+ * The subscriber is resolved when the message is claimed, so it carries the latest card id and reference.
+ */
+export type OutboxInput = DistributiveOmit<OutboundMessage, 'subscriber'> & { readonly conversationId: string };
 
 export interface OutboxRecord {
   readonly id: number;
@@ -46,6 +54,7 @@ export interface OutboxRecord {
   readonly conversationId: string;
   readonly message: OutboundMessage;
   readonly attempts: number;
+  /** Epoch ms before which the message is not claimed; 0 for a fresh message (due at once). */
   readonly notBefore: number;
 }
 
@@ -58,14 +67,18 @@ export interface StateStore {
   /**
    * Adds the subscriber to the job, creating the job (active, due at `nextPollAt`) when new.
    * Re-subscribing the same conversation updates its reference and requester, keeps its card.
-   * An ended job is re-activated.
+   * An ended job is re-activated as if new (createdAt = now, schedule reset, `nextPollAt`/`lastJob` taken from `job`).
+   * An active job's record is left as it is (its poller owns lastJob and schedule).
    */
   subscribe(
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
     sub: SubscriberInput,
     now: number,
   ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }>;
-  /** Removes one subscription (and its pending messages). Returns remaining subscriber count, or -1 when it did not exist. */
+  /**
+   * Removes one subscription (and its pending messages). Returns remaining subscriber count, or -1 when it did not exist.
+   * When no subscriber remains the job is forgotten (getJob → undefined); subscribing again creates it anew.
+   */
   unsubscribe(jobKey: string, conversationId: string): Promise<number>;
   /** Removes every subscription of a conversation (and its pending messages); returns how many. */
   dropConversation(conversationId: string): Promise<number>;
@@ -75,7 +88,7 @@ export interface StateStore {
   listByConversation(conversationId: string): Promise<Array<{ job: TrackedJobRecord; subscriber: Subscriber }>>;
   /** Records the card posted or updated in a conversation. */
   setCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
-  /** Counts, for health and benchmarks. */
+  /** Counts, for health and benchmarks. `subscriptions` counts those of active jobs; `pendingMessages` includes claimed ones. */
   stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }>;
 
   /**
@@ -94,14 +107,20 @@ export interface StateStore {
   /** Releases a lease without other change (e.g. on shutdown), keeping nextPollAt. */
   releaseJob(owner: string, jobKey: string, nextPollAt?: number): Promise<void>;
 
-  /** Claims up to `limit` pending messages with notBefore <= now and a free lease, oldest first. */
+  /**
+   * Claims up to `limit` pending messages with notBefore <= now and a free lease, oldest first.
+   * Messages of one (job, conversation) are delivered in order: only the oldest undelivered one is claimable.
+   */
   claimMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRecord[]>;
-  /** Marks a message delivered. For a card message, records activityId/digest on the subscription. */
+  /**
+   * Marks a message delivered. For a card message, records activityId/digest on the subscription.
+   * Honoured even when the lease expired meanwhile (the delivery did happen); no-op for a message already done or removed.
+   */
   completeMessage(owner: string, id: number, result: { activityId?: string; digest?: string }): Promise<void>;
-  /** Releases a message for another attempt at `notBefore`. */
+  /** Releases a message for another attempt at `notBefore`. Ignored unless `owner` holds the message. */
   retryMessage(owner: string, id: number, notBefore: number, error: string): Promise<void>;
-  /** Gives up on a message (permanent failure); it is kept as failed, not delivered. */
+  /** Gives up on a message (permanent failure); it is kept as failed, not delivered. Ignored unless `owner` holds it. */
   failMessage(owner: string, id: number, error: string): Promise<void>;
-  /** Earliest notBefore among pending messages. */
+  /** Earliest time a pending message becomes claimable (notBefore, or lease expiry when claimed), ignoring ones queued behind another. */
   nextMessageAt(): Promise<number | undefined>;
 }

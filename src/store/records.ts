@@ -1,0 +1,59 @@
+/**
+ * Pieces shared by the store backends, so that every backend stores and returns exactly the
+ * same shapes (the conformance suite compares them deeply).
+ */
+import type { OutboundMessage, Subscriber, SubscriberInput } from '../tracker/ports';
+import type { OutboxInput } from './types';
+
+/** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */
+export type StoredPayload = Omit<OutboxInput, 'conversationId'>;
+
+/**
+ * Copies a value the way a durable backend stores it (JSON): `undefined` properties vanish and a
+ * value JSON cannot hold (BigInt, a cycle) throws before anything is written.
+ */
+export function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function payloadOf(input: OutboxInput): StoredPayload {
+  const { conversationId: _conversationId, ...payload } = input;
+  return payload;
+}
+
+/** The subscriber fields a backend keeps per (job, conversation), flat and without undefined. */
+export interface SubscriberFields {
+  readonly jobKey: string;
+  readonly conversationId: string;
+  readonly conversationRef: SubscriberInput['conversationRef'];
+  readonly requesterId: string;
+  readonly requesterName: string;
+  readonly locale?: string | null;
+  readonly timeZone?: string | null;
+  readonly createdAt: number;
+  readonly cardActivityId?: string | null;
+  readonly cardDigest?: string | null;
+}
+
+export function toSubscriber(f: SubscriberFields): Subscriber {
+  return {
+    jobKey: f.jobKey,
+    conversationId: f.conversationId,
+    conversationRef: f.conversationRef,
+    requester: { id: f.requesterId, name: f.requesterName },
+    ...(f.locale != null ? { locale: f.locale } : {}),
+    ...(f.timeZone != null ? { timeZone: f.timeZone } : {}),
+    createdAt: f.createdAt,
+    ...(f.cardActivityId != null ? { cardActivityId: f.cardActivityId } : {}),
+    ...(f.cardDigest != null ? { cardDigest: f.cardDigest } : {}),
+  };
+}
+
+export function toMessage(payload: StoredPayload, subscriber: Subscriber): OutboundMessage {
+  return { ...payload, subscriber } as OutboundMessage;
+}
+
+/** Rejection for every call after `close()`. */
+export function closedError(backend: string): Error {
+  return new Error(`${backend} state store is closed`);
+}
