@@ -1,0 +1,249 @@
+/**
+ * The progress card of one job (kept current in place) and its final form, plus the one-line
+ * completion summary.
+ */
+import type { BackupJob, JobErrorDetail, JobKey, JobTask } from '../azure/types';
+import { formatAbsolute, formatDuration, formatPercent, formatRelative, parseTime, truncate } from './format';
+import { t } from './i18n';
+import {
+  entityKindId,
+  entityName,
+  jobKeyString,
+  jobStatusLabel,
+  jobTypeLabel,
+  operationName,
+  statusColor,
+  statusLabel,
+  statusWord,
+  vaultRefString,
+  type CardColor,
+} from './job-view';
+import { CARD_BYTE_BUDGET, cardBytes, expandTemplate, type AdaptiveCardJson } from './render';
+import template from './templates/job.json';
+
+export interface CardContext {
+  readonly key: JobKey;
+  /** Activity locale (BCP-47). */
+  readonly locale?: string;
+  /** IANA zone from the clientInfo entity; UTC when absent or unknown. */
+  readonly timeZone?: string;
+  /** Epoch ms the card is rendered at (injected clock). */
+  readonly now: number;
+  /** How the vault is named to users, e.g. `rg-backup/vault-prod`. */
+  readonly vaultLabel: string;
+  /** Deep link to the job in the Azure portal. */
+  readonly portalUrl: string;
+  /** The job ended (or tracking ended): no Refresh/Stop buttons, end time and errors shown. */
+  readonly final: boolean;
+  /** This conversation tracks the job, so "Stop tracking" makes sense. */
+  readonly tracking: boolean;
+}
+
+/** What the card's Action.Submit buttons send back (`activity.value`). */
+export interface JobCardActionData {
+  readonly action: 'refresh' | 'untrack';
+  /** Canonical job key (see `jobKeyString`). */
+  readonly jobKey: string;
+  readonly jobId: string;
+  /** `resourceGroup/vaultName`. */
+  readonly vault: string;
+}
+
+interface Fact {
+  readonly title: string;
+  readonly value: string;
+}
+
+/** Caps that keep a card under the byte budget; halved until it fits. */
+interface Limits {
+  readonly tasks: number;
+  readonly errors: number;
+  readonly messageChars: number;
+  readonly recommendations: number;
+  readonly recommendationChars: number;
+  readonly properties: number;
+  readonly propertyChars: number;
+}
+
+const GENEROUS: Limits = {
+  tasks: 40,
+  errors: 10,
+  messageChars: 2000,
+  recommendations: 8,
+  recommendationChars: 600,
+  properties: 15,
+  propertyChars: 300,
+};
+
+function halve(l: Limits): Limits {
+  const h = (n: number, min: number): number => Math.max(min, Math.floor(n / 2));
+  return {
+    tasks: h(l.tasks, 3),
+    errors: h(l.errors, 1),
+    messageChars: h(l.messageChars, 200),
+    recommendations: h(l.recommendations, 1),
+    recommendationChars: h(l.recommendationChars, 120),
+    properties: h(l.properties, 2),
+    propertyChars: h(l.propertyChars, 60),
+  };
+}
+
+function durationOf(job: BackupJob): number | undefined {
+  if (job.durationMs !== undefined) return job.durationMs;
+  const start = parseTime(job.startTime);
+  const end = parseTime(job.endTime);
+  return start !== undefined && end !== undefined ? end - start : undefined;
+}
+
+function taskRow(task: JobTask, locale: string | undefined, maxChars: number): Record<string, string> {
+  const detail: string[] = [];
+  if (task.progressPercentage !== undefined && task.status === 'InProgress') {
+    detail.push(formatPercent(task.progressPercentage, locale));
+  }
+  if (task.durationMs !== undefined && task.durationMs > 0) detail.push(formatDuration(task.durationMs, locale));
+  return {
+    name: truncate(task.name || '—', maxChars),
+    status: statusLabel(task.status, locale),
+    color: statusColor(task.status),
+    detail: detail.length > 0 ? detail.join(' · ') : '—',
+  };
+}
+
+function errorBlock(error: JobErrorDetail, locale: string | undefined, l: Limits): Record<string, unknown> {
+  const recommendations = error.recommendations
+    .filter((r) => r.trim() !== '')
+    .slice(0, l.recommendations)
+    .map((r) => ({ text: `• ${truncate(r.trim(), l.recommendationChars)}` }));
+  const heading = error.title?.trim() || error.code?.trim() || t(locale, 'card.error');
+  return {
+    heading: truncate(heading, l.recommendationChars),
+    hasCode: Boolean(error.code && error.code !== heading),
+    code: error.code ? t(locale, 'card.errorCode', { code: truncate(error.code, 120) }) : '',
+    hasMessage: Boolean(error.message?.trim()),
+    message: truncate(error.message?.trim() ?? '', l.messageChars),
+    hasRecommendations: recommendations.length > 0,
+    recommendationsHeading: t(locale, 'card.recommendations'),
+    recommendations,
+  };
+}
+
+function headerStyle(job: BackupJob, final: boolean): CardColor | 'emphasis' {
+  if (!final) return 'emphasis';
+  const color = statusColor(job.status);
+  return color === 'accent' || color === 'default' ? 'emphasis' : color;
+}
+
+function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string): Fact[] {
+  const { locale, timeZone } = ctx;
+  const facts: Fact[] = [
+    { title: t(locale, entityKindId(job)), value: entity },
+    { title: t(locale, 'card.operation'), value: operationName(job, locale) },
+    { title: t(locale, 'card.jobType'), value: jobTypeLabel(job, locale) },
+  ];
+  if (job.workloadType) facts.push({ title: t(locale, 'card.workload'), value: job.workloadType });
+  facts.push({ title: t(locale, 'card.vault'), value: ctx.vaultLabel });
+  const start = parseTime(job.startTime);
+  if (start !== undefined) facts.push({ title: t(locale, 'card.started'), value: formatAbsolute(start, locale, timeZone).label });
+  const end = parseTime(job.endTime);
+  if (end !== undefined) facts.push({ title: t(locale, 'card.ended'), value: formatAbsolute(end, locale, timeZone).label });
+  const duration = durationOf(job);
+  if (ctx.final && duration !== undefined) facts.push({ title: t(locale, 'card.duration'), value: formatDuration(duration, locale) });
+  if (job.estimatedRemainingMs !== undefined && job.estimatedRemainingMs > 0 && !ctx.final) {
+    const remaining = formatDuration(Math.ceil(job.estimatedRemainingMs / 60_000) * 60_000, locale);
+    facts.push({ title: t(locale, 'card.remaining'), value: t(locale, 'card.remainingValue', { duration: remaining }) });
+  }
+  const properties = Object.entries(job.propertyBag)
+    // The VM name repeats the entity; empty values say nothing.
+    .filter(([name, value]) => value.trim() !== '' && !(value === job.entityFriendlyName && /name$/i.test(name)))
+    .slice(0, l.properties);
+  for (const [name, value] of properties) {
+    facts.push({ title: truncate(name, 60), value: truncate(value, l.propertyChars) });
+  }
+  return facts;
+}
+
+function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, unknown> {
+  const { locale } = ctx;
+  const entity = entityName(job, locale);
+  const operation = operationName(job, locale);
+  const status = jobStatusLabel(job, locale);
+  const start = parseTime(job.startTime);
+  const running = !ctx.final;
+  const progress = job.progressPercentage !== undefined && running ? ` · ${formatPercent(job.progressPercentage, locale)}` : '';
+  const tasks = job.tasks.slice(0, l.tasks).map((task) => taskRow(task, locale, l.propertyChars));
+  const errors = job.errors.slice(0, l.errors).map((error) => errorBlock(error, locale, l));
+  const elapsed = start !== undefined ? Math.max(0, ctx.now - start) : durationOf(job);
+  const asOf = formatAbsolute(ctx.now, locale, ctx.timeZone).label;
+  return {
+    fallbackText: t(locale, 'card.fallback', { entity, operation, status }),
+    headerStyle: headerStyle(job, ctx.final),
+    title: entity,
+    subtitle: [t(locale, entityKindId(job)), operation, ctx.vaultLabel].join(' · '),
+    statusLine: `${status}${progress}`,
+    statusColor: statusColor(job.status),
+    hasTimeLine: running && start !== undefined,
+    timeLine:
+      start !== undefined
+        ? t(locale, 'card.timeLine', {
+            relative: formatRelative(start, ctx.now, locale),
+            elapsed: formatDuration(elapsed ?? 0, locale),
+          })
+        : '',
+    facts: buildFacts(job, ctx, l, entity),
+    hasTasks: tasks.length > 0,
+    tasksHeading: t(locale, 'card.tasks'),
+    tasks,
+    hasMoreTasks: job.tasks.length > tasks.length,
+    moreTasks: t(locale, 'card.moreTasks', { count: job.tasks.length - tasks.length }),
+    hasErrors: errors.length > 0,
+    errorsHeading: t(locale, 'card.errors'),
+    errors,
+    hasMoreErrors: job.errors.length > errors.length,
+    moreErrors: t(locale, 'card.moreErrors', { count: job.errors.length - errors.length }),
+    asOf: t(locale, 'card.updated', { jobId: job.jobId || ctx.key.jobId, time: asOf }),
+    showRefresh: running,
+    showUntrack: running && ctx.tracking,
+    refreshTitle: t(locale, 'card.refresh'),
+    untrackTitle: t(locale, 'card.untrack'),
+    portalTitle: t(locale, 'card.openPortal'),
+    portalUrl: ctx.portalUrl,
+    jobKey: jobKeyString(ctx.key),
+    jobId: ctx.key.jobId,
+    vault: vaultRefString(ctx.key),
+  };
+}
+
+/** Shrinks the caps until the card fits the byte budget (long error texts, hundreds of tasks). */
+function fitted(build: (l: Limits) => AdaptiveCardJson): AdaptiveCardJson {
+  let limits = GENEROUS;
+  let card = build(limits);
+  for (let round = 0; round < 6 && cardBytes(card) > CARD_BYTE_BUDGET; round++) {
+    limits = halve(limits);
+    card = build(limits);
+  }
+  return card;
+}
+
+/** The job's card: progress form while it runs, final form (`ctx.final`) once it ended. */
+export function buildJobCard(job: BackupJob, ctx: CardContext): AdaptiveCardJson {
+  return fitted((limits) => expandTemplate('job', template, cardData(job, ctx, limits)));
+}
+
+/**
+ * One line for the completion notice ("testvm Backup completed after 20 min 23 s."); the bot
+ * puts the requester's @mention in front of it.
+ */
+export function finalSummary(job: BackupJob, locale?: string): string {
+  const entity = entityName(job, locale);
+  const operation = operationName(job, locale);
+  const status = statusWord(job, locale);
+  const duration = durationOf(job);
+  if (duration === undefined) return t(locale, 'summary.finalNoDuration', { entity, operation, status });
+  const first = job.errors[0];
+  const error = first ? (first.title?.trim() || first.message?.trim() || first.code?.trim() || '') : '';
+  const params = { entity, operation, status, duration: formatDuration(duration, locale) };
+  if (error && (job.status === 'Failed' || job.status === 'CompletedWithWarnings')) {
+    return t(locale, 'summary.finalWithError', { ...params, error: truncate(error.replace(/\s+/g, ' '), 200) });
+  }
+  return t(locale, 'summary.final', params);
+}

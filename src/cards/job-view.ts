@@ -1,0 +1,111 @@
+/**
+ * How a job's fields read to a user: labels, colours and keys shared by every card and reply.
+ */
+import type { BackupJob, JobKey, JobStatus } from '../azure/types';
+import { t, type MessageId } from './i18n';
+
+/** Adaptive Card colour names (TextBlock `color`, Container `style` where they overlap). */
+export type CardColor = 'default' | 'good' | 'attention' | 'warning' | 'accent';
+
+/** Canonical key of a job, as the store uses it: lower-case `subscription/resourceGroup/vault/jobId`. */
+export function jobKeyString(key: JobKey): string {
+  const { subscriptionId, resourceGroup, vaultName } = key.vault;
+  return `${subscriptionId}/${resourceGroup}/${vaultName}/${key.jobId}`.toLowerCase();
+}
+
+/** `resourceGroup/vaultName`, the vault form users type and buttons carry. */
+export function vaultRefString(key: JobKey): string {
+  return `${key.vault.resourceGroup}/${key.vault.vaultName}`;
+}
+
+const STATUS_COLORS: Readonly<Record<string, CardColor>> = {
+  InProgress: 'accent',
+  Cancelling: 'warning',
+  Completed: 'good',
+  CompletedWithWarnings: 'warning',
+  Failed: 'attention',
+  Cancelled: 'warning',
+  Invalid: 'attention',
+  NotStarted: 'default',
+};
+
+/** Colour of a job or task status; unknown strings stay neutral. */
+export function statusColor(status: string): CardColor {
+  return STATUS_COLORS[status] ?? 'default';
+}
+
+const STATUS_IDS: Readonly<Record<string, MessageId>> = {
+  InProgress: 'status.InProgress',
+  Cancelling: 'status.Cancelling',
+  Completed: 'status.Completed',
+  CompletedWithWarnings: 'status.CompletedWithWarnings',
+  Failed: 'status.Failed',
+  Cancelled: 'status.Cancelled',
+  Invalid: 'status.Invalid',
+  NotStarted: 'status.NotStarted',
+};
+
+/** "In progress", "Completed with warnings"; a status we do not know is shown as Azure sent it. */
+export function statusLabel(status: string, locale?: string, raw?: string): string {
+  const id = STATUS_IDS[status];
+  if (id) return t(locale, id);
+  const shown = raw ?? status;
+  return shown && shown !== 'Unknown' ? shown : t(locale, 'status.Unknown');
+}
+
+export function jobStatusLabel(job: BackupJob, locale?: string): string {
+  return statusLabel(job.status, locale, job.rawStatus);
+}
+
+const STATUS_WORD_IDS: Readonly<Record<JobStatus, MessageId>> = {
+  InProgress: 'statusWord.InProgress',
+  Cancelling: 'statusWord.Cancelling',
+  Completed: 'statusWord.Completed',
+  CompletedWithWarnings: 'statusWord.CompletedWithWarnings',
+  Failed: 'statusWord.Failed',
+  Cancelled: 'statusWord.Cancelled',
+  Invalid: 'statusWord.Invalid',
+  Unknown: 'statusWord.Unknown',
+};
+
+/** The status as it reads inside a sentence: "completed", "was cancelled". */
+export function statusWord(job: BackupJob, locale?: string): string {
+  return t(locale, STATUS_WORD_IDS[job.status], { raw: job.rawStatus || job.status });
+}
+
+export function jobTypeLabel(job: BackupJob, locale?: string): string {
+  if (job.jobType === 'Unknown') return t(locale, 'jobType.Unknown', { raw: job.rawJobType || 'Unknown' });
+  return t(locale, `jobType.${job.jobType}`);
+}
+
+/** What kind of thing the entity is (VM, database, share…), from the job type and workload. */
+export function entityKindId(job: BackupJob): MessageId {
+  const workload = (job.workloadType ?? '').toLowerCase();
+  switch (job.jobType) {
+    case 'AzureIaaSVMJob':
+    case 'AzureIaaSVMJobV2':
+      return 'entityKind.vm';
+    case 'AzureStorageJob':
+      return 'entityKind.share';
+    case 'VaultJob':
+      return 'entityKind.vault';
+    default:
+      break;
+  }
+  if (workload.includes('hana')) return 'entityKind.hanaDatabase';
+  if (workload.includes('ase')) return 'entityKind.aseDatabase';
+  if (workload.includes('sql')) return 'entityKind.sqlDatabase';
+  if (workload.includes('database')) return 'entityKind.database';
+  if (workload.includes('file')) return 'entityKind.files';
+  if (workload === 'vm' || workload.includes('virtualmachine')) return 'entityKind.vm';
+  if (job.jobType === 'DpmJob' || job.jobType === 'MabJob') return 'entityKind.server';
+  return 'entityKind.item';
+}
+
+export function entityName(job: BackupJob, locale?: string): string {
+  return job.entityFriendlyName?.trim() || t(locale, 'card.unknownEntity');
+}
+
+export function operationName(job: BackupJob, locale?: string): string {
+  return job.operation?.trim() || t(locale, 'card.unknownOperation');
+}

@@ -1,0 +1,106 @@
+/**
+ * Plain-text replies that need more than one catalog lookup: notices, error answers and the
+ * outcome of following an operation.
+ */
+import type { ArmErrorKind } from '../azure/types';
+import type { NoticeKind } from '../tracker/ports';
+import { formatDuration } from './format';
+import { t } from './i18n';
+
+/** The role the bot's identity needs to read jobs, when Azure did not name one. */
+export const DEFAULT_REQUIRED_ROLE = 'Backup Reader';
+const DEFAULT_EXPIRY_MS = 7 * 24 * 3600_000;
+
+export interface NoticeParams {
+  readonly jobId: string;
+  /** How the vault is named to users. */
+  readonly vault: string;
+  /** From the tracker: the missing role (forbidden) or a duration in ms or words (stillTrying, expired). */
+  readonly detail?: string;
+}
+
+/** A detail that is a number of milliseconds reads as a duration; anything else is shown as is. */
+function durationDetail(detail: string | undefined, fallbackMs: number, locale?: string): string {
+  if (detail === undefined || detail.trim() === '') return formatDuration(fallbackMs, locale);
+  return /^\d+$/.test(detail.trim()) ? formatDuration(Number(detail), locale) : detail;
+}
+
+export function noticeText(kind: NoticeKind, params: NoticeParams, locale?: string): string {
+  const { jobId, vault, detail } = params;
+  switch (kind) {
+    case 'notFound':
+      return t(locale, 'notice.notFound', { jobId, vault });
+    case 'forbidden':
+      return t(locale, 'notice.forbidden', { jobId, vault, role: detail?.trim() || DEFAULT_REQUIRED_ROLE });
+    case 'stillTrying':
+      return t(locale, 'notice.stillTrying', { jobId, vault, duration: durationDetail(detail, 0, locale) });
+    case 'recovered':
+      return t(locale, 'notice.recovered', { jobId, vault });
+    case 'expired':
+      return t(locale, 'notice.expired', { jobId, vault, duration: durationDetail(detail, DEFAULT_EXPIRY_MS, locale) });
+  }
+}
+
+export interface ArmErrorParams {
+  readonly vault: string;
+  readonly jobId?: string;
+  readonly operationId?: string;
+  /** Role the identity lacks, when known. */
+  readonly role?: string;
+  /** Azure's own message (bad request). */
+  readonly message?: string;
+  /** Retry-After of a throttled answer. */
+  readonly retryAfterMs?: number;
+}
+
+/** The answer to a command that failed with an Azure error of this kind. */
+export function armErrorText(kind: ArmErrorKind, params: ArmErrorParams, locale?: string): string {
+  const { vault } = params;
+  switch (kind) {
+    case 'throttled':
+      return t(locale, 'error.throttled', { wait: formatDuration(Math.max(1000, params.retryAfterMs ?? 30_000), locale) });
+    case 'transient':
+      return t(locale, 'error.unreachable');
+    case 'notFound':
+      return params.operationId !== undefined && params.jobId === undefined
+        ? t(locale, 'error.operationNotFound', { operationId: params.operationId, vault })
+        : t(locale, 'error.jobNotFound', { jobId: params.jobId ?? '', vault });
+    case 'forbidden':
+      return t(locale, 'error.forbidden', { vault, role: params.role?.trim() || DEFAULT_REQUIRED_ROLE });
+    case 'unauthorized':
+      return t(locale, 'error.unauthorized');
+    case 'badRequest':
+      return t(locale, 'error.badRequest', { message: params.message?.trim() || kind });
+    case 'malformed':
+      return t(locale, 'error.internal');
+  }
+}
+
+export type OperationOutcome =
+  | { readonly state: 'pending' }
+  | { readonly state: 'failed'; readonly error?: string }
+  | { readonly state: 'cancelled' }
+  | { readonly state: 'yielded'; readonly jobIds: readonly string[] };
+
+/** Progress of `track operation`: waiting, failed, cancelled, or the job(s) it created. */
+export function operationText(
+  outcome: OperationOutcome,
+  params: { readonly operationId: string; readonly vault: string },
+  locale?: string,
+): string {
+  const { operationId, vault } = params;
+  switch (outcome.state) {
+    case 'pending':
+      return t(locale, 'operation.pending', { operationId, vault });
+    case 'failed':
+      return outcome.error?.trim()
+        ? t(locale, 'operation.failed', { operationId, vault, error: outcome.error.trim() })
+        : t(locale, 'operation.failedNoDetail', { operationId, vault });
+    case 'cancelled':
+      return t(locale, 'operation.cancelled', { operationId, vault });
+    case 'yielded':
+      if (outcome.jobIds.length === 0) return t(locale, 'operation.yieldedNone', { operationId });
+      if (outcome.jobIds.length === 1) return t(locale, 'operation.yieldedOne', { operationId, jobId: outcome.jobIds[0]! });
+      return t(locale, 'operation.yieldedMany', { operationId, count: outcome.jobIds.length });
+  }
+}
