@@ -1,0 +1,58 @@
+import type { VaultId } from '../azure/types';
+
+/** What a request asks for, resolved from an ARM path compared case-insensitively. */
+export type Route =
+  | { kind: 'listJobs'; vault: VaultId }
+  | { kind: 'getJob'; vault: VaultId; jobId: string }
+  | { kind: 'cancel'; vault: VaultId; jobId: string }
+  | { kind: 'jobOperationResult'; vault: VaultId; jobId: string; operationId: string }
+  | { kind: 'operationStatus'; vault: VaultId; operationId: string }
+  | { kind: 'operationResult'; vault: VaultId; operationId: string }
+  | { kind: 'unknown' }
+  | { kind: 'badPath' };
+
+/** Splits and decodes a path, then matches it against the routes the simulated vault serves. */
+export function parseRoute(method: string, path: string): Route {
+  const raw = path.split('/');
+  if (raw[0] !== '') return { kind: 'badPath' };
+  const seg: string[] = [];
+  for (const s of raw.slice(1)) {
+    try {
+      seg.push(decodeURIComponent(s));
+    } catch {
+      return { kind: 'badPath' };
+    }
+  }
+  if (seg.length > 0 && seg[seg.length - 1] === '') seg.pop();
+  const low = seg.map((s) => s.toLowerCase());
+  if (
+    seg.length < 8 ||
+    low[0] !== 'subscriptions' ||
+    low[2] !== 'resourcegroups' ||
+    low[4] !== 'providers' ||
+    low[5] !== 'microsoft.recoveryservices' ||
+    low[6] !== 'vaults'
+  ) {
+    return { kind: 'unknown' };
+  }
+  const vault: VaultId = { subscriptionId: low[1]!, resourceGroup: seg[3]!, vaultName: seg[7]! };
+  const rest = low.slice(8);
+  const get = method === 'GET';
+  const post = method === 'POST';
+  const n = rest.length;
+  if (rest[0] === 'backupjobs') {
+    if (n === 1 && get) return { kind: 'listJobs', vault };
+    if (n === 2 && get) return { kind: 'getJob', vault, jobId: rest[1]! };
+    if (n === 3 && post && rest[2] === 'cancel') return { kind: 'cancel', vault, jobId: rest[1]! };
+    if (n === 4 && get && rest[2] === 'operationresults') {
+      return { kind: 'jobOperationResult', vault, jobId: rest[1]!, operationId: rest[3]! };
+    }
+  }
+  if (n === 2 && get && rest[0] === 'backupoperations') return { kind: 'operationStatus', vault, operationId: rest[1]! };
+  if (n === 2 && get && rest[0] === 'backupoperationresults') return { kind: 'operationResult', vault, operationId: rest[1]! };
+  if (n === 8 && get && rest[0] === 'backupfabrics' && rest[2] === 'protectioncontainers' && rest[4] === 'protecteditems') {
+    if (rest[6] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[7]! };
+    if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7]! };
+  }
+  return { kind: 'unknown' };
+}
