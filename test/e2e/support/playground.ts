@@ -1,0 +1,324 @@
+/**
+ * Drives the Microsoft 365 Agents Playground (pinned 0.2.28) headless, through the routes its own
+ * web UI uses (see ../shared/PLAYGROUND.md): start it as a child process, read its config, listen to
+ * its conversation stream, send user messages, press card buttons, and wait for what the bot posts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+
+const CLI = path.resolve(__dirname, '..', '..', '..', 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
+
+/** What the playground's `/_internal/v1/config` says about its emulated tenant. */
+export interface PlaygroundConfig {
+  bot: { id: string; name: string };
+  currentUser: { id: string; name: string };
+  personalChat: { id: string };
+  groupChats: { id: string; name: string }[];
+  teams: { id: string; name: string; channels: { id: string; name: string }[] }[];
+}
+
+export interface CardAttachment {
+  contentType: string;
+  content: unknown;
+}
+
+/** One createMessage/updateMessage event from the conversation stream. */
+export interface StreamMessage {
+  /** Position in the stream since start; use with `mark()` to wait only for newer events. */
+  seq: number;
+  action: 'createMessage' | 'updateMessage';
+  conversationId: string;
+  messageId: string;
+  fromId: string;
+  text: string;
+  attachments: CardAttachment[];
+  /** Users @mentioned by the message (Teams mention entities). */
+  mentions: { text: string; mentioned: { id: string; name?: string } }[];
+  raw: Record<string, unknown>;
+}
+
+interface RawEvent {
+  action?: string;
+  actionConversationId?: string;
+  message?: {
+    messageId?: string;
+    id?: string;
+    from?: { id?: string };
+    text?: string;
+    attachments?: CardAttachment[];
+    mentions?: StreamMessage['mentions'];
+  };
+}
+
+export interface SentMessage {
+  messageId: string;
+  /** Where the bot's replies appear: `<channel>;messageid=<id>` in a channel, else the chat itself. */
+  replyConversationId: string;
+}
+
+interface Waiter {
+  predicate: (m: StreamMessage) => boolean;
+  since: number;
+  resolve: (m: StreamMessage) => void;
+}
+
+export interface PlaygroundOptions {
+  /** The bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages */
+  appEndpoint: string;
+  /** Fixed personal chat id (otherwise random per start). */
+  conversationId?: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Text of every TextBlock/TextRun/FactSet value in a card, joined: what a reader of the card sees. */
+export function cardText(content: unknown): string {
+  const parts: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const key of ['text', 'title', 'value']) if (typeof record[key] === 'string') parts.push(record[key]);
+      for (const value of Object.values(record)) if (typeof value === 'object') visit(value);
+    }
+  };
+  visit(content);
+  return parts.join('\n');
+}
+
+export class Playground {
+  private readonly messages: StreamMessage[] = [];
+  private waiters: Waiter[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly socket: WebSocket,
+    private readonly workDir: string,
+    private readonly output: string[],
+    readonly port: number,
+    readonly config: PlaygroundConfig,
+  ) {
+    socket.on('message', (data: WebSocket.RawData) => this.onEvent(data));
+  }
+
+  /** Starts the playground pointed at `appEndpoint` and connects to its stream before anything is sent. */
+  static async start(options: PlaygroundOptions): Promise<Playground> {
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'playground-'));
+    const requested = await freePort();
+    const args = [CLI, '--app-endpoint', options.appEndpoint, '--channel-id', 'msteams', '--port', String(requested), '--disable-telemetry'];
+    if (options.conversationId) args.push('--conversation-id', options.conversationId);
+    const child = spawn(process.execPath, args, {
+      cwd: workDir,
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+        M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'playground.log'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`playground did not start within 30 s:\n${output.join('')}`)), 30_000);
+        const onData = (chunk: Buffer): void => {
+          output.push(chunk.toString());
+          // It silently picks another port when the requested one is taken: trust only this line.
+          const match = /Listening on (\d+)/.exec(output.join(''));
+          if (match) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        };
+        child.stdout?.on('data', onData);
+        child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`playground exited with ${String(code)} before listening:\n${output.join('')}`));
+        });
+      });
+      const base = `http://127.0.0.1:${port}`;
+      for (let attempt = 0; ; attempt++) {
+        const pong = await fetch(`${base}/_debug/ping`).then((r) => r.text()).catch(() => '');
+        if (pong.includes('pong')) break;
+        if (attempt > 100) throw new Error(`playground on ${port} never answered /_debug/ping`);
+        await sleep(100);
+      }
+      const { config } = (await (await fetch(`${base}/_internal/v1/config`)).json()) as { config: PlaygroundConfig };
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/_ws_conversation/v1/conversations/stream`);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      return new Playground(child, socket, workDir, output, port, config);
+    } catch (error) {
+      child.kill('SIGKILL');
+      rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get botId(): string {
+    return this.config.bot.id;
+  }
+
+  get userId(): string {
+    return this.config.currentUser.id;
+  }
+
+  get personalChatId(): string {
+    return this.config.personalChat.id;
+  }
+
+  /** The General channel of the emulated team (its id is the team id, as in Teams). */
+  get generalChannelId(): string {
+    return this.config.teams[0]!.channels[0]!.id;
+  }
+
+  /** Current stream position: pass it as `since` to wait only for later events. */
+  mark(): number {
+    return this.messages.length;
+  }
+
+  /**
+   * Sends `text` as the current user; in a channel the bot is @mentioned, as Teams requires.
+   * Returns the conversation the bot's replies land in: the message's thread in a channel.
+   */
+  async send(conversationId: string, text: string, options: { mention?: boolean } = {}): Promise<SentMessage> {
+    const mention = options.mention ?? conversationId !== this.personalChatId;
+    const at = `<at>${this.config.bot.name}</at>`;
+    const body: Record<string, unknown> = {
+      from: { id: this.userId },
+      text: mention ? `${at} ${text}` : text,
+      textFormat: 'plain',
+    };
+    if (mention) body.mentions = [{ mentioned: { id: this.botId, name: this.config.bot.name }, text: at }];
+    const sent = (await this.post(`/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body)) as {
+      messageId: string;
+    };
+    const isChannel = this.config.teams.some((t) => t.channels.some((c) => c.id === conversationId));
+    return {
+      messageId: sent.messageId,
+      replyConversationId: isChannel ? `${conversationId};messageid=${sent.messageId}` : conversationId,
+    };
+  }
+
+  /** Presses an Action.Submit button of the card `cardMessageId` with the button's `data`. */
+  async submit(conversationId: string, cardMessageId: string, value: unknown): Promise<void> {
+    await this.post('/_conversation/v1/submit', {
+      conversation: { id: conversationId },
+      from: { id: this.userId },
+      replyToId: cardMessageId,
+      value,
+    });
+  }
+
+  /** Resolves with the first bot message (created or updated) at or after `since` matching `predicate`. */
+  waitForMessage(predicate: (m: StreamMessage) => boolean, timeoutMs: number, since = 0): Promise<StreamMessage> {
+    const fromBot = (m: StreamMessage): boolean => m.fromId === this.botId && predicate(m);
+    const found = this.messages.find((m) => m.seq >= since && fromBot(m));
+    if (found) return Promise.resolve(found);
+    return new Promise<StreamMessage>((resolve, reject) => {
+      const waiter: Waiter = { predicate: fromBot, since, resolve: () => undefined };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        const recent = this.messages.slice(-8).map((m) => `${m.action} ${m.conversationId} ${m.messageId} ${m.fromId}: ${m.text} ${m.attachments.map((a) => cardText(a.content)).join(' | ').slice(0, 300)}`);
+        reject(new Error(`no matching bot message within ${timeoutMs} ms; recent events:\n${recent.join('\n')}`));
+      }, timeoutMs);
+      waiter.resolve = (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Every bot event seen so far (optionally only those at or after `since`). */
+  botMessages(since = 0): StreamMessage[] {
+    return this.messages.filter((m) => m.seq >= since && m.fromId === this.botId);
+  }
+
+  /** The playground's own log, for diagnostics. */
+  log(): string {
+    const file = path.join(this.workDir, 'playground.log');
+    try {
+      return `${this.output.join('')}\n${readFileSync(file, 'utf8')}`;
+    } catch {
+      return this.output.join('');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  private async post(route: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${route} → ${response.status} ${text}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+
+  private onEvent(data: WebSocket.RawData): void {
+    let event: RawEvent;
+    try {
+      event = JSON.parse(data.toString()) as RawEvent;
+    } catch {
+      return;
+    }
+    if (event.action !== 'createMessage' && event.action !== 'updateMessage') return;
+    const message: StreamMessage = {
+      seq: this.messages.length,
+      action: event.action,
+      conversationId: event.actionConversationId ?? '',
+      messageId: event.message?.messageId ?? event.message?.id ?? '',
+      fromId: event.message?.from?.id ?? '',
+      text: event.message?.text ?? '',
+      attachments: event.message?.attachments ?? [],
+      mentions: event.message?.mentions ?? [],
+      raw: event as Record<string, unknown>,
+    };
+    this.messages.push(message);
+    for (const waiter of [...this.waiters]) {
+      if (message.seq >= waiter.since && waiter.predicate(message)) {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        waiter.resolve(message);
+      }
+    }
+  }
+}
