@@ -106,6 +106,7 @@ export function parseTime(iso: string | undefined): number | undefined {
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, Math.max(1, max - 1));
+  if (/\s/.test(text[cut.length] ?? '')) return `${cut.trimEnd()}…`;
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.7 ? cut.slice(0, space) : cut}…`;
 }
