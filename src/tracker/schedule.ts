@@ -1,0 +1,198 @@
+/**
+ * The per-job schedule state machine: given what one poll observed, decide what to tell the
+ * subscribers, when to poll next, and whether tracking ends. Pure: no clock, no timers, no I/O;
+ * randomness (jitter) is injected. The state is plain JSON stored in TrackedJobRecord.schedule.
+ */
+import { isTerminal, type ArmErrorKind, type BackupJob } from '../azure/types';
+import type { EndReason, NoticeKind } from './ports';
+import { retryDelay, type BackoffOptions } from './backoff';
+import { isMajorChange, visibleDigest } from './visible';
+
+export interface ScheduleState {
+  /** Visible digest of the last snapshot the subscribers were told about. */
+  readonly digest?: string;
+  /** Detail cadence exponent: the next detail read is P·factor^step away (capped). */
+  readonly detailStep: number;
+  /** When the next full GET (task detail) is due; the vault sweep skips GETs before it. */
+  readonly nextDetailAt: number;
+  /** Consecutive failed polls. */
+  readonly failures: number;
+  readonly failingSince?: number;
+  /** The 'stillTrying' notice was sent for the current failure streak. */
+  readonly stillTrying: boolean;
+}
+
+export const INITIAL_SCHEDULE: ScheduleState = { detailStep: 0, nextDetailAt: 0, failures: 0, stillTrying: false };
+
+export interface ScheduleOptions {
+  /** Base interval P. */
+  readonly pollIntervalMs: number;
+  /** Detail cadence grows by this factor per read without change… */
+  readonly detailFactor: number;
+  /** …up to this many P. */
+  readonly detailMaxFactor: number;
+  /**
+   * Which change snaps the detail cadence back to P: 'major' (status or a task's status) or
+   * 'any' visible change (including progress steps and remaining minutes).
+   */
+  readonly detailResetOn: 'major' | 'any';
+  /** Pull a detail read forward to the end predicted by estimatedRemainingDuration. */
+  readonly detailNearPredictedEnd: boolean;
+  readonly failureBackoff: BackoffOptions;
+  /** Failing this long → one 'stillTrying' notice. */
+  readonly unreachableNoticeAfterMs: number;
+  /** Tracking this long → one 'expired' notice, stop. */
+  readonly maxTrackingMs: number;
+  /** Tell the subscribers when Azure answers again after a 'stillTrying' notice. */
+  readonly recoveredNotice: boolean;
+}
+
+export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions {
+  return {
+    pollIntervalMs,
+    detailFactor: 2,
+    detailMaxFactor: 8,
+    detailResetOn: 'major',
+    detailNearPredictedEnd: false,
+    failureBackoff: { baseMs: pollIntervalMs, capMs: Math.max(pollIntervalMs, 5 * 60_000), minMs: Math.min(pollIntervalMs, 1_000) },
+    unreachableNoticeAfterMs: 10 * 60_000,
+    maxTrackingMs: 7 * 24 * 3_600_000,
+    recoveredNotice: true,
+  };
+}
+
+/** A failed read as the schedule sees it (classified from ArmError). */
+export interface PollFailure {
+  readonly kind: ArmErrorKind;
+  readonly message: string;
+  readonly retryAfterMs?: number;
+  readonly requiredRole?: string;
+}
+
+export type Observation =
+  /** A full GET. */
+  | { readonly kind: 'job'; readonly job: BackupJob }
+  /** A vault list showed the job still InProgress; no detail was read. */
+  | { readonly kind: 'running' }
+  | { readonly kind: 'failed'; readonly failure: PollFailure }
+  | { readonly kind: 'expired' };
+
+export type Effect =
+  | { readonly kind: 'card'; readonly job: BackupJob }
+  | { readonly kind: 'final'; readonly job: BackupJob }
+  | { readonly kind: 'notice'; readonly notice: NoticeKind; readonly detail?: string };
+
+export interface Decision {
+  readonly nextPollAt: number;
+  readonly schedule: ScheduleState;
+  /** The snapshot to store; absent keeps the previous one. */
+  readonly lastJob?: BackupJob;
+  readonly end?: EndReason;
+  readonly effects: readonly Effect[];
+}
+
+export interface DecideInput {
+  readonly now: number;
+  readonly lastJob?: BackupJob;
+  readonly schedule: ScheduleState;
+  readonly observation: Observation;
+  readonly options: ScheduleOptions;
+  /** The strategy's next regular poll time after `now` (fixed interval, or the vault's aligned tick). */
+  readonly nextTick: (now: number) => number;
+  readonly random: () => number;
+}
+
+export const DEFAULT_REQUIRED_ROLE = 'Backup Reader';
+
+export function isExpired(createdAt: number, now: number, options: ScheduleOptions): boolean {
+  return now - createdAt >= options.maxTrackingMs;
+}
+
+export function decide(input: DecideInput): Decision {
+  const { now, schedule: s, observation: obs, options: o } = input;
+  switch (obs.kind) {
+    case 'expired':
+      return ended(s, now, 'expired', [{ kind: 'notice', notice: 'expired', detail: String(Math.round(o.maxTrackingMs / 86_400_000)) }]);
+    case 'running':
+      return { nextPollAt: input.nextTick(now), schedule: recovered(s), effects: recoveredEffects(s, o) };
+    case 'job':
+      return decideJob(input, obs.job);
+    case 'failed':
+      return decideFailure(input, obs.failure);
+  }
+}
+
+function decideJob(input: DecideInput, job: BackupJob): Decision {
+  const { now, schedule: s, options: o } = input;
+  const digest = visibleDigest(job);
+  const baseline = s.digest ?? (input.lastJob ? visibleDigest(input.lastJob) : undefined);
+  const changed = digest !== baseline;
+  const effects: Effect[] = [...recoveredEffects(s, o)];
+  if (isTerminal(job.status)) {
+    effects.push({ kind: 'card', job }, { kind: 'final', job });
+    return { ...ended({ ...recovered(s), digest }, now, 'terminal', effects), lastJob: job };
+  }
+  if (changed) effects.push({ kind: 'card', job });
+  const reset = o.detailResetOn === 'any' ? changed : isMajorChange(input.lastJob, job);
+  const maxStep = Math.max(0, Math.ceil(Math.log(o.detailMaxFactor) / Math.log(o.detailFactor)));
+  const detailStep = reset ? 0 : Math.min(maxStep, s.detailStep + 1);
+  const factor = Math.min(o.detailMaxFactor, o.detailFactor ** detailStep);
+  let nextDetailAt = now + factor * o.pollIntervalMs;
+  if (o.detailNearPredictedEnd && job.estimatedRemainingMs !== undefined) {
+    const predictedEnd = now + job.estimatedRemainingMs;
+    if (predictedEnd < nextDetailAt) nextDetailAt = Math.max(now + o.pollIntervalMs, predictedEnd);
+  }
+  const schedule: ScheduleState = { ...recovered(s), digest, detailStep, nextDetailAt };
+  return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };
+}
+
+function decideFailure(input: DecideInput, f: PollFailure): Decision {
+  const { now, schedule: s, options: o } = input;
+  if (f.kind === 'notFound') return ended(s, now, 'notFound', [{ kind: 'notice', notice: 'notFound' }]);
+  if (f.kind === 'forbidden') {
+    return ended(s, now, 'forbidden', [{ kind: 'notice', notice: 'forbidden', detail: f.requiredRole ?? DEFAULT_REQUIRED_ROLE }]);
+  }
+  // Everything else may heal (network, 5xx, throttling, a token problem): keep trying with backoff.
+  const failures = s.failures + 1;
+  const failingSince = s.failingSince ?? now;
+  const delay = retryDelay(failures, o.failureBackoff, input.random, f.retryAfterMs);
+  const effects: Effect[] = [];
+  let stillTrying = s.stillTrying;
+  if (!stillTrying && now - failingSince >= o.unreachableNoticeAfterMs) {
+    stillTrying = true;
+    effects.push({ kind: 'notice', notice: 'stillTrying', detail: String(Math.floor((now - failingSince) / 60_000)) });
+  }
+  return { nextPollAt: now + delay, schedule: { ...s, failures, failingSince, stillTrying }, effects };
+}
+
+function ended(s: ScheduleState, now: number, end: EndReason, effects: readonly Effect[]): Decision {
+  return { nextPollAt: now, schedule: s, end, effects };
+}
+
+function recovered(s: ScheduleState): ScheduleState {
+  if (s.failures === 0 && !s.stillTrying && s.failingSince === undefined) return s;
+  const { failingSince: _f, ...rest } = s;
+  return { ...rest, failures: 0, stillTrying: false };
+}
+
+function recoveredEffects(s: ScheduleState, o: ScheduleOptions): Effect[] {
+  return s.stillTrying && o.recoveredNotice ? [{ kind: 'notice', notice: 'recovered' }] : [];
+}
+
+/** Reads the stored JSON back, tolerating absent or damaged fields (an old or foreign record). */
+export function parseSchedule(raw: Readonly<Record<string, unknown>> | undefined): ScheduleState {
+  const r = raw ?? {};
+  const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  return {
+    ...(typeof r.digest === 'string' ? { digest: r.digest } : {}),
+    detailStep: Math.max(0, Math.floor(num(r.detailStep, 0))),
+    nextDetailAt: num(r.nextDetailAt, 0),
+    failures: Math.max(0, Math.floor(num(r.failures, 0))),
+    ...(typeof r.failingSince === 'number' && Number.isFinite(r.failingSince) ? { failingSince: r.failingSince } : {}),
+    stillTrying: r.stillTrying === true,
+  };
+}
+
+export function scheduleToJson(s: ScheduleState): Record<string, unknown> {
+  return { ...s };
+}
