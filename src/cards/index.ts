@@ -23,3 +23,5 @@ export {
   type ArmErrorParams,
   type OperationOutcome,
 } from './messages';
+export { parseCardAction } from './card-actions';
+export { expandTemplate, VOLATILE_ID_PREFIX } from './render';

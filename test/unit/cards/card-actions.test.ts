@@ -1,0 +1,30 @@
+import { buildJobCard, CardTemplateError, expandTemplate, parseCardAction } from '../../../src/cards';
+import { allTypeJobs, ctx } from './fixtures';
+
+describe('parseCardAction', () => {
+  const card = buildJobCard(allTypeJobs()[0]!.job, ctx());
+  const submitted = (card.actions ?? [])
+    .filter((a) => (a as { type: string }).type === 'Action.Submit')
+    .map((a) => (a as { data: unknown }).data);
+
+  test('reads back exactly what the card buttons send', () => {
+    expect(submitted).toHaveLength(2);
+    for (const data of submitted) expect(parseCardAction(data)).toEqual(data);
+  });
+
+  test.each([
+    ['not an object', 'refresh'],
+    ['unknown action', { ...(submitted[0] as object), action: 'delete' }],
+    ['job key and job id disagree', { ...(submitted[0] as object), jobId: '11111111-1111-4111-8111-111111111111' }],
+    ['path traversal in the key', { ...(submitted[0] as object), jobKey: '../../x' }],
+    ['missing vault', { action: 'refresh', jobKey: (submitted[0] as { jobKey: string }).jobKey, jobId: (submitted[0] as { jobId: string }).jobId }],
+    ['array', []],
+    ['null', null],
+  ])('rejects %s', (_why, value) => expect(parseCardAction(value)).toBeUndefined());
+});
+
+test('a builder that forgets a field fails loudly instead of showing ${…} to users', () => {
+  const template = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hello ${name}' }] };
+  expect(() => expandTemplate('test', template, {})).toThrow(CardTemplateError);
+  expect(expandTemplate('test', template, { name: 'Ada ${x}' }).body).toEqual([{ type: 'TextBlock', text: 'Hello Ada ${x}' }]);
+});
