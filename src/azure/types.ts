@@ -166,6 +166,8 @@ export interface ArmMeta {
   readonly remainingReads?: number;
   /** Number of HTTP attempts spent (1 when the first succeeded). */
   readonly attempts: number;
+  /** listJobs only: true when paging stopped at `maxPages` with more pages left. */
+  readonly truncated?: boolean;
 }
 
 export interface ArmResult<T> {
