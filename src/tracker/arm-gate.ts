@@ -1,0 +1,73 @@
+/**
+ * Every ARM read of the tracker goes through here: the subscription's read budget first (no
+ * token → the read is deferred, never queued), then the process-wide concurrency bound.
+ */
+import type { BackupJob, BackupJobsApi, JobKey, JobListFilter, VaultId, ArmResult } from '../azure/types';
+import type { Clock } from '../core/clock';
+import type { ReadBudget } from './budget';
+import { toPollFailure } from './failure';
+import type { PollFailure } from './schedule';
+import type { Semaphore } from './semaphore';
+
+export type Read<T> =
+  | { readonly kind: 'ok'; readonly value: T }
+  | { readonly kind: 'failed'; readonly failure: PollFailure }
+  /** No read budget (or a 429 paused the subscription) until `until`. */
+  | { readonly kind: 'deferred'; readonly until: number };
+
+export interface ReadEvent {
+  readonly op: 'get' | 'list';
+  readonly subscriptionId: string;
+  /** HTTP requests spent (pages and retries). */
+  readonly requests: number;
+  readonly outcome: 'ok' | 'failed' | 'throttled';
+}
+
+export class ArmGate {
+  /** Reads issued, by outcome; for TickStats and the benchmark. */
+  reads = 0;
+
+  constructor(
+    private readonly api: BackupJobsApi,
+    readonly budget: ReadBudget,
+    readonly semaphore: Semaphore,
+    private readonly clock: Clock,
+    private readonly onRead?: (e: ReadEvent) => void,
+  ) {}
+
+  getJob(key: JobKey, signal?: AbortSignal): Promise<Read<BackupJob>> {
+    return this.call('get', key.vault, () => this.api.getJob(key, signal ? { signal } : undefined));
+  }
+
+  listJobs(vault: VaultId, filter: JobListFilter, signal?: AbortSignal): Promise<Read<BackupJob[]>> {
+    return this.call('list', vault, () => this.api.listJobs(vault, filter, signal ? { signal } : undefined));
+  }
+
+  private async call<T>(op: 'get' | 'list', vault: VaultId, fn: () => Promise<ArmResult<T>>): Promise<Read<T>> {
+    const sub = vault.subscriptionId;
+    if (!this.budget.tryTake(sub, this.clock.now())) return { kind: 'deferred', until: this.budget.nextAvailableAt(sub, this.clock.now()) };
+    return this.semaphore.run(async () => {
+      try {
+        const result = await fn();
+        const requests = Math.max(1, result.meta.attempts);
+        this.reads += requests;
+        const now = this.clock.now();
+        this.budget.charge(sub, requests - 1, now);
+        if (result.meta.remainingReads !== undefined) this.budget.onRemaining(sub, result.meta.remainingReads, now);
+        this.onRead?.({ op, subscriptionId: sub, requests, outcome: 'ok' });
+        return { kind: 'ok', value: result.value };
+      } catch (error) {
+        this.reads += 1;
+        const failure = toPollFailure(error);
+        const now = this.clock.now();
+        if (failure.kind === 'throttled') {
+          this.budget.onThrottled(sub, failure.retryAfterMs, now);
+          this.onRead?.({ op, subscriptionId: sub, requests: 1, outcome: 'throttled' });
+          return { kind: 'deferred', until: this.budget.nextAvailableAt(sub, now) };
+        }
+        this.onRead?.({ op, subscriptionId: sub, requests: 1, outcome: 'failed' });
+        return { kind: 'failed', failure };
+      }
+    });
+  }
+}

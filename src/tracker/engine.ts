@@ -1,0 +1,238 @@
+/**
+ * The polling engine: claims due jobs with a lease, reads them through the vault strategy within
+ * the read budget, decides with the pure schedule, and commits each job's new state together with
+ * its outbox messages. `tick()` is one round (tests and the benchmark drive it on a VirtualClock);
+ * `start()` runs rounds in the background until `stop()`.
+ */
+import type { BackupJob, BackupJobsApi, VaultId } from '../azure/types';
+import { vaultKeyString } from '../azure/ids';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { StateStore, TrackedJobRecord } from '../store/types';
+import { ArmGate, type ReadEvent } from './arm-gate';
+import { ReadBudget, type BudgetOptions } from './budget';
+import { toOutbox } from './messages';
+import type { EndReason } from './ports';
+import { decide, defaultScheduleOptions, isExpired, parseSchedule, scheduleToJson, type Observation, type ScheduleOptions } from './schedule';
+import { Semaphore } from './semaphore';
+import type { DueJob, PollStrategy, StrategyName } from './strategy';
+import { NaiveStrategy } from './strategy-naive';
+import { SweepStrategy } from './strategy-sweep';
+import { BackgroundLoop } from './loop';
+
+export type TrackerEvent =
+  | ({ readonly type: 'read'; readonly at: number } & ReadEvent)
+  | { readonly type: 'poll'; readonly at: number; readonly jobKey: string; readonly observation: Observation['kind'] | 'deferred' }
+  | { readonly type: 'ended'; readonly at: number; readonly jobKey: string; readonly reason: EndReason; readonly job?: BackupJob }
+  | { readonly type: 'message'; readonly at: number; readonly jobKey: string; readonly conversationId: string; readonly kind: 'card' | 'final' | 'notice' };
+
+export interface TrackerOptions {
+  readonly store: StateStore;
+  readonly api: BackupJobsApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** This process's id, written on leases. */
+  readonly owner: string;
+  readonly pollIntervalMs: number;
+  readonly strategy?: StrategyName;
+  /** Concurrent ARM requests (default 8). */
+  readonly concurrency?: number;
+  /** Lease on claimed jobs (default max(60 s, 4 P)). */
+  readonly leaseMs?: number;
+  /** Jobs claimed per round (default 500). */
+  readonly claimLimit?: number;
+  /** A shared budget (so the track command spends from the same bucket), or options for a new one. */
+  readonly budget?: ReadBudget | Partial<BudgetOptions>;
+  readonly maxTrackingMs?: number;
+  readonly unreachableNoticeAfterMs?: number;
+  /** Fine-tuning of the schedule (benchmarks). */
+  readonly schedule?: Partial<Omit<ScheduleOptions, 'pollIntervalMs'>>;
+  readonly random?: () => number;
+  readonly onEvent?: (event: TrackerEvent) => void;
+}
+
+export interface TickStats {
+  readonly claimed: number;
+  readonly committed: number;
+  readonly deferred: number;
+  readonly ended: number;
+  readonly messages: number;
+  /** ARM requests spent in this round. */
+  readonly reads: number;
+}
+
+export class Tracker {
+  readonly gate: ArmGate;
+  readonly strategy: PollStrategy;
+  readonly scheduleOptions: ScheduleOptions;
+  private readonly o: TrackerOptions;
+  private readonly leaseMs: number;
+  private readonly claimLimit: number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private readonly loop: BackgroundLoop;
+  /** Claimed and not yet committed, so stop() can release them. */
+  private readonly inFlight = new Set<string>();
+  private abort = new AbortController();
+
+  constructor(options: TrackerOptions) {
+    this.o = options;
+    const p = options.pollIntervalMs;
+    if (!(p > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${p}`);
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, 4 * p);
+    this.claimLimit = options.claimLimit ?? 500;
+    this.random = options.random ?? Math.random;
+    this.log = options.logger.child({ component: 'tracker' });
+    const budget = options.budget instanceof ReadBudget ? options.budget : new ReadBudget(options.budget);
+    const onRead = options.onEvent ? (e: ReadEvent) => options.onEvent?.({ type: 'read', at: options.clock.now(), ...e }) : undefined;
+    this.gate = new ArmGate(options.api, budget, new Semaphore(options.concurrency ?? 8), options.clock, onRead);
+    this.scheduleOptions = {
+      ...defaultScheduleOptions(p),
+      ...options.schedule,
+      ...(options.maxTrackingMs !== undefined ? { maxTrackingMs: options.maxTrackingMs } : {}),
+      ...(options.unreachableNoticeAfterMs !== undefined ? { unreachableNoticeAfterMs: options.unreachableNoticeAfterMs } : {}),
+    };
+    this.strategy =
+      (options.strategy ?? 'default') === 'naive'
+        ? new NaiveStrategy(p)
+        : new SweepStrategy({ pollIntervalMs: p, windowMarginMs: 60_000, minJobsToList: 2 });
+    this.loop = new BackgroundLoop({
+      clock: options.clock,
+      logger: this.log,
+      round: async () => (await this.tick()).claimed >= this.claimLimit,
+      nextAt: () => options.store.nextDueAt(),
+      idleMs: p,
+    });
+  }
+
+  /** When a newly tracked job of `vault` should first be polled (its vault's next tick). */
+  firstPollAt(vault: VaultId, now: number): number {
+    return this.strategy.nextTick(vault, now);
+  }
+
+  /** Runs rounds in the background until stop(). Never throws. */
+  start(): void {
+    this.abort = new AbortController();
+    this.loop.start();
+  }
+
+  /** Poll now instead of sleeping (e.g. a job was just tracked). */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Stops scheduling, lets in-flight work finish up to `timeoutMs`, then aborts it and releases its leases. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    const finished = await this.loop.stop(timeoutMs);
+    if (finished) return;
+    this.abort.abort(new Error('tracker stopping'));
+    const keys = [...this.inFlight];
+    this.inFlight.clear();
+    await Promise.all(keys.map((k) => this.o.store.releaseJob(this.o.owner, k).catch((e: unknown) => this.log.warn({ err: e, jobKey: k }, 'release failed'))));
+  }
+
+  /** One round: claim what is due now, poll it, commit it. Resolves when all of it is done. */
+  async tick(): Promise<TickStats> {
+    const { store, clock, owner } = this.o;
+    const readsBefore = this.gate.reads;
+    const claimed = await store.claimDueJobs(owner, clock.now(), this.leaseMs, this.claimLimit);
+    for (const r of claimed) this.inFlight.add(r.jobKey);
+    const groups = new Map<string, { vault: VaultId; jobs: DueJob[] }>();
+    for (const record of claimed) {
+      const k = vaultKeyString(record.vault);
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { vault: record.vault, jobs: [] }));
+      g.jobs.push({ record, schedule: parseSchedule(record.schedule) });
+    }
+    const totals = { committed: 0, deferred: 0, ended: 0, messages: 0 };
+    await Promise.all(
+      [...groups.values()].map(async (g) => {
+        try {
+          await this.pollVault(g.vault, g.jobs, totals);
+        } catch (error) {
+          // A store failure: leave the leases to expire, the jobs are polled again then.
+          this.log.error({ err: error, vault: vaultKeyString(g.vault) }, 'poll round failed for vault');
+        } finally {
+          for (const j of g.jobs) this.inFlight.delete(j.record.jobKey);
+        }
+      }),
+    );
+    return { claimed: claimed.length, ...totals, reads: this.gate.reads - readsBefore };
+  }
+
+  private async pollVault(vault: VaultId, jobs: DueJob[], totals: { committed: number; deferred: number; ended: number; messages: number }): Promise<void> {
+    const now = this.o.clock.now();
+    const live: DueJob[] = [];
+    const observations = new Map<string, Observation | { kind: 'deferred'; until: number }>();
+    for (const j of jobs) {
+      if (isExpired(j.record.createdAt, now, this.scheduleOptions)) observations.set(j.record.jobKey, { kind: 'expired' });
+      else live.push(j);
+    }
+    if (live.length > 0) {
+      const seen = await this.strategy.observe(vault, live, { now, pollIntervalMs: this.o.pollIntervalMs, gate: this.gate, signal: this.abort.signal });
+      for (const [k, v] of seen) observations.set(k, v);
+    }
+    for (const j of jobs) {
+      const obs = observations.get(j.record.jobKey) ?? { kind: 'deferred' as const, until: now + this.o.pollIntervalMs };
+      if (this.abort.signal.aborted) {
+        await this.o.store.releaseJob(this.o.owner, j.record.jobKey);
+        continue;
+      }
+      this.emit({ type: 'poll', at: this.o.clock.now(), jobKey: j.record.jobKey, observation: obs.kind });
+      if (obs.kind === 'deferred') {
+        totals.deferred++;
+        await this.o.store.releaseJob(this.o.owner, j.record.jobKey, obs.until);
+        continue;
+      }
+      await this.commit(j.record, j, obs, totals);
+    }
+  }
+
+  private async commit(record: TrackedJobRecord, due: DueJob, observation: Observation, totals: { committed: number; ended: number; messages: number }): Promise<void> {
+    const now = this.o.clock.now();
+    const d = decide({
+      now,
+      lastJob: record.lastJob,
+      schedule: due.schedule,
+      observation,
+      options: this.scheduleOptions,
+      nextTick: (t) => this.strategy.nextTick(record.vault, t),
+      random: this.random,
+    });
+    const key = { vault: record.vault, jobId: record.jobId };
+    const subscribers = d.effects.length > 0 ? await this.o.store.getSubscribers(record.jobKey) : [];
+    const messages = toOutbox(d.effects, key, subscribers);
+    const update = {
+      jobKey: record.jobKey,
+      nextPollAt: d.nextPollAt,
+      schedule: scheduleToJson(d.schedule),
+      ...(d.lastJob ? { lastJob: d.lastJob } : {}),
+      ...(d.end ? { end: d.end } : {}),
+    };
+    const ok = await this.o.store.commitPoll(this.o.owner, update, messages);
+    if (!ok) {
+      this.log.debug({ jobKey: record.jobKey }, 'lease lost or job untracked before commit; result discarded');
+      return;
+    }
+    totals.committed++;
+    totals.messages += messages.length;
+    const at = this.o.clock.now();
+    for (const m of messages) this.emit({ type: 'message', at, jobKey: record.jobKey, conversationId: m.conversationId, kind: m.kind });
+    if (d.end) {
+      totals.ended++;
+      this.log.info({ jobKey: record.jobKey, reason: d.end }, 'tracking ended');
+      this.emit({ type: 'ended', at, jobKey: record.jobKey, reason: d.end, ...(d.lastJob ? { job: d.lastJob } : {}) });
+    } else if (observation.kind === 'failed') {
+      this.log.warn({ jobKey: record.jobKey, kind: observation.failure.kind, failures: d.schedule.failures }, 'poll failed; retrying later');
+    }
+  }
+
+  private emit(event: TrackerEvent): void {
+    if (!this.o.onEvent) return;
+    try {
+      this.o.onEvent(event);
+    } catch (error) {
+      this.log.warn({ err: error }, 'onEvent listener threw');
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/** Turns a decision's effects into one outbox message per subscriber. */
+import type { JobKey } from '../azure/types';
+import type { OutboxInput } from '../store/types';
+import type { Subscriber } from './ports';
+import type { Effect } from './schedule';
+import { visibleDigest } from './visible';
+
+export function toOutbox(effects: readonly Effect[], key: JobKey, subscribers: readonly Subscriber[]): OutboxInput[] {
+  const out: OutboxInput[] = [];
+  for (const sub of subscribers) {
+    const conversationId = sub.conversationId;
+    for (const e of effects) {
+      if (e.kind === 'card') {
+        // The bot may already show this state (it posted the first card, or the Refresh button updated it).
+        if (sub.cardDigest === visibleDigest(e.job)) continue;
+        out.push({ kind: 'card', job: e.job, key, conversationId });
+      } else if (e.kind === 'final') {
+        out.push({ kind: 'final', job: e.job, key, conversationId });
+      } else {
+        out.push({ kind: 'notice', notice: e.notice, key, conversationId, ...(e.detail !== undefined ? { detail: e.detail } : {}) });
+      }
+    }
+  }
+  return out;
+}

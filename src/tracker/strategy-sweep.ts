@@ -1,0 +1,92 @@
+/**
+ * The default strategy ("vault sweep"). Jobs of one vault are polled on the same aligned ticks, so
+ * they are claimed together; one BackupJobs_List (status InProgress, a start-time window) tells
+ * which of them still run. A job still listed needs no GET unless its task detail is due (a
+ * cadence that backs off while nothing changes); a job missing from the list ended or vanished
+ * and gets one GET at once, so every end is noticed within one interval.
+ */
+import type { VaultId } from '../azure/types';
+import { vaultKeyString } from '../azure/ids';
+import { getEach, type DueJob, type PollStrategy, type StrategyContext, type StrategyObservation } from './strategy';
+
+export interface SweepOptions {
+  readonly pollIntervalMs: number;
+  /** The list's window starts this long before the earliest tracked start (clock skew). */
+  readonly windowMarginMs: number;
+  /** List only when it spares at least this many GETs; below that, GETs cost no more. */
+  readonly minJobsToList: number;
+}
+
+export class SweepStrategy implements PollStrategy {
+  readonly name = 'default' as const;
+  private readonly phases = new Map<string, number>();
+
+  constructor(private readonly options: SweepOptions) {}
+
+  async observe(vault: VaultId, jobs: readonly DueJob[], ctx: StrategyContext): Promise<Map<string, StrategyObservation>> {
+    const out = new Map<string, StrategyObservation>();
+    // A detail read "due" a little after this tick is taken now rather than a whole interval late.
+    const detailHorizon = ctx.now + ctx.pollIntervalMs / 4;
+    const listable: Array<{ due: DueJob; start: number }> = [];
+    const toGet: DueJob[] = [];
+    for (const due of jobs) {
+      const last = due.record.lastJob;
+      const start = last?.startTime ? Date.parse(last.startTime) : NaN;
+      if (last?.status === 'InProgress' && Number.isFinite(start)) listable.push({ due, start });
+      else toGet.push(due);
+    }
+    const spared = listable.filter((l) => l.due.schedule.nextDetailAt > detailHorizon).length;
+    if (spared < this.options.minJobsToList) {
+      toGet.push(...listable.map((l) => l.due));
+    } else {
+      const earliest = Math.min(...listable.map((l) => l.start));
+      const filter = {
+        status: 'InProgress' as const,
+        startTime: new Date(earliest - this.options.windowMarginMs).toISOString(),
+        endTime: new Date(ctx.now).toISOString(),
+      };
+      const read = await ctx.gate.listJobs(vault, filter, ctx.signal);
+      if (read.kind === 'ok') {
+        const running = new Set(read.value.filter((j) => j.status === 'InProgress').map((j) => j.jobId.toLowerCase()));
+        for (const { due } of listable) {
+          const stillRunning = running.has(due.record.jobId.toLowerCase());
+          if (stillRunning && due.schedule.nextDetailAt > detailHorizon) out.set(due.record.jobKey, { kind: 'running' });
+          else toGet.push(due);
+        }
+      } else if (read.kind === 'deferred') {
+        for (const { due } of listable) out.set(due.record.jobKey, read);
+      } else if (read.failure.kind === 'transient' || read.failure.kind === 'unauthorized' || read.failure.kind === 'malformed') {
+        // Azure itself is unwell: GETs would fail the same way, so spare them.
+        for (const { due } of listable) out.set(due.record.jobKey, read);
+      } else {
+        // The list is refused (role, filter) but single jobs may still be readable.
+        toGet.push(...listable.map((l) => l.due));
+      }
+    }
+    await getEach(toGet, ctx, out);
+    return out;
+  }
+
+  /**
+   * The vault's next aligned tick at least P/2 after `now`: a job polled off-phase (after a
+   * failure, or just tracked) joins its vault's cohort without being polled twice in a row.
+   */
+  nextTick(vault: VaultId, now: number): number {
+    const p = this.options.pollIntervalMs;
+    const delta = (((this.phase(vault) - now) % p) + p) % p;
+    return now + (delta < p / 2 ? delta + p : delta);
+  }
+
+  /** A stable offset in [0, P) per vault, so vaults' sweeps spread over the interval. */
+  private phase(vault: VaultId): number {
+    const key = vaultKeyString(vault);
+    let phase = this.phases.get(key);
+    if (phase === undefined) {
+      let h = 2166136261;
+      for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+      phase = h % this.options.pollIntervalMs;
+      this.phases.set(key, phase);
+    }
+    return phase;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * What the commands call. `track` reads the job once (through the engine's read budget) so the
+ * first card shows real status, then subscribes the conversation when the job still runs.
+ */
+import { isTerminal, type BackupJob, type BackupJobsApi, type JobKey, type VaultId } from '../azure/types';
+import { jobKeyString } from '../azure/ids';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { StateStore } from '../store/types';
+import { ArmGate } from './arm-gate';
+import { ReadBudget } from './budget';
+import type { Tracker } from './engine';
+import type { SubscriberInput, TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import { DEFAULT_REQUIRED_ROLE } from './schedule';
+import { Semaphore } from './semaphore';
+
+const MAX_WAIT_FOR_BUDGET_MS = 3_000;
+
+export interface TrackerServiceOptions {
+  readonly store: StateStore;
+  readonly api: BackupJobsApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The running engine: its read budget is shared, its vault ticks align first polls, and it is woken. */
+  readonly engine?: Tracker;
+  readonly pollIntervalMs: number;
+}
+
+export class TrackerServiceImpl implements TrackerService {
+  private readonly gate: ArmGate;
+  private readonly log: Logger;
+
+  constructor(private readonly o: TrackerServiceOptions) {
+    this.gate = o.engine?.gate ?? new ArmGate(o.api, new ReadBudget(), new Semaphore(8), o.clock);
+    this.log = o.logger.child({ component: 'tracker-service' });
+  }
+
+  async track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome> {
+    const read = await this.read(key);
+    if (!read.ok) return read;
+    const job = read.job;
+    const jobKey = jobKeyString(key);
+    if (isTerminal(job.status)) {
+      const existing = await this.o.store.getJob(jobKey);
+      const subscribed = existing?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === subscriber.conversationId);
+      return { ok: true, job, alreadyTracked: subscribed, finished: true };
+    }
+    const now = this.o.clock.now();
+    const nextPollAt = this.firstPollAt(key.vault, now);
+    const result = await this.o.store.subscribe({ jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), lastJob: job, nextPollAt }, subscriber, now);
+    this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated }, 'tracking');
+    if (result.jobCreated) this.o.engine?.wake();
+    return { ok: true, job, alreadyTracked: !result.subscriptionCreated, finished: false };
+  }
+
+  recordCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void> {
+    return this.o.store.setCard(jobKey, conversationId, activityId, digest);
+  }
+
+  async untrack(key: JobKey, conversationId: string): Promise<boolean> {
+    const remaining = await this.o.store.unsubscribe(jobKeyString(key), conversationId);
+    return remaining >= 0;
+  }
+
+  async listForConversation(conversationId: string): Promise<TrackedEntry[]> {
+    const rows = await this.o.store.listByConversation(conversationId);
+    return rows.map(({ job, subscriber }) => ({
+      key: { vault: job.vault, jobId: job.jobId },
+      jobKey: job.jobKey,
+      ...(job.lastJob ? { lastJob: job.lastJob } : {}),
+      subscriber,
+    }));
+  }
+
+  dropConversation(conversationId: string): Promise<number> {
+    return this.o.store.dropConversation(conversationId);
+  }
+
+  /**
+   * Reads the job now and returns it; the caller updates the card and records it with
+   * `recordCard`, after which the poller sends no duplicate of that state.
+   */
+  async refresh(key: JobKey, conversationId: string): Promise<TrackOutcome> {
+    const read = await this.read(key);
+    if (!read.ok) return read;
+    const jobKey = jobKeyString(key);
+    const record = await this.o.store.getJob(jobKey);
+    const subscribed = record?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === conversationId);
+    return { ok: true, job: read.job, alreadyTracked: subscribed, finished: isTerminal(read.job.status) };
+  }
+
+  private firstPollAt(vault: VaultId, now: number): number {
+    return this.o.engine ? this.o.engine.firstPollAt(vault, now) : now + this.o.pollIntervalMs;
+  }
+
+  private async read(key: JobKey): Promise<{ ok: true; job: BackupJob } | Extract<TrackOutcome, { ok: false }>> {
+    let read = await this.gate.getJob(key);
+    // A user is waiting: a short wait for the budget beats an error.
+    for (let i = 0; i < 2 && read.kind === 'deferred' && read.until - this.o.clock.now() <= MAX_WAIT_FOR_BUDGET_MS; i++) {
+      await this.o.clock.sleep(Math.max(0, read.until - this.o.clock.now()));
+      read = await this.gate.getJob(key);
+    }
+    if (read.kind === 'ok') return { ok: true, job: read.value };
+    if (read.kind === 'deferred') {
+      const seconds = Math.max(1, Math.ceil((read.until - this.o.clock.now()) / 1000));
+      return { ok: false, error: 'throttled', message: `Azure's read limit is reached; try again in ${seconds} s.` };
+    }
+    const f = read.failure;
+    if (f.kind === 'forbidden') return { ok: false, error: f.kind, message: f.message, requiredRole: f.requiredRole ?? DEFAULT_REQUIRED_ROLE };
+    return { ok: false, error: f.kind, message: f.message };
+  }
+}
