@@ -7,11 +7,8 @@ import { t, type MessageId } from './i18n';
 /** Adaptive Card colour names (TextBlock `color`, Container `style` where they overlap). */
 export type CardColor = 'default' | 'good' | 'attention' | 'warning' | 'accent';
 
-/** Canonical key of a job, as the store uses it: lower-case `subscription/resourceGroup/vault/jobId`. */
-export function jobKeyString(key: JobKey): string {
-  const { subscriptionId, resourceGroup, vaultName } = key.vault;
-  return `${subscriptionId}/${resourceGroup}/${vaultName}/${key.jobId}`.toLowerCase();
-}
+/** Canonical key of a job, as the store uses it (one definition, in the Azure layer). */
+export { jobKeyString } from '../azure/ids';
 
 /** `resourceGroup/vaultName`, the vault form users type and buttons carry. */
 export function vaultRefString(key: JobKey): string {
