@@ -156,6 +156,16 @@ export class SimulatorServer {
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    try {
+      this.handle(req, res);
+    } catch (err) {
+      // A bug here must not take the whole simulated vault down with it.
+      this.logger.error({ err, path: req.url }, 'simulator failed to answer');
+      if (!res.headersSent) this.send(res, armError(500, 'InternalServerError', 'The simulator failed to answer.'), 0, 0);
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.resume(); // bodies (cancel, trigger) carry nothing the simulator needs
     this.bump('total');
     const url = req.url ?? '/';

@@ -116,3 +116,31 @@ describe('ARM throttling model', () => {
     expect(h.server.counts()['throttled']).toBe(4);
   });
 });
+
+describe('latency and shutdown', () => {
+  it('adds latencyMs to every answer: a server without it answers a later request first', async () => {
+    const slow = await new Harness([vmJob(guid(1), START - 1000)], { latencyMs: 300 }).start();
+    const fast = await new Harness([vmJob(guid(1), START - 1000)]).start();
+    try {
+      const order: string[] = [];
+      await Promise.all([
+        slow.get(jobPath(guid(1))).then((r) => order.push(`slow ${r.status}`)),
+        fast.get(jobPath(guid(1))).then((r) => order.push(`fast ${r.status}`)),
+      ]);
+      expect(order).toEqual(['fast 200', 'slow 200']);
+    } finally {
+      await slow.close();
+      await fast.close();
+    }
+  });
+
+  it('stops promptly with an answer still pending, failing that request, and can be stopped twice', async () => {
+    const h = await new Harness([vmJob(guid(1), START - 1000)]).start();
+    h.server.addFault({ kind: 'slow', delayMs: 60_000 });
+    const pending = h.get(jobPath(guid(1)));
+    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([h.server.stop(), h.server.stop()]);
+    await expect(pending).rejects.toThrow();
+    await h.close();
+  });
+});
