@@ -1,0 +1,7 @@
+export { parseCommand } from './parse';
+export { normalizeMessage } from './normalize';
+export { parseCardAction } from './card-action';
+export { runCardAction, runCommand } from './run';
+export { jobCard, armFailureText } from './views';
+export { vaultLabel } from './resolve';
+export type { CardAction, CommandContext, JobsFilter, ParsedCommand, ReplyPort, VaultAllowList } from './types';

@@ -1,0 +1,42 @@
+/**
+ * Tracks resolved jobs and posts one card per job: the step shared by `track job`, `track
+ * operation` (after the operation yielded its jobs) and nothing else.
+ */
+import { jobKeyString } from '../azure/ids';
+import { isTerminal, type JobKey } from '../azure/types';
+import { t } from '../cards/i18n';
+import { entityName, operationName, statusWord } from '../cards/job-view';
+import { visibleDigest } from '../tracker/visible';
+import type { TrackOutcome } from '../tracker/ports';
+import { vaultLabel } from './resolve';
+import type { CommandContext, ReplyPort } from './types';
+import { armFailureText, jobCard } from './views';
+
+export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, port: ReplyPort): Promise<void> {
+  // Poll all jobs at once (one turn, one wait), answer in the order the user wrote them.
+  const outcomes = await Promise.all(
+    keys.map(async (key): Promise<TrackOutcome> => ctx.tracker.track(key, ctx.subscriber)),
+  );
+  for (let i = 0; i < keys.length; i++) {
+    await answer(keys[i]!, outcomes[i]!, ctx, port);
+  }
+}
+
+async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, port: ReplyPort): Promise<void> {
+  const { locale } = ctx;
+  if (!outcome.ok) {
+    await port.text(armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole }, { vault: key.vault, jobId: key.jobId }, locale));
+    return;
+  }
+  const { job } = outcome;
+  const finished = outcome.finished || isTerminal(job.status);
+  const card = jobCard(job, key, { locale, timeZone: ctx.timeZone, now: ctx.clock.now(), portalUrl: ctx.portalUrl, tracking: !finished });
+  const params = { entity: entityName(job, locale), operation: operationName(job, locale), vault: vaultLabel(key.vault) };
+  const text = finished
+    ? t(locale, 'track.alreadyFinished', { ...params, status: statusWord(job, locale) })
+    : t(locale, outcome.alreadyTracked ? 'track.alreadyTracking' : 'track.started', params);
+  const activityId = await port.card(card, text);
+  if (!finished && activityId !== undefined) {
+    await ctx.tracker.recordCard(jobKeyString(key), ctx.subscriber.conversationId, activityId, visibleDigest(job));
+  }
+}

@@ -1,0 +1,42 @@
+/** Fuzz, part 2: random text of every kind and forged card button payloads (see fuzz-commands). */
+import fc from 'fast-check';
+import { parseCardAction } from '../../../src/commands/card-action';
+import { runCardAction } from '../../../src/commands/run';
+import { commandHarness } from '../../support/command-fakes';
+import { anyVault, assertCallsAllowed, flakyApi, guid, hostileId, randomText, runMessage, vaultOf } from './fuzz-arbitraries';
+
+describe('command fuzz: text and buttons', () => {
+  it('handles 5,000 random strings', async () => {
+    await fc.assert(fc.asyncProperty(randomText, fc.nat(), async (text, seed) => runMessage(text, seed)), { numRuns: 5000 });
+  });
+
+  it('handles 1,000 card button payloads, real and forged', async () => {
+    const value = fc.oneof(
+      fc.record({
+        action: fc.constantFrom('refresh', 'untrack', 'cancel', ''),
+        jobKey: fc.oneof(
+          fc.tuple(vaultOf, guid).map(([[s, r, v], j]) => `${s}/${r}/${v}/${j}`.toLowerCase()),
+          fc.string({ maxLength: 80 }),
+        ),
+        jobId: fc.oneof(guid, hostileId),
+        vault: anyVault,
+      }),
+      fc.anything(),
+    );
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(value, fc.nat(), async (v, seed) => {
+        const h = commandHarness({ api: flakyApi(seed), replyToId: 'activity-1' });
+        const action = parseCardAction(v);
+        if (action) {
+          await runCardAction(action, h.ctx);
+          expect(h.reply.sent.length).toBeGreaterThan(0);
+          answered++;
+        }
+        assertCallsAllowed(h.api.calls);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+});
