@@ -20,7 +20,8 @@ describe('tracker lifecycle', () => {
     for (let i = 1; i < digests.length; i++) expect(digests[i]).not.toBe(digests[i - 1]);
     expect(h.notifier.of('final')).toHaveLength(1);
     expect(h.notifier.of('final')[0]!.message.subscriber.requester.name).toBe('Ada');
-    expect(cards.at(-1)!.message.kind === 'card' && cards.at(-1)!.message.job.status).toBe('Completed');
+    const last = cards.at(-1)!.message;
+    expect(last.kind === 'card' && last.job.status).toBe('Completed');
     // The card is edited in place: every update after the first carries the recorded activity id.
     expect(cards.slice(1).every((c) => c.message.subscriber.cardActivityId === 'act-1')).toBe(true);
   });
