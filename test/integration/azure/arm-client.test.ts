@@ -178,6 +178,20 @@ describe('ArmClient over real HTTP', () => {
     expect(e.message).toContain('Try again in 3 s');
   });
 
+  it('stops retrying when the caller aborts, with the caller’s reason', async () => {
+    const ac = new AbortController();
+    server.script(json(503, ''));
+    const call = client({ onRequest: () => ac.abort(new Error('user left')) }).getJob(KEY, { signal: ac.signal });
+    await expect(call).rejects.toThrow('user left');
+  });
+
+  it('turns an invalid key into a badRequest error without calling Azure', async () => {
+    server.script();
+    const e = await failure(client().getJob({ vault: { ...VAULT, resourceGroup: 'rg/../x' }, jobId: SUB }));
+    expect(e.kind).toBe('badRequest');
+    expect(server.seen).toEqual([]);
+  });
+
   it('counts requests through onRequest', async () => {
     const seen: string[] = [];
     server.script(json(500, ''), json(200, jobBody));

@@ -85,6 +85,8 @@ export class RecordingClock implements Clock {
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(Math.round(ms));
     const done = this.inner.sleep(ms, signal);
+    // An aborted sleep rejects at once; mark it handled until it is returned below.
+    done.catch(() => undefined);
     await this.inner.advance(ms);
     return done;
   }
