@@ -15,8 +15,9 @@ describe('Agents Playground harness (echo bot)', () => {
     playground = await Playground.start({ appEndpoint: bot.endpoint });
   });
   afterAll(async () => {
-    await playground?.stop();
+    // Bot first: a turn still in flight must be able to reach the playground.
     await bot?.close();
+    await playground?.stop();
   });
 
   it('delivers a channel message to the bot and shows its card in the thread', async () => {

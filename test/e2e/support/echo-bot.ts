@@ -5,6 +5,7 @@
  * - pressing it updates that card in place to "pressed <n>" and then posts a proactive message
  *   that @mentions the user, through continueConversationAsync as the real bot does.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import {
@@ -71,6 +72,11 @@ export async function startEchoBot(): Promise<EchoBot> {
   const bot = new Echo(adapter);
   const server = restify.createServer();
   server.use(restify.plugins.bodyParser());
+  let inFlight = 0;
+  server.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
@@ -78,6 +84,12 @@ export async function startEchoBot(): Promise<EchoBot> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}/api/messages`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Lets turns in flight finish (their replies still reach the playground), then drops keep-alives.
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -3,14 +3,9 @@
  * web UI uses (see ../shared/PLAYGROUND.md): start it as a child process, read its config, listen to
  * its conversation stream, send user messages, press card buttons, and wait for what the bot posts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-
-const CLI = path.resolve(__dirname, '..', '..', '..', 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
+import { startPlaygroundProcess, type PlaygroundProcess, type PlaygroundProcessOptions } from '../../../scripts/lib/playground-process';
 
 /** What the playground's `/_internal/v1/config` says about its emulated tenant. */
 export interface PlaygroundConfig {
@@ -66,26 +61,7 @@ interface Waiter {
   resolve: (m: StreamMessage) => void;
 }
 
-export interface PlaygroundOptions {
-  /** The bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages */
-  appEndpoint: string;
-  /** Fixed personal chat id (otherwise random per start). */
-  conversationId?: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export type PlaygroundOptions = PlaygroundProcessOptions;
 
 /** Text of every TextBlock/TextRun/FactSet value in a card, joined: what a reader of the card sees. */
 export function cardText(content: unknown): string {
@@ -108,75 +84,36 @@ export class Playground {
   private closed = false;
 
   private constructor(
-    private readonly child: ChildProcess,
     private readonly socket: WebSocket,
-    private readonly workDir: string,
-    private readonly output: string[],
-    readonly port: number,
+    readonly url: string,
     readonly config: PlaygroundConfig,
+    /** Set when this harness started the process (and so stops it). */
+    private readonly process?: PlaygroundProcess,
   ) {
     socket.on('message', (data: WebSocket.RawData) => this.onEvent(data));
   }
 
   /** Starts the playground pointed at `appEndpoint` and connects to its stream before anything is sent. */
   static async start(options: PlaygroundOptions): Promise<Playground> {
-    const workDir = mkdtempSync(path.join(os.tmpdir(), 'playground-'));
-    const requested = await freePort();
-    const args = [CLI, '--app-endpoint', options.appEndpoint, '--channel-id', 'msteams', '--port', String(requested), '--disable-telemetry'];
-    if (options.conversationId) args.push('--conversation-id', options.conversationId);
-    const child = spawn(process.execPath, args, {
-      cwd: workDir,
-      env: {
-        ...process.env,
-        TEAMSAPPTESTER_BROWSER: 'none',
-        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
-        M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'playground.log'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
+    const process = await startPlaygroundProcess(options);
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`playground did not start within 30 s:\n${output.join('')}`)), 30_000);
-        const onData = (chunk: Buffer): void => {
-          output.push(chunk.toString());
-          // It silently picks another port when the requested one is taken: trust only this line.
-          const match = /Listening on (\d+)/.exec(output.join(''));
-          if (match) {
-            clearTimeout(timer);
-            resolve(Number(match[1]));
-          }
-        };
-        child.stdout?.on('data', onData);
-        child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`playground exited with ${String(code)} before listening:\n${output.join('')}`));
-        });
-      });
-      const base = `http://127.0.0.1:${port}`;
-      for (let attempt = 0; ; attempt++) {
-        const pong = await fetch(`${base}/_debug/ping`).then((r) => r.text()).catch(() => '');
-        if (pong.includes('pong')) break;
-        if (attempt > 100) throw new Error(`playground on ${port} never answered /_debug/ping`);
-        await sleep(100);
-      }
-      const { config } = (await (await fetch(`${base}/_internal/v1/config`)).json()) as { config: PlaygroundConfig };
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/_ws_conversation/v1/conversations/stream`);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('error', reject);
-      });
-      return new Playground(child, socket, workDir, output, port, config);
+      return await Playground.attach(process.url, process);
     } catch (error) {
-      child.kill('SIGKILL');
-      rmSync(workDir, { recursive: true, force: true });
+      await process.stop();
       throw error;
     }
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  /** Connects to a playground someone else started (e.g. `npm run demo`). */
+  static async attach(url: string, process?: PlaygroundProcess): Promise<Playground> {
+    const base = url.replace(/\/+$/, '');
+    const { config } = (await (await fetch(`${base}/_internal/v1/config`)).json()) as { config: PlaygroundConfig };
+    const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/_ws_conversation/v1/conversations/stream`);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return new Playground(socket, base, config, process);
   }
 
   get botId(): string {
@@ -259,28 +196,22 @@ export class Playground {
     return this.messages.filter((m) => m.seq >= since && m.fromId === this.botId);
   }
 
-  /** The playground's own log, for diagnostics. */
+  /** The playground's own output and log, for diagnostics. */
   log(): string {
-    const file = path.join(this.workDir, 'playground.log');
+    if (!this.process) return '';
     try {
-      return `${this.output.join('')}\n${readFileSync(file, 'utf8')}`;
+      return `${this.process.output()}\n${readFileSync(this.process.logFile, 'utf8')}`;
     } catch {
-      return this.output.join('');
+      return this.process.output();
     }
   }
 
+  /** Closes the stream; stops the process when this harness started it. */
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.workDir, { recursive: true, force: true });
+    await this.process?.stop();
   }
 
   private async post(route: string, body: unknown): Promise<unknown> {
