@@ -1,3 +1,5 @@
+import { armError, type Reply } from './vault';
+
 /** A fault to inject into answers: per job (`jobId`), at a rate, a number of times. */
 export interface FaultRule {
   kind: 'throttle' | 'error500' | 'error503' | 'slow' | 'malformed' | 'drop';
@@ -46,5 +48,34 @@ export class FaultBook {
       return active.rule;
     }
     return undefined;
+  }
+}
+
+/**
+ * What a fault answers instead of `real` (which it may use, e.g. to cut its body in half), or
+ * 'drop' to close the connection without a word. `slow` answers normally; the server delays it.
+ */
+export function faultAnswer(fault: FaultRule, real: () => Reply): { reply: Reply; raw?: string } | 'drop' {
+  switch (fault.kind) {
+    case 'drop':
+      return 'drop';
+    case 'throttle': {
+      const wait = String(fault.retryAfterSeconds ?? 1);
+      const message = `Number of read requests for subscription exceeded the limit. Retry after ${wait} seconds.`;
+      return { reply: armError(429, 'SubscriptionRequestsThrottled', message, { 'retry-after': wait }) };
+    }
+    case 'error500':
+      return { reply: armError(500, 'InternalServerError', 'Encountered internal server error. Diagnostic information: simulated fault.') };
+    case 'error503': {
+      const headers = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined;
+      return { reply: armError(503, 'ServiceUnavailable', 'The service is temporarily unavailable (simulated fault).', headers) };
+    }
+    case 'malformed': {
+      // A 200 whose JSON is cut off halfway, like a truncated proxy answer.
+      const body = JSON.stringify(real().body ?? { value: [] });
+      return { reply: { status: 200 }, raw: body.slice(0, Math.max(1, Math.floor(body.length / 2))) };
+    }
+    case 'slow':
+      return { reply: real() };
   }
 }

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
-import { FaultBook, type FaultRule } from './faults';
+import { faultAnswer, FaultBook, type FaultRule } from './faults';
 import { canonicalVaultPath } from './job-body';
 import { endOf, isEnded, statusAt } from './job-state';
 import { seededRandom } from './random';
@@ -234,33 +234,13 @@ export class SimulatorServer {
 
   private injectFault(fault: FaultRule, req: http.IncomingMessage, res: http.ServerResponse, remaining: number, real: () => Reply): void {
     if (this.logger.isLevelEnabled('debug')) this.logger.debug({ fault: fault.kind, path: req.url }, 'injecting fault');
-    switch (fault.kind) {
-      case 'drop':
-        req.socket.destroy();
-        return;
-      case 'throttle': {
-        this.bump('throttled');
-        const wait = String(fault.retryAfterSeconds ?? 1);
-        this.send(res, armError(429, 'SubscriptionRequestsThrottled', `Number of read requests for subscription exceeded the limit. Retry after ${wait} seconds.`, { 'retry-after': wait }), remaining, 0);
-        return;
-      }
-      case 'error500':
-        this.send(res, armError(500, 'InternalServerError', 'Encountered internal server error. Diagnostic information: simulated fault.'), remaining, 0);
-        return;
-      case 'error503': {
-        const headers = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined;
-        this.send(res, armError(503, 'ServiceUnavailable', 'The service is temporarily unavailable (simulated fault).', headers), remaining, 0);
-        return;
-      }
-      case 'malformed': {
-        // A 200 whose JSON is cut off halfway, like a truncated proxy answer.
-        const body = JSON.stringify(real().body ?? { value: [] });
-        this.send(res, { status: 200 }, remaining, 0, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
-        return;
-      }
-      case 'slow':
-        return;
+    const answer = faultAnswer(fault, real);
+    if (answer === 'drop') {
+      req.socket.destroy();
+      return;
     }
+    if (fault.kind === 'throttle') this.bump('throttled');
+    this.send(res, answer.reply, remaining, 0, answer.raw);
   }
 
   private send(res: http.ServerResponse, reply: Reply, remaining: number, extraDelayMs: number, rawBody?: string): void {
