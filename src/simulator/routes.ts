@@ -17,11 +17,15 @@ export function parseRoute(method: string, path: string): Route {
   if (raw[0] !== '') return { kind: 'badPath' };
   const seg: string[] = [];
   for (const s of raw.slice(1)) {
+    let decoded: string;
     try {
-      seg.push(decodeURIComponent(s));
+      decoded = decodeURIComponent(s);
     } catch {
       return { kind: 'badPath' };
     }
+    // An encoded slash or a control character would let one segment pose as two (or as another vault).
+    if (decoded.includes('/') || decoded.includes('\\') || hasControl(decoded)) return { kind: 'badPath' };
+    seg.push(decoded);
   }
   if (seg.length > 0 && seg[seg.length - 1] === '') seg.pop();
   const low = seg.map((s) => s.toLowerCase());
@@ -55,4 +59,12 @@ export function parseRoute(method: string, path: string): Route {
     if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7]! };
   }
   return { kind: 'unknown' };
+}
+
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

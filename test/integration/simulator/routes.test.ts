@@ -55,6 +55,13 @@ describe('simulated vault routes', () => {
     expect(h.server.counts()['notFound']).toBe(4);
   });
 
+  it('refuses encoded slashes and control characters in path segments', async () => {
+    for (const seg of ['rg-backup%2Fproviders', 'rg%5Cbackup', 'rg%00backup', '%E0%A4%A']) {
+      const r = await h.get(`/subscriptions/${SUB}/resourceGroups/${seg}/providers/Microsoft.RecoveryServices/vaults/vault-demo/backupJobs?${API}`);
+      expect(r.status).toBe(400);
+    }
+  });
+
   it('requires api-version, like ARM', async () => {
     const r = await h.get(`${VAULT_PATH}/backupJobs/${guid(1)}`);
     expect(r.status).toBe(400);
