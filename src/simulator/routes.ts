@@ -53,7 +53,11 @@ export function parseRoute(method: string, path: string): Route {
     }
   }
   if (n === 2 && get && rest[0] === 'backupoperations') return { kind: 'operationStatus', vault, operationId: rest[1]! };
-  if (n === 2 && get && rest[0] === 'backupoperationresults') return { kind: 'operationResult', vault, operationId: rest[1]! };
+  if (n === 2 && get && (rest[0] === 'backupoperationresults' || rest[0] === 'operationresults')) {
+    return { kind: 'operationResult', vault, operationId: rest[1]! };
+  }
+  // Vault-depth operationsStatus: header URLs of some vault operations take this form.
+  if (n === 2 && get && rest[0] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[1]! };
   if (n === 8 && get && rest[0] === 'backupfabrics' && rest[2] === 'protectioncontainers' && rest[4] === 'protecteditems') {
     if (rest[6] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[7]! };
     if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7]! };

@@ -150,15 +150,16 @@ describe('simulated vault routes', () => {
     expect((await h.get(jobPath(guid(2000)))).status).toBe(404);
     expect((await h.get(op.locationPath)).status).toBe(202);
     await h.clock.advance(10_000);
-    for (const p of [vaultLevel, op.asyncOperationPath]) {
+    for (const p of [vaultLevel, op.asyncOperationPath, `${VAULT_PATH}/operationsStatus/${op.operationId}?${API}`]) {
       const after = await h.getJson(p);
       expect(after['status']).toBe('Succeeded');
       expect(obj(after['properties'])).toEqual({ objectType: 'OperationStatusJobExtendedInfo', jobId: guid(2000) });
     }
     expect((await h.get(op.locationPath)).status).toBe(204);
+    expect((await h.get(`${VAULT_PATH}/backupOperationResults/${op.operationId}?${API}`)).status).toBe(204);
     expect(obj((await h.getJson(jobPath(guid(2000))))['properties'])['status']).toBe('InProgress');
-    expect(h.server.counts()['operationStatus']).toBe(3);
-    expect(h.server.counts()['operationResult']).toBe(2);
+    expect(h.server.counts()['operationStatus']).toBe(4);
+    expect(h.server.counts()['operationResult']).toBe(3);
   });
 
   it('reports a failed operation with its error and creates no job', async () => {
