@@ -13,7 +13,7 @@ import { ArmGate, type ReadEvent } from './arm-gate';
 import { ReadBudget, type BudgetOptions } from './budget';
 import { toOutbox } from './messages';
 import type { EndReason } from './ports';
-import { decide, defaultScheduleOptions, isExpired, parseSchedule, scheduleToJson, type Observation, type ScheduleOptions } from './schedule';
+import { decide, defaultScheduleOptions, deferred, isExpired, parseSchedule, scheduleToJson, type Observation, type ScheduleOptions } from './schedule';
 import { Semaphore } from './semaphore';
 import type { DueJob, PollStrategy, StrategyName } from './strategy';
 import { NaiveStrategy } from './strategy-naive';
@@ -137,12 +137,16 @@ export class Tracker {
     const readsBefore = this.gate.reads;
     const claimed = await store.claimDueJobs(owner, clock.now(), this.leaseMs, this.claimLimit);
     for (const r of claimed) this.inFlight.add(r.jobKey);
+    // Reads take budget tokens in this order: the jobs that have waited longest first.
+    const due = claimed.map((record) => ({ record, schedule: parseSchedule(record.schedule) }));
+    const waitedSince = (j: DueJob): number => j.schedule.dueSince ?? j.record.nextPollAt;
+    due.sort((a, b) => waitedSince(a) - waitedSince(b));
     const groups = new Map<string, { vault: VaultId; jobs: DueJob[] }>();
-    for (const record of claimed) {
-      const k = vaultKeyString(record.vault);
+    for (const j of due) {
+      const k = vaultKeyString(j.record.vault);
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { vault: record.vault, jobs: [] }));
-      g.jobs.push({ record, schedule: parseSchedule(record.schedule) });
+      if (!g) groups.set(k, (g = { vault: j.record.vault, jobs: [] }));
+      g.jobs.push(j);
     }
     const totals = { committed: 0, deferred: 0, ended: 0, messages: 0 };
     await Promise.all(
@@ -181,7 +185,8 @@ export class Tracker {
       this.emit({ type: 'poll', at: this.o.clock.now(), jobKey: j.record.jobKey, observation: obs.kind });
       if (obs.kind === 'deferred') {
         totals.deferred++;
-        await this.o.store.releaseJob(this.o.owner, j.record.jobKey, obs.until);
+        const schedule = scheduleToJson(deferred(j.schedule, j.record.nextPollAt));
+        await this.o.store.commitPoll(this.o.owner, { jobKey: j.record.jobKey, nextPollAt: obs.until, schedule }, []);
         continue;
       }
       await this.commit(j.record, j, obs, totals);

@@ -20,6 +20,11 @@ export interface ScheduleState {
   readonly failingSince?: number;
   /** The 'stillTrying' notice was sent for the current failure streak. */
   readonly stillTrying: boolean;
+  /**
+   * When the job first became due while its reads are deferred for lack of budget: jobs that have
+   * waited longest read first, so a busy subscription cannot starve some of its jobs.
+   */
+  readonly dueSince?: number;
 }
 
 export const INITIAL_SCHEDULE: ScheduleState = { detailStep: 0, nextDetailAt: 0, failures: 0, stillTrying: false };
@@ -109,6 +114,16 @@ export function isExpired(createdAt: number, now: number, options: ScheduleOptio
 }
 
 export function decide(input: DecideInput): Decision {
+  const { dueSince: _waited, ...s } = input.schedule;
+  return decideRead({ ...input, schedule: s });
+}
+
+/** The job's reads are deferred (no budget) until `until`: keep its place in the queue. */
+export function deferred(s: ScheduleState, dueAt: number): ScheduleState {
+  return s.dueSince !== undefined ? s : { ...s, dueSince: dueAt };
+}
+
+function decideRead(input: DecideInput): Decision {
   const { now, schedule: s, observation: obs, options: o } = input;
   switch (obs.kind) {
     case 'expired':
@@ -190,6 +205,7 @@ export function parseSchedule(raw: Readonly<Record<string, unknown>> | undefined
     failures: Math.max(0, Math.floor(num(r.failures, 0))),
     ...(typeof r.failingSince === 'number' && Number.isFinite(r.failingSince) ? { failingSince: r.failingSince } : {}),
     stillTrying: r.stillTrying === true,
+    ...(typeof r.dueSince === 'number' && Number.isFinite(r.dueSince) ? { dueSince: r.dueSince } : {}),
   };
 }
 
