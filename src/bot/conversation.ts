@@ -1,0 +1,60 @@
+/**
+ * From an incoming Teams activity to what the tracker stores: the conversation (a channel thread
+ * `…;messageid=…`, a chat or a personal chat), its reference for proactive messages, the
+ * requester, locale and time zone.
+ */
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { isValidTimeZone } from '../cards/format';
+import type { JsonObject, SubscriberInput } from '../tracker/ports';
+
+const THREAD_MARK = ';messageid=';
+
+/**
+ * In a channel the bot answers in the thread of the message that mentioned it. Teams puts the
+ * thread in the conversation id; when a client leaves it out, the message itself starts the thread.
+ */
+export function threadConversationId(activity: Partial<Activity>): string {
+  const id = activity.conversation?.id ?? '';
+  if (activity.conversation?.conversationType !== 'channel' || id.includes(THREAD_MARK)) return id;
+  const root = activity.replyToId ?? activity.id;
+  return root ? `${id}${THREAD_MARK}${root}` : id;
+}
+
+interface ClientInfo {
+  readonly type: 'clientInfo';
+  readonly locale?: string;
+  readonly timezone?: string;
+}
+
+function clientInfo(activity: Partial<Activity>): ClientInfo | undefined {
+  return activity.entities?.find((e): e is ClientInfo & typeof e => e.type === 'clientInfo') as ClientInfo | undefined;
+}
+
+export function activityLocale(activity: Partial<Activity>): string | undefined {
+  const locale = activity.locale ?? clientInfo(activity)?.locale;
+  return typeof locale === 'string' && locale.length <= 35 ? locale : undefined;
+}
+
+export function activityTimeZone(activity: Partial<Activity>): string | undefined {
+  const zone = clientInfo(activity)?.timezone;
+  return isValidTimeZone(zone) ? zone : undefined;
+}
+
+/** The reference stored for proactive messages, pointing at the thread. */
+export function conversationReferenceOf(activity: Partial<Activity>): Partial<ConversationReference> {
+  const ref = TurnContext.getConversationReference(activity);
+  const id = threadConversationId(activity);
+  return { ...ref, conversation: { ...ref.conversation!, id } };
+}
+
+export function subscriberFromActivity(activity: Partial<Activity>): SubscriberInput {
+  const locale = activityLocale(activity);
+  const timeZone = activityTimeZone(activity);
+  return {
+    conversationId: threadConversationId(activity),
+    conversationRef: JSON.parse(JSON.stringify(conversationReferenceOf(activity))) as JsonObject,
+    requester: { id: activity.from?.id ?? '', name: activity.from?.name ?? '' },
+    ...(locale === undefined ? {} : { locale }),
+    ...(timeZone === undefined ? {} : { timeZone }),
+  };
+}

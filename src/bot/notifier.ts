@@ -1,0 +1,91 @@
+/**
+ * Sends the tracker's outbox messages into Teams: the progress card updated in place, the
+ * completion notice as a new message that @mentions the requester, informational notices as
+ * text. One attempt per call; connector failures are classified, never thrown.
+ */
+import { CardFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { finalSummary } from '../cards/job-card';
+import { noticeText } from '../cards/messages';
+import { vaultLabel } from '../commands/resolve';
+import { jobCard } from '../commands/views';
+import type { Clock } from '../core/clock';
+import type { DeliveryResult, Notifier, OutboundMessage, Subscriber } from '../tracker/ports';
+import { classifyConnectorError } from './connector-errors';
+import { sendCard, updateCard } from './reply';
+
+export interface NotifierOptions {
+  readonly adapter: CloudAdapter;
+  readonly appId: string;
+  readonly portalUrl: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** `<at>` text must not carry markup of its own. */
+function mentionName(name: string): string {
+  return name.replace(/[<>&]/g, '').trim() || 'there';
+}
+
+export function mentionActivity(subscriber: Subscriber, text: string): Partial<Activity> {
+  const { id, name } = subscriber.requester;
+  const at = `<at>${mentionName(name)}</at>`;
+  return {
+    type: 'message',
+    text: `${at} ${text}`,
+    entities: [{ type: 'mention', text: at, mentioned: { id, name: mentionName(name) } }],
+  };
+}
+
+export class ProactiveNotifier implements Notifier {
+  private readonly log: Logger;
+
+  constructor(private readonly o: NotifierOptions) {
+    this.log = o.logger.child({ component: 'notifier' });
+  }
+
+  async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    const ref = message.subscriber.conversationRef as Partial<ConversationReference>;
+    let activityId: string | undefined;
+    try {
+      await this.o.adapter.continueConversationAsync(this.o.appId, ref, async (context) => {
+        activityId = await this.send(context, message);
+      });
+    } catch (err) {
+      const result = classifyConnectorError(err, this.o.clock.now());
+      this.log.info({ conversationId: message.subscriber.conversationId, kind: message.kind, reason: result.reason }, 'delivery failed');
+      return result;
+    }
+    return activityId === undefined ? { ok: true } : { ok: true, activityId };
+  }
+
+  private async send(context: TurnContext, message: OutboundMessage): Promise<string | undefined> {
+    const { subscriber } = message;
+    const locale = subscriber.locale;
+    const cardOptions = { locale, timeZone: subscriber.timeZone, now: this.o.clock.now(), portalUrl: this.o.portalUrl };
+    switch (message.kind) {
+      case 'card': {
+        const card = jobCard(message.job, message.key, { ...cardOptions, tracking: true });
+        if (subscriber.cardActivityId !== undefined) {
+          await updateCard(context, subscriber.cardActivityId, card);
+          return subscriber.cardActivityId;
+        }
+        return sendCard(context, card);
+      }
+      case 'final': {
+        const card = jobCard(message.job, message.key, { ...cardOptions, tracking: false });
+        const response = await context.sendActivity({
+          ...mentionActivity(subscriber, finalSummary(message.job, locale)),
+          attachments: [CardFactory.adaptiveCard(card)],
+        });
+        return response?.id;
+      }
+      case 'notice': {
+        const text = noticeText(message.notice, { jobId: message.key.jobId, vault: vaultLabel(message.key.vault), ...(message.detail === undefined ? {} : { detail: message.detail }) }, locale);
+        const response = await context.sendActivity({ type: 'message', text });
+        return response?.id;
+      }
+    }
+  }
+}
+

@@ -1,0 +1,55 @@
+/** The command layer's ReplyPort over botbuilder: in the turn, or proactively afterwards. */
+import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/render';
+import type { ReplyPort } from '../commands/types';
+
+export async function sendCard(context: TurnContext, card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
+  const response = await context.sendActivity({
+    type: 'message',
+    attachments: [CardFactory.adaptiveCard(card)],
+    ...(text === undefined ? {} : { text }),
+  });
+  return response?.id;
+}
+
+export async function updateCard(context: TurnContext, activityId: string, card: AdaptiveCardJson): Promise<void> {
+  await context.updateActivity({ type: 'message', id: activityId, attachments: [CardFactory.adaptiveCard(card)] });
+}
+
+/** Replies inside the turn (the connector threads them under the user's message). */
+export class TurnReply implements ReplyPort {
+  constructor(private readonly context: TurnContext) {}
+  async text(text: string): Promise<void> {
+    await this.context.sendActivity({ type: 'message', text });
+  }
+  card(card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
+    return sendCard(this.context, card, text);
+  }
+  updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
+    return updateCard(this.context, activityId, card);
+  }
+}
+
+/** Sends after the turn ended, through the stored conversation reference. */
+export class ProactiveReply implements ReplyPort {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly ref: Partial<ConversationReference>,
+  ) {}
+  async text(text: string): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, this.ref, async (ctx) => {
+      await ctx.sendActivity({ type: 'message', text });
+    });
+  }
+  async card(card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.appId, this.ref, async (ctx) => {
+      id = await sendCard(ctx, card, text);
+    });
+    return id;
+  }
+  async updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, this.ref, (ctx) => updateCard(ctx, activityId, card));
+  }
+}
