@@ -4,7 +4,7 @@
  */
 import { ArmError } from '../../../src/azure/errors';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { ArmResult, BackupJob, BackupJobsApi, JobKey, JobListFilter, JobStatus, VaultId } from '../../../src/azure/types';
+import type { ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, JobStatus, VaultId } from '../../../src/azure/types';
 import type { Clock } from '../../../src/core/clock';
 import type { DeliveryResult, Notifier, OutboundMessage, SubscriberInput } from '../../../src/tracker/ports';
 
@@ -78,6 +78,8 @@ export class FakeBackupApi implements BackupJobsApi {
   fault?: Fault;
   /** Event-loop turns each call takes, so concurrent calls really overlap. */
   latencyTurns = 0;
+  /** While set, every call waits for it (or for its abort signal). */
+  hold?: Promise<void>;
 
   constructor(private readonly clock: Clock) {}
 
@@ -86,9 +88,9 @@ export class FakeBackupApi implements BackupJobsApi {
     return plan;
   }
 
-  async getJob(key: JobKey): Promise<ArmResult<BackupJob>> {
+  async getJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<BackupJob>> {
     const k = jobKeyString(key);
-    return this.call('get', key, key.vault.subscriptionId, k, () => {
+    return this.call('get', key, key.vault.subscriptionId, k, opts?.signal, () => {
       const plan = this.plans.get(k);
       if (!plan) throw new ArmError('notFound', `job ${key.jobId} not found`, { status: 404 });
       this.getsByJob.set(k, (this.getsByJob.get(k) ?? 0) + 1);
@@ -96,8 +98,8 @@ export class FakeBackupApi implements BackupJobsApi {
     });
   }
 
-  async listJobs(v: VaultId, filter?: JobListFilter): Promise<ArmResult<BackupJob[]>> {
-    return this.call('list', v, v.subscriptionId, undefined, () => {
+  async listJobs(v: VaultId, filter?: JobListFilter, opts?: CallOptions): Promise<ArmResult<BackupJob[]>> {
+    return this.call('list', v, v.subscriptionId, undefined, opts?.signal, () => {
       const now = this.clock.now();
       const from = filter?.startTime ? Date.parse(filter.startTime) : -Infinity;
       const to = filter?.endTime ? Date.parse(filter.endTime) : Infinity;
@@ -117,7 +119,7 @@ export class FakeBackupApi implements BackupJobsApi {
     throw new Error('not used by the tracker');
   }
 
-  private async call<T>(op: 'get' | 'list', target: JobKey | VaultId, sub: string, jobKey: string | undefined, fn: () => T): Promise<ArmResult<T>> {
+  private async call<T>(op: 'get' | 'list', target: JobKey | VaultId, sub: string, jobKey: string | undefined, signal: AbortSignal | undefined, fn: () => T): Promise<ArmResult<T>> {
     if (op === 'get') this.gets++;
     else this.lists++;
     this.readsBySub.set(sub, (this.readsBySub.get(sub) ?? 0) + 1);
@@ -127,6 +129,12 @@ export class FakeBackupApi implements BackupJobsApi {
     if (jobKey) this.busy.add(jobKey);
     try {
       for (let i = 0; i < this.latencyTurns; i++) await new Promise<void>((r) => setImmediate(r));
+      if (this.hold) {
+        await Promise.race([
+          this.hold,
+          new Promise<never>((_r, reject) => signal?.addEventListener('abort', () => reject(new ArmError('transient', 'aborted')), { once: true })),
+        ]);
+      }
       const fault = this.fault?.(op, target);
       if (fault) throw fault;
       return { value: fn(), meta: { attempts: 1, remainingReads: 249 } };

@@ -120,6 +120,26 @@ describe('background loops', () => {
     expect(h.clock.pending()).toBe(0);
   });
 
+  it('stop() waits for in-flight polls only up to its timeout, then aborts them and releases their leases', async () => {
+    const h = new Harness();
+    const plan = h.addJob(1, 60 * MIN);
+    await h.track(plan.key, 'c1');
+    let release!: () => void;
+    h.api.hold = new Promise<void>((r) => (release = r));
+    h.tracker.start();
+    await h.clock.advance(2 * P);
+    expect(h.api.inFlight).toBe(1);
+    const stopped = h.tracker.stop(5_000);
+    await h.clock.advance(5_000);
+    await stopped;
+    expect(h.api.inFlight).toBe(0);
+    // Another process can take the job over at once, with its schedule untouched by the aborted poll.
+    const claimed = await h.store.claimDueJobs('other', h.clock.now(), MIN, 10);
+    expect(claimed.map((r) => r.jobKey)).toEqual([jobKeyString(plan.key)]);
+    expect(claimed[0]!.schedule).toEqual({});
+    release();
+  });
+
   it('a failing store does not kill the loop: it logs, backs off, and continues', async () => {
     const h = new Harness();
     const plan = h.addJob(1, 3 * MIN);
