@@ -31,6 +31,8 @@ export interface Config {
     readonly armEndpoint: string;
     readonly armAuth: ArmAuthMode;
     readonly apiVersion: string;
+    /** Azure portal of the same cloud as ARM_ENDPOINT, for "Open in Azure portal". */
+    readonly portalUrl: string;
   };
   readonly pollIntervalSeconds: number;
   /** `sqlite:<path>` or `redis://…`. */
@@ -119,11 +121,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       armEndpoint,
       armAuth: v.ARM_AUTH,
       apiVersion: v.BACKUP_API_VERSION,
+      portalUrl: portalFor(armEndpoint),
     },
     pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
   });
+}
+
+/** Sovereign clouds have their own portal; the public one is right for anything else (simulator included). */
+function portalFor(armEndpoint: string): string {
+  const host = new URL(armEndpoint).hostname.toLowerCase();
+  if (host.endsWith('.usgovcloudapi.net')) return 'https://portal.azure.us';
+  if (host.endsWith('.chinacloudapi.cn')) return 'https://portal.azure.cn';
+  return 'https://portal.azure.com';
 }
 
 function truncate(s: string): string {

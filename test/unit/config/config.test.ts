@@ -23,6 +23,7 @@ describe('readConfig', () => {
     expect(c.azure.armEndpoint).toBe('https://management.azure.com');
     expect(c.azure.armAuth).toBe('default');
     expect(c.azure.apiVersion).toBe('2026-02-01');
+    expect(c.azure.portalUrl).toBe('https://portal.azure.com');
     expect(c.pollIntervalSeconds).toBe(30);
     expect(c.stateStore).toBe('sqlite:./data/state.db');
     expect(c.logLevel).toBe('info');
@@ -49,6 +50,7 @@ describe('readConfig', () => {
     expect(c.bot.appType).toBe('SingleTenant');
     expect(c.azure.armEndpoint).toBe('https://management.usgovcloudapi.net');
     expect(c.azure.apiVersion).toBe('2025-08-01');
+    expect(c.azure.portalUrl).toBe('https://portal.azure.us');
     expect(c.pollIntervalSeconds).toBe(1);
     expect(c.stateStore).toBe('sqlite:/tmp/x.db');
     expect(c.logLevel).toBe('debug');
