@@ -1,0 +1,227 @@
+/**
+ * StateStore on Redis (ioredis), for several instances sharing one state: every multi-key change
+ * is one Lua script (see lua.ts), so claims, commits and outbox moves are atomic across instances.
+ * Values are the same JSON strings the SQLite backend stores. Selected by `STATE_STORE=redis://…`.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { BackupJob, VaultId } from '../../azure/types';
+import { silentLogger, type Logger } from '../../core/logger';
+import type { Subscriber, SubscriberInput } from '../../tracker/ports';
+import { closedError, payloadOf, toMessage, type StoredPayload } from '../records';
+import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
+import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
+import { SCRIPTS, scriptSource, type ScriptName } from './lua';
+import { parseRedisUrl } from './redis-url';
+
+export interface RedisStoreOptions {
+  /** `redis://host:port[/db]`, or `rediss://:password@host:port[/db]` (TLS, as Azure Cache for Redis requires). */
+  readonly url: string;
+  /**
+   * Namespace of every key (default `bj:`). Several bots may share one Redis with different
+   * prefixes; all instances of one bot must use the same.
+   */
+  readonly keyPrefix?: string;
+  readonly logger?: Logger;
+  /** How long delivered and given-up notices are kept for inspection (default 7 days). */
+  readonly doneTtlSeconds?: number;
+  /** Extra ioredis options (tests: retry strategy, timeouts). */
+  readonly redis?: Partial<RedisOptions>;
+}
+
+/** Bumped when the key layout changes incompatibly; a store refuses data of another version. */
+const SCHEMA_VERSION = '1';
+
+type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
+
+export class RedisStore implements StateStore {
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private readonly doneTtl: number;
+  private readonly display: string;
+  private readonly redisOptions: RedisOptions;
+  private client?: Redis;
+  private closed = false;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    const parsed = parseRedisUrl(options.url);
+    this.redisOptions = { ...parsed.options, lazyConnect: true, ...options.redis };
+    this.display = parsed.display;
+    this.prefix = options.keyPrefix ?? 'bj:';
+    this.logger = (options.logger ?? silentLogger()).child({ component: 'redis-store' });
+    this.doneTtl = options.doneTtlSeconds ?? 7 * 24 * 3600;
+  }
+
+  async init(): Promise<void> {
+    if (this.closed) throw closedError('redis');
+    if (this.client) return;
+    const client = new Redis(this.redisOptions);
+    client.on('error', (err: Error) => this.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+    for (const name of Object.keys(SCRIPTS) as ScriptName[]) client.defineCommand(name, { numberOfKeys: 0, lua: scriptSource(name) });
+    try {
+      await client.connect();
+      const schemaKey = `${this.prefix}schema`;
+      await client.set(schemaKey, SCHEMA_VERSION, 'NX');
+      const found = await client.get(schemaKey);
+      if (found !== SCHEMA_VERSION) throw new Error(`redis state store: data under prefix ${this.prefix} has schema ${found}, this build expects ${SCHEMA_VERSION}`);
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+    this.client = client;
+    this.logger.debug({ url: this.display, prefix: this.prefix }, 'state store opened');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+  }
+
+  async subscribe(
+    job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
+    sub: SubscriberInput,
+    now: number,
+  ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
+    const args = [job.jobKey, JSON.stringify(job.vault), job.jobId, job.lastJob === undefined ? '' : JSON.stringify(job.lastJob), ms(job.nextPollAt), sub.conversationId, JSON.stringify(sub), ms(now)];
+    const [jobCreated, subscriptionCreated] = asArray(await this.run('bjSubscribe', args));
+    return { jobCreated: jobCreated === 1, subscriptionCreated: subscriptionCreated === 1 };
+  }
+
+  async unsubscribe(jobKey: string, conversationId: string): Promise<number> {
+    return Number(await this.run('bjUnsubscribe', [jobKey, conversationId]));
+  }
+
+  async dropConversation(conversationId: string): Promise<number> {
+    return Number(await this.run('bjDropConversation', [conversationId]));
+  }
+
+  async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
+    const h = await this.redis().hgetall(`${this.prefix}job:${jobKey}`);
+    return Object.keys(h).length === 0 ? undefined : toJob(jobKey, h);
+  }
+
+  async getSubscribers(jobKey: string): Promise<Subscriber[]> {
+    const rows = asArray(await this.run('bjSubscribers', [jobKey])).map((r) => asArray(r));
+    return rows.map(([, input, at, id, digest]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null)).sort(bySubscription);
+  }
+
+  async listByConversation(conversationId: string): Promise<Array<{ job: TrackedJobRecord; subscriber: Subscriber }>> {
+    const rows = asArray(await this.run('bjListByConversation', [conversationId])).map((r) => asArray(r));
+    return rows
+      .map(([k, job, input, at, id, digest]) => {
+        const jobKey = String(k);
+        return { job: toJob(jobKey, flatToObject(asArray(job))), subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null) };
+      })
+      .sort((a, b) => a.subscriber.createdAt - b.subscriber.createdAt || cmp(a.job.jobKey, b.job.jobKey));
+  }
+
+  async setCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void> {
+    await this.run('bjSetCard', [jobKey, conversationId, activityId, digest]);
+  }
+
+  async stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }> {
+    const [activeJobs, subscriptions, pendingMessages] = asArray(await this.run('bjStats', []));
+    return { activeJobs: Number(activeJobs), subscriptions: Number(subscriptions), pendingMessages: Number(pendingMessages) };
+  }
+
+  async claimDueJobs(owner: string, now: number, leaseMs: number, limit: number): Promise<TrackedJobRecord[]> {
+    this.redis();
+    if (limit <= 0) return [];
+    const rows = asArray(await this.run('bjClaimJobs', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)]));
+    return rows.map((r) => {
+      const [k, flat] = asArray(r);
+      return toJob(String(k), flatToObject(asArray(flat)));
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const [, score] = await this.redis().zrange(`${this.prefix}due`, 0, 0, 'WITHSCORES');
+    return score === undefined ? undefined : Number(score);
+  }
+
+  async commitPoll(owner: string, update: JobUpdate, messages: readonly OutboxInput[]): Promise<boolean> {
+    // Serialised before the script runs: a value that cannot be stored rejects with nothing applied.
+    const args: Array<string | number> = [
+      owner,
+      update.jobKey,
+      update.lastJob === undefined ? '' : JSON.stringify(update.lastJob),
+      ms(update.nextPollAt),
+      JSON.stringify(update.schedule),
+      update.end ?? '',
+      messages.length,
+    ];
+    for (const m of messages) {
+      const payload: StoredPayload = payloadOf(m);
+      args.push(m.conversationId, m.kind, JSON.stringify(payload));
+    }
+    return Number(await this.run('bjCommitPoll', args)) === 1;
+  }
+
+  async releaseJob(owner: string, jobKey: string, nextPollAt?: number): Promise<void> {
+    await this.run('bjReleaseJob', [owner, jobKey, nextPollAt === undefined ? '' : ms(nextPollAt)]);
+  }
+
+  async claimMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+    this.redis();
+    if (limit <= 0) return [];
+    const rows = asArray(await this.run('bjClaimMessages', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)])).map((r) => asArray(r));
+    return rows.map(([id, k, c, payload, attempts, notBefore, input, at, cardId, cardDigest]) => {
+      const jobKey = String(k);
+      return {
+        id: Number(id),
+        jobKey,
+        conversationId: String(c),
+        message: toMessage(JSON.parse(String(payload)) as StoredPayload, toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null)),
+        attempts: Number(attempts),
+        notBefore: Number(notBefore),
+      };
+    });
+  }
+
+  async completeMessage(_owner: string, id: number, result: { activityId?: string; digest?: string }): Promise<void> {
+    const a = result.activityId;
+    const d = result.digest;
+    await this.run('bjCompleteMessage', [String(id), this.doneTtl, a === undefined ? '0' : '1', a ?? '', d === undefined ? '0' : '1', d ?? '']);
+  }
+
+  async retryMessage(owner: string, id: number, notBefore: number, error: string): Promise<void> {
+    await this.run('bjRetryMessage', [owner, String(id), ms(notBefore), error]);
+  }
+
+  async failMessage(owner: string, id: number, error: string): Promise<void> {
+    await this.run('bjFailMessage', [owner, String(id), error, this.doneTtl]);
+  }
+
+  async nextMessageAt(): Promise<number | undefined> {
+    const [, score] = await this.redis().zrange(`${this.prefix}heads`, 0, 0, 'WITHSCORES');
+    return score === undefined ? undefined : Number(score);
+  }
+
+  private redis(): Redis {
+    if (this.closed) throw closedError('redis');
+    if (!this.client) throw new Error('redis state store: call init() first');
+    return this.client;
+  }
+
+  private run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
+    const call = (this.redis() as unknown as Record<ScriptName, ScriptCall>)[name];
+    return call.call(this.client, this.prefix, ...args);
+  }
+}
+
+/** Epoch ms as an integer string (Lua would print a large number in exponent form). */
+function ms(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`redis state store: not a time: ${n}`);
+  return Math.round(n).toFixed(0);
+}
+
+function bySubscription(a: Subscriber, b: Subscriber): number {
+  return a.createdAt - b.createdAt || cmp(a.conversationId, b.conversationId);
+}
