@@ -1,0 +1,107 @@
+/**
+ * Versioned schema of the SQLite store. The database's `PRAGMA user_version` is the number of
+ * migrations applied; each migration runs once, in order, in its own transaction together with
+ * the version bump, so a crash mid-migration leaves the previous version intact.
+ * Append new migrations; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+import type { Logger } from '../../core/logger';
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tracked jobs and their subscriptions',
+    sql: `
+      CREATE TABLE jobs (
+        job_key         TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        resource_group  TEXT NOT NULL,
+        vault_name      TEXT NOT NULL,
+        job_id          TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('active', 'ended')),
+        end_reason      TEXT,
+        last_job        TEXT,             -- JSON BackupJob
+        next_poll_at    INTEGER NOT NULL,
+        schedule        TEXT NOT NULL,    -- JSON, tracker-private
+        lease_owner     TEXT,
+        lease_until     INTEGER
+      );
+      -- Serves claimDueJobs (range on next_poll_at, in order, no sort) and nextDueAt.
+      CREATE INDEX jobs_due ON jobs (state, next_poll_at);
+
+      CREATE TABLE subscriptions (
+        job_key          TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL,
+        conversation_ref TEXT NOT NULL,   -- JSON ConversationReference, verbatim
+        requester_id     TEXT NOT NULL,
+        requester_name   TEXT NOT NULL,
+        locale           TEXT,
+        time_zone        TEXT,
+        created_at       INTEGER NOT NULL,
+        card_activity_id TEXT,
+        card_digest      TEXT,
+        PRIMARY KEY (job_key, conversation_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX subscriptions_by_conversation ON subscriptions (conversation_id, job_key);
+    `,
+  },
+  {
+    version: 2,
+    description: 'transactional outbox of messages to deliver',
+    sql: `
+      CREATE TABLE outbox (
+        -- AUTOINCREMENT: ids are never reused, so a late completeMessage(id) from a dead lease
+        -- can never hit a newer message that took a deleted row's id.
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_key         TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        payload         TEXT NOT NULL,    -- JSON message without its subscriber
+        state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        not_before      INTEGER NOT NULL DEFAULT 0,
+        lease_owner     TEXT,
+        lease_until     INTEGER,
+        last_error      TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (state, not_before);
+      -- Per (job, conversation) queue: head-of-line checks, coalescing, removal on unsubscribe.
+      CREATE INDEX outbox_queue ON outbox (job_key, conversation_id, state, id);
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the schema to `target` (default: latest). Refuses a database written by a newer build,
+ * whose schema this code cannot know.
+ */
+export function migrate(db: Database.Database, logger: Logger, target = LATEST_VERSION): void {
+  const step = db.transaction((m: Migration) => {
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    if (schemaVersion(db) >= m.version) return false;
+    db.exec(m.sql);
+    db.pragma(`user_version = ${m.version}`);
+    return true;
+  });
+  const found = schemaVersion(db);
+  if (found > LATEST_VERSION) {
+    throw new Error(`state database has schema version ${found}, newer than this build knows (${LATEST_VERSION}); refusing to open it`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version > target || m.version <= found) continue;
+    if (step.immediate(m)) logger.info({ version: m.version, migration: m.description }, 'state store schema migrated');
+  }
+}

@@ -1,0 +1,126 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createLogger, silentLogger } from '../../../src/core/logger';
+import { LATEST_VERSION, migrate, schemaVersion } from '../../../src/store/sqlite/migrations';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
+import { prepareStatements } from '../../../src/store/sqlite/statements';
+import { describeStoreConformance } from '../../conformance/store-conformance';
+import { CONV_A, RUNNING, T0, VAULT, final, jobIdOf, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
+
+describeStoreConformance(
+  'sqlite file',
+  async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'store-conf-'));
+    const file = path.join(dir, 'state.db');
+    return {
+      store: new SqliteStore({ path: file }),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      reopen: async () => new SqliteStore({ path: file }),
+    };
+  },
+  { durable: true },
+);
+
+describeStoreConformance('sqlite :memory:', async () => ({ store: new SqliteStore({ path: ':memory:' }), cleanup: async () => undefined }));
+
+describe('SqliteStore (SQLite specifics)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'store-sqlite-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the directory and the database file on first run, in WAL mode with a busy timeout', async () => {
+    const file = path.join(dir, 'data', 'nested', 'state.db');
+    const store = new SqliteStore({ path: file });
+    await store.init();
+    expect(existsSync(file)).toBe(true);
+    const db = store.connection();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    await store.close();
+  });
+
+  it('migrates a database written by an older schema version, keeping its data', async () => {
+    const file = path.join(dir, 'state.db');
+    const old = new Database(file);
+    migrate(old, silentLogger(), 1);
+    expect(schemaVersion(old)).toBe(1);
+    old.prepare(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
+      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{"step":1}')`).run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
+    old.prepare(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`).run(jobKeyOf(1), CONV_A, JSON.stringify(subInput(CONV_A).conversationRef), '29:1abc', 'Ada Lovelace', T0);
+    old.close();
+
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (l: string) => lines.push(l) });
+    const store = new SqliteStore({ path: file, logger });
+    await store.init();
+    expect(schemaVersion(store.connection())).toBe(LATEST_VERSION);
+    expect(lines.join('')).toContain('transactional outbox');
+    expect(await store.getJob(jobKeyOf(1))).toMatchObject({ state: 'active', lastJob: RUNNING, schedule: { step: 1 } });
+    // The migrated database does everything, including what only the newer schema can.
+    const [job] = await store.claimDueJobs('w1', T0, 60_000, 10);
+    expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A)])).toBe(true);
+    const [m] = await store.claimMessages('d1', T0, 60_000, 10);
+    expect(m.message.subscriber).toMatchObject({ conversationId: CONV_A, requester: { id: '29:1abc', name: 'Ada Lovelace' } });
+    await store.close();
+  });
+
+  it('refuses a database from a newer build and leaves it untouched', async () => {
+    const file = path.join(dir, 'state.db');
+    const future = new Database(file);
+    future.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    future.close();
+    const store = new SqliteStore({ path: file });
+    await expect(store.init()).rejects.toThrow(/newer than this build/);
+    const check = new Database(file);
+    expect(schemaVersion(check)).toBe(LATEST_VERSION + 1);
+    expect(check.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get()).toEqual({ n: 0 });
+    check.close();
+  });
+
+  it('claims due jobs through the due-time index, without sorting, at 10,000 tracked jobs', async () => {
+    const store = new SqliteStore({ path: path.join(dir, 'state.db') });
+    await store.init();
+    for (let n = 0; n < 10_000; n++) await store.subscribe(jobInput(n, T0 + (n % 1000) * 1000), subInput(`19:c${n % 50}@thread.tacv2`), T0);
+    const plan = (sql: string): string =>
+      store.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ owner: 'w', until: 0, now: 0, limit: 8 }).map((r) => (r as { detail: string }).detail).join('\n');
+    const claimSql = prepareStatements(store.connection()).claimJobs.source;
+    expect(plan(claimSql)).toMatch(/SEARCH j USING INDEX jobs_due \(state=\? AND next_poll_at<\?\)/);
+    expect(plan(claimSql)).not.toMatch(/TEMP B-TREE/);
+    expect(plan(prepareStatements(store.connection()).dueMessages.source)).toMatch(/USING INDEX outbox_due/);
+
+    for (const limit of [8, 200]) {
+      const now = T0 + 100_000; // 1,010 jobs due
+      const got = await store.claimDueJobs(`w${limit}`, now, 60_000, limit);
+      expect(got).toHaveLength(limit);
+      expect(got.every((j) => j.nextPollAt <= now && j.leaseOwner === `w${limit}`)).toBe(true);
+      expect(got.map((j) => j.nextPollAt)).toEqual([...got.map((j) => j.nextPollAt)].sort((a, b) => a - b));
+    }
+    expect(await store.stats()).toEqual({ activeJobs: 10_000, subscriptions: 10_000, pendingMessages: 0 });
+    await store.close();
+  });
+
+  it('two connections to one file never claim the same job', async () => {
+    const file = path.join(dir, 'state.db');
+    const a = new SqliteStore({ path: file });
+    const b = new SqliteStore({ path: file });
+    await a.init();
+    await b.init();
+    for (let n = 0; n < 50; n++) await a.subscribe(jobInput(n, T0 + n), subInput(CONV_A), T0);
+    const seen: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const [x, y] = await Promise.all([a.claimDueJobs('a', T0 + 100, 60_000, 3), b.claimDueJobs('b', T0 + 100, 60_000, 3)]);
+      seen.push(...x.map((j) => j.jobKey), ...y.map((j) => j.jobKey));
+    }
+    expect(seen).toHaveLength(50);
+    expect(new Set(seen).size).toBe(50);
+    await a.close();
+    await b.close();
+  });
+});
