@@ -153,7 +153,12 @@ describeWithRedis('scale-out: several instances on one Redis', () => {
     expect(multi.instancesDelivering).toBeGreaterThanOrEqual(2);
     const ratio = multi.reads / single.reads;
     // Printed for the record: the figures behind the 10 % bound.
-    console.info(`ARM reads: one instance ${single.reads}, three instances (one killed) ${multi.reads}, ratio ${ratio.toFixed(3)}; finals held at the kill: ${multi.killed?.heldFinals}`);
+    const byInstance = (run: Outcome): string =>
+      [...new Set(run.recorder.accepted.map((d) => d.instance))].map((i) => `${i}=${run.recorder.accepted.filter((d) => d.kind === 'final' && d.instance === i).length}`).join(' ');
+    console.info(
+      `ARM reads: one instance ${single.reads}, three instances (one killed) ${multi.reads}, ratio ${ratio.toFixed(3)}; ` +
+        `finals by instance: ${byInstance(multi)}; finals held at the kill: ${multi.killed?.heldFinals}`,
+    );
     expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(0.1);
   }, 90_000);
 });
