@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { VaultId } from '../azure/types';
 import { parseVaultList } from './vault-list';
 import { isLoopbackUrl } from './loopback';
+import { parseStoreUrl } from '../store/open-store';
 
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 export type ArmAuthMode = 'default' | 'none';
@@ -53,6 +54,8 @@ export class ConfigError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Values never echoed in errors: a redis URL may carry a password. */
+const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** key → [schema, expected form]; every value arrives as a string or undefined. */
@@ -69,7 +72,7 @@ const FIELDS = {
   ARM_AUTH: [z.enum(['default', 'none']).default('default'), 'default or none'],
   BACKUP_API_VERSION: [z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/).default('2026-02-01'), 'an api-version like 2026-02-01'],
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
-  STATE_STORE: [z.string().regex(/^(sqlite:.+|rediss?:\/\/.+)$/).default('sqlite:./data/state.db'), 'sqlite:<path> or redis://host:port'],
+  STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), 'sqlite:<path>, memory: or redis://host:port[/db]'],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
 } as const;
 
@@ -85,7 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // An empty string means "not set" for keys with defaults, as in most .env tooling.
     const input = raw === undefined ? undefined : key === 'MicrosoftAppPassword' ? raw : raw.trim() === '' ? undefined : raw.trim();
     const result = schema.safeParse(input);
-    if (!result.success) throw new ConfigError(key, expected, raw === undefined || raw === '' ? undefined : raw);
+    if (!result.success) throw new ConfigError(key, expected, raw === undefined || raw === '' || SECRET_KEYS.has(key) ? undefined : raw);
     values[key] = result.data;
   }
   const v = values as Parsed;
@@ -135,6 +138,15 @@ function portalFor(armEndpoint: string): string {
   if (host.endsWith('.usgovcloudapi.net')) return 'https://portal.azure.us';
   if (host.endsWith('.chinacloudapi.cn')) return 'https://portal.azure.cn';
   return 'https://portal.azure.com';
+}
+
+function isStoreUrl(value: string): boolean {
+  try {
+    parseStoreUrl(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function truncate(s: string): string {

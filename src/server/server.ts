@@ -38,7 +38,8 @@ export function createServer(o: ServerOptions): HttpServer {
     }
   });
 
-  server.get('/healthz', (_req: restify.Request, res: restify.Response) => {
+  // restify 11 wants async handlers to be real async functions (it checks the constructor).
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const state = o.readiness();
     res.send(state === 'ready' ? 200 : 503, { status: state === 'ready' ? 'ok' : state });
   });

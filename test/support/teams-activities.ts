@@ -54,14 +54,17 @@ function base(type: string, opts: MessageOptions, conversation: Record<string, u
 }
 
 /** A new post in a team channel that @mentions the bot (Teams only delivers those). */
-export function channelMessage(text: string, opts: MessageOptions & { readonly channelId?: string; readonly mention?: boolean }): Activity {
+export function channelMessage(
+  text: string,
+  opts: MessageOptions & { readonly channelId?: string; readonly mention?: boolean; /** Reply in this thread (its root message id). */ readonly threadId?: string },
+): Activity {
   const id = opts.id ?? `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   const channel = opts.channelId ?? CHANNEL_ID;
   const mention = opts.mention ?? true;
   const a = base(
     'message',
     { ...opts, id },
-    { id: `${channel};messageid=${id}`, conversationType: 'channel', isGroup: true },
+    { id: `${channel};messageid=${opts.threadId ?? id}`, conversationType: 'channel', isGroup: true },
     { teamsChannelId: channel, teamsTeamId: TEAM_ID, channel: { id: channel }, team: { id: TEAM_ID } },
   );
   const at = `<at>${BOT.name}</at>`;

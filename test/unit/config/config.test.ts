@@ -88,6 +88,13 @@ describe('readConfig', () => {
     expect(err.message).toMatch(new RegExp(`^${key}: expected `));
   });
 
+  it('never echoes a store URL (it may hold a redis password)', () => {
+    const err = errorOf({ ...base, STATE_STORE: 'mysql://root:hunter2@db' });
+    expect(err.key).toBe('STATE_STORE');
+    expect(err.message).not.toContain('hunter2');
+    expect(readConfig({ ...base, STATE_STORE: 'rediss://:pw@cache:6380/0' }).stateStore).toBe('rediss://:pw@cache:6380/0');
+  });
+
   it('requires a password for an app id with a secret-based type, and a tenant for single tenant', () => {
     const appId = '12345678-1234-1234-1234-123456789012';
     expect(errorOf({ ...base, MicrosoftAppId: appId }).key).toBe('MicrosoftAppPassword');

@@ -1,0 +1,161 @@
+/**
+ * Builds and starts the whole bot from a Config: store → ARM client → tracker and dispatcher →
+ * adapter, bot and notifier → HTTP server. index.ts calls it with real infrastructure; tests, the
+ * demo and the benchmarks call it in-process with overrides (clock, ARM dispatcher, logger…).
+ */
+import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import type { Dispatcher as HttpDispatcher } from 'undici';
+import { ArmClient } from './azure/arm-client';
+import type { BackupJobsApi } from './azure/types';
+import { BackgroundTasks } from './bot/background';
+import { BackupJobsBot } from './bot/bot';
+import { createAdapter } from './bot/adapter';
+import { ProactiveNotifier } from './bot/notifier';
+import { messageProcessor } from './bot/processor';
+import type { Config } from './config/config';
+import { systemClock, type Clock } from './core/clock';
+import { createLogger, type Logger } from './core/logger';
+import { createServer, type Readiness } from './server/server';
+import { openStore } from './store/open-store';
+import type { StateStore } from './store/types';
+import { Dispatcher } from './tracker/dispatcher';
+import { Tracker, type TrackerEvent } from './tracker/engine';
+import type { Notifier, TrackerService } from './tracker/ports';
+import { TrackerServiceImpl } from './tracker/tracker-service';
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** undici dispatcher for ARM (tests, benchmarks). */
+  readonly armDispatcher?: HttpDispatcher;
+  /** Replaces DefaultAzureCredential (ARM_AUTH=default). */
+  readonly credential?: TokenCredential;
+  /** Replaces the ARM client entirely. */
+  readonly api?: BackupJobsApi;
+  /** An already opened store (otherwise STATE_STORE is opened, and closed on close()). */
+  readonly store?: StateStore;
+  /** Wraps the notifier (tests count or delay deliveries). */
+  readonly wrapNotifier?: (notifier: Notifier) => Notifier;
+  /** Start the tracker and dispatcher loops (default true). Tests driving `tick()` pass false. */
+  readonly runLoops?: boolean;
+  readonly onTrackerEvent?: (event: TrackerEvent) => void;
+  /** Lease owner id of this process (default a random one). */
+  readonly owner?: string;
+  /** ARM client tuning (tests). */
+  readonly armTimeoutMs?: number;
+  readonly armMaxAttempts?: number;
+}
+
+export interface RunningApp {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3978 */
+  readonly url: string;
+  readonly port: number;
+  readonly tracker: Tracker;
+  readonly dispatcher: Dispatcher;
+  readonly service: TrackerService;
+  readonly store: StateStore;
+  readonly background: BackgroundTasks;
+  /** Graceful stop: healthz 503, stop scheduling, finish in-flight work (bounded), close store and server. Idempotent. */
+  close(): Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 10_000;
+
+export async function startApp(config: Config, overrides: AppOverrides = {}, listen: { port?: number; host?: string } = {}): Promise<RunningApp> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const owner = overrides.owner ?? `bot-${randomUUID()}`;
+  let readiness: Readiness = 'starting';
+
+  const ownsStore = overrides.store === undefined;
+  const store = overrides.store ?? (await openStore(config.stateStore, { logger }));
+  try {
+    const api =
+      overrides.api ??
+      new ArmClient({
+        endpoint: config.azure.armEndpoint,
+        apiVersion: config.azure.apiVersion,
+        credential: config.azure.armAuth === 'none' ? 'none' : (overrides.credential ?? (await defaultCredential())),
+        clock,
+        logger,
+        ...(overrides.armDispatcher ? { dispatcher: overrides.armDispatcher } : {}),
+        ...(overrides.armTimeoutMs === undefined ? {} : { timeoutMs: overrides.armTimeoutMs }),
+        ...(overrides.armMaxAttempts === undefined ? {} : { maxAttempts: overrides.armMaxAttempts }),
+      });
+    const pollIntervalMs = config.pollIntervalSeconds * 1000;
+
+    const adapter = createAdapter(config.bot, logger);
+    const baseNotifier = new ProactiveNotifier({ adapter, appId: config.bot.appId, portalUrl: config.azure.portalUrl, clock, logger });
+    const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
+    const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });
+    const tracker = new Tracker({
+      store,
+      api,
+      clock,
+      logger,
+      owner,
+      pollIntervalMs,
+      onEvent: (event) => {
+        // New outbox messages: deliver now rather than at the dispatcher's next idle wake-up.
+        if (event.type === 'message') dispatcher.wake();
+        overrides.onTrackerEvent?.(event);
+      },
+    });
+    const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs });
+    const background = new BackgroundTasks(logger.child({ component: 'background' }));
+    const bot = new BackupJobsBot({
+      adapter,
+      appId: config.bot.appId,
+      tracker: service,
+      api,
+      allowList: { vaults: config.azure.vaults, defaultVault: config.azure.defaultVault },
+      portalUrl: config.azure.portalUrl,
+      clock,
+      logger,
+      background,
+    });
+    const server = createServer({ onMessages: messageProcessor(adapter, bot), readiness: () => readiness, logger });
+    const address = await server.listen(listen.port ?? config.port, listen.host ?? config.host);
+
+    if (overrides.runLoops ?? true) {
+      tracker.start();
+      dispatcher.start();
+    }
+    readiness = 'ready';
+    logger.info({ url: address.url, vaults: config.azure.vaults.length, local: config.bot.appId === '' }, 'bot ready');
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        readiness = 'stopping';
+        logger.info('stopping');
+        await step(logger, 'background', () => background.stop(STOP_TIMEOUT_MS / 2));
+        await step(logger, 'tracker', () => tracker.stop(STOP_TIMEOUT_MS));
+        await step(logger, 'dispatcher', () => dispatcher.stop(STOP_TIMEOUT_MS));
+        await step(logger, 'server', () => server.close());
+        if (ownsStore) await step(logger, 'store', () => store.close());
+        logger.info('stopped');
+      })());
+
+    return { url: address.url, port: address.port, tracker, dispatcher, service, store, background, close };
+  } catch (err) {
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Every cleanup step runs even when an earlier one failed. */
+async function step(logger: Logger, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    logger.warn({ err, step: name }, 'shutdown step failed');
+  }
+}
+
+async function defaultCredential(): Promise<TokenCredential> {
+  // Loaded lazily: local mode with ARM_AUTH=none never needs @azure/identity.
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential();
+}
