@@ -47,12 +47,22 @@ export class ProactiveNotifier implements Notifier {
   async deliver(message: OutboundMessage): Promise<DeliveryResult> {
     const ref = message.subscriber.conversationRef as Partial<ConversationReference>;
     let activityId: string | undefined;
+    // Errors inside the turn logic would reach the adapter's onTurnError and be swallowed there;
+    // they are caught here instead so the dispatcher learns what the connector said.
+    let failure: { error: unknown } | undefined;
     try {
       await this.o.adapter.continueConversationAsync(this.o.appId, ref, async (context) => {
-        activityId = await this.send(context, message);
+        try {
+          activityId = await this.send(context, message);
+        } catch (error) {
+          failure = { error };
+        }
       });
-    } catch (err) {
-      const result = classifyConnectorError(err, this.o.clock.now());
+    } catch (error) {
+      failure = { error };
+    }
+    if (failure) {
+      const result = classifyConnectorError(failure.error, this.o.clock.now());
       this.log.info({ conversationId: message.subscriber.conversationId, kind: message.kind, reason: result.reason }, 'delivery failed');
       return result;
     }

@@ -30,26 +30,38 @@ export class TurnReply implements ReplyPort {
   }
 }
 
-/** Sends after the turn ended, through the stored conversation reference. */
+/**
+ * Sends after the turn ended, through the stored conversation reference. Errors are rethrown to
+ * the caller rather than left to the adapter's onTurnError.
+ */
 export class ProactiveReply implements ReplyPort {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly ref: Partial<ConversationReference>,
   ) {}
-  async text(text: string): Promise<void> {
+
+  private async run<T>(logic: (ctx: TurnContext) => Promise<T>): Promise<T | undefined> {
+    let result: T | undefined;
+    let failure: { error: unknown } | undefined;
     await this.adapter.continueConversationAsync(this.appId, this.ref, async (ctx) => {
-      await ctx.sendActivity({ type: 'message', text });
+      try {
+        result = await logic(ctx);
+      } catch (error) {
+        failure = { error };
+      }
     });
+    if (failure) throw failure.error;
+    return result;
   }
-  async card(card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
-    let id: string | undefined;
-    await this.adapter.continueConversationAsync(this.appId, this.ref, async (ctx) => {
-      id = await sendCard(ctx, card, text);
-    });
-    return id;
+
+  async text(text: string): Promise<void> {
+    await this.run((ctx) => ctx.sendActivity({ type: 'message', text }));
+  }
+  card(card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
+    return this.run((ctx) => sendCard(ctx, card, text));
   }
   async updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, this.ref, (ctx) => updateCard(ctx, activityId, card));
+    await this.run((ctx) => updateCard(ctx, activityId, card));
   }
 }
