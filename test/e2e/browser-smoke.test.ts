@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, type LaunchedBrowser } from './support/browser';
-import { startEchoBot, type EchoBot } from './support/echo-bot';
-import { Playground } from './support/playground';
+import { startStack, type Stack } from './support/stack';
 
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const inCi = process.env.CI === 'true';
@@ -18,32 +17,38 @@ if (!runnable && !inCi) {
 }
 
 (runnable || inCi ? describe : describe.skip)('browser smoke test (chromium + playground UI)', () => {
-  let bot: EchoBot;
-  let playground: Playground;
+  let stack: Stack;
   let browser: LaunchedBrowser;
 
   beforeAll(async () => {
     if (!runnable) throw new Error(`CI=true but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
-    bot = await startEchoBot();
-    playground = await Playground.start({ appEndpoint: bot.endpoint });
+    stack = await startStack();
     browser = await launchChromium();
-  });
+  }, 90_000);
   afterAll(async () => {
     await browser?.close();
-    await bot?.close();
-    await playground?.stop();
+    await stack?.stop();
   });
 
-  it('renders the card the bot answers with', async () => {
+  it('types track job into the playground and sees the rendered job card', async () => {
+    const jobId = stack.addJob({
+      entity: 'vm-web-01',
+      tasks: [
+        { name: 'Take Snapshot', durationMs: 20_000 },
+        { name: 'Transfer data to vault', durationMs: 60_000 },
+      ],
+      outcome: 'Completed',
+    });
     const page = await browser.context.newPage();
-    await page.goto(playground.url);
+    await page.goto(stack.playground.url);
     const editor = page.locator('[data-lexical-editor="true"][role="textbox"]');
     await editor.click();
-    await editor.pressSequentially('track job 3f2504e0-4f89-11d3-9a0c-0305e82c3301');
+    await editor.pressSequentially(`track job ${jobId}`);
     await page.keyboard.press('Enter');
-    const card = page.locator('.ac-adaptiveCard').first();
+    // Loading the UI also installs the bot (a welcome card): wait for the job's card itself.
+    const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'vm-web-01' }).first();
     await card.waitFor({ state: 'visible', timeout: 20_000 });
-    await expect(card.innerText()).resolves.toContain('echo: track job 3f2504e0-4f89-11d3-9a0c-0305e82c3301');
+    await expect(card.innerText()).resolves.toMatch(/In progress/);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'playground.png') });
     await card.screenshot({ path: path.join(SCREENSHOTS, 'card.png') });

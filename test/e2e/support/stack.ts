@@ -1,0 +1,147 @@
+/**
+ * The whole system on loopback for end-to-end tests: the simulated vault (real time), the real bot
+ * as a child process (src/index.ts, ARM_AUTH=none, SQLite state) and the Agents Playground in
+ * front of it. Jobs are added per test with short, exact timings.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../../../src/core/clock';
+import { silentLogger } from '../../../src/core/logger';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/main';
+import type { SimErrorSpec, SimJobSpec, SimTaskSpec } from '../../../src/simulator/spec';
+import { startBotProcess, type BotProcess } from '../../../scripts/lib/bot-process';
+import { freePort } from '../../../scripts/lib/playground-process';
+import { cardText, Playground, type StreamMessage } from './playground';
+
+export interface JobInput {
+  entity: string;
+  tasks: SimTaskSpec[];
+  outcome: SimJobSpec['outcome'];
+  errorDetails?: SimErrorSpec[];
+  operation?: string;
+}
+
+export interface Stack {
+  readonly sim: RunningSimulator;
+  readonly playground: Playground;
+  bot: BotProcess;
+  /** Adds a VM backup job to the simulated vault, started now; returns its job GUID. */
+  addJob(input: JobInput): string;
+  /** A job spec (not yet in the vault) for `triggerOperation`. */
+  jobSpec(input: JobInput): SimJobSpec;
+  /** Kills the bot (SIGKILL, as a crash) and starts it again on the same port and state. */
+  restartBot(): Promise<void>;
+  /** The bot's log so far (JSON lines), for failure messages. */
+  botLog(): string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  pollIntervalSeconds?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-e2e-'));
+  const logFile = path.join(workDir, 'bot.log');
+  const sim = await startSimulator({ clock: systemClock, logger: silentLogger() });
+  const vault = sim.jobs[0]!.vault;
+  const port = await freePort();
+  const launch = (): BotProcess =>
+    startBotProcess({
+      port,
+      armEndpoint: sim.url,
+      subscriptionId: sim.subscriptionId,
+      vaults: sim.vault,
+      stateStore: `sqlite:${path.join(workDir, 'state.db')}`,
+      pollIntervalSeconds: options.pollIntervalSeconds ?? 1,
+      logFile,
+      logLevel: 'info',
+    });
+  let bot = launch();
+  let playground: Playground | undefined;
+  try {
+    await bot.healthy();
+    playground = await Playground.start({ appEndpoint: bot.endpoint });
+  } catch (error) {
+    await bot.kill();
+    await sim.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const jobSpec = (input: JobInput): SimJobSpec => ({
+    vault,
+    jobId: randomUUID(),
+    jobType: 'AzureIaaSVMJob',
+    operation: input.operation ?? 'Backup',
+    entityFriendlyName: input.entity,
+    backupManagementType: 'AzureIaasVM',
+    workloadType: 'VM',
+    startAt: systemClock.now(),
+    tasks: input.tasks,
+    outcome: input.outcome,
+    errorDetails: input.errorDetails,
+    propertyBag: { 'VM Name': input.entity },
+  });
+  const pg = playground;
+  const stack: Stack = {
+    sim,
+    playground: pg,
+    bot,
+    jobSpec,
+    addJob(input) {
+      const spec = jobSpec(input);
+      sim.server.addJob(spec);
+      return spec.jobId;
+    },
+    async restartBot() {
+      await stack.bot.kill();
+      bot = launch();
+      stack.bot = bot;
+      await bot.healthy();
+    },
+    botLog() {
+      try {
+        return readFileSync(logFile, 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async stop() {
+      // Bot first: a turn in flight must still reach the playground.
+      await stack.bot.stop();
+      await pg.stop();
+      await sim.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** True when the message carries an Adaptive Card whose visible text contains `needle`. */
+export function cardShows(message: StreamMessage, needle: string | RegExp): boolean {
+  return message.attachments.some((a) => {
+    if (a.contentType !== 'application/vnd.microsoft.card.adaptive') return false;
+    const text = cardText(a.content);
+    return typeof needle === 'string' ? text.includes(needle) : needle.test(text);
+  });
+}
+
+/** The `data` of the card's Action.Submit button titled `title`, as a press would send it. */
+export function submitData(message: StreamMessage, title: string): unknown {
+  for (const attachment of message.attachments) {
+    const actions = (attachment.content as { actions?: { type?: string; title?: string; data?: unknown }[] }).actions ?? [];
+    const action = actions.find((a) => a.type === 'Action.Submit' && a.title === title);
+    if (action) return action.data;
+  }
+  throw new Error(`the card has no "${title}" button`);
+}
+
+/** Every Action title on the message's cards. */
+export function buttonTitles(message: StreamMessage): string[] {
+  return message.attachments.flatMap((a) =>
+    ((a.content as { actions?: { title?: string }[] }).actions ?? []).map((action) => action.title ?? ''),
+  );
+}
