@@ -60,7 +60,7 @@ export function describeDemo(sim: RunningSimulator, playgroundUrl: string, botPo
     'Paste into Personal Chat (in a channel, @mention Test Bot first):',
     line(success, 'succeeds'),
     line(failure, 'fails, with its error details,'),
-    line(restore, 'restore completes'),
+    line(restore, 'completes'),
     `Also try: track job ${shortId(warnings.id)} (ends with warnings) · jobs all · tracking · help`,
     '',
     `Simulated vault ${sim.url} (${sim.vault}) · bot http://127.0.0.1:${botPort}/api/messages · bot log ${path.relative(process.cwd(), BOT_LOG)}`,
