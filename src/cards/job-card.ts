@@ -201,6 +201,10 @@ function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, u
     hasMoreErrors: job.errors.length > errors.length,
     moreErrors: t(locale, 'card.moreErrors', { count: job.errors.length - errors.length }),
     asOf: t(locale, 'card.updated', { jobId: job.jobId || ctx.key.jobId, time: asOf }),
+    // The first reply is the card alone (one activity, so every client returns its id): the card
+    // itself says that it stays current while this conversation tracks the job.
+    showTrackingNote: running && ctx.tracking,
+    trackingNote: t(locale, 'card.trackingNote'),
     showRefresh: running,
     showUntrack: running && ctx.tracking,
     refreshTitle: t(locale, 'card.refresh'),

@@ -32,11 +32,17 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
   const finished = outcome.finished || isTerminal(job.status);
   const card = jobCard(job, key, { locale, timeZone: ctx.timeZone, now: ctx.clock.now(), portalUrl: ctx.portalUrl, tracking: !finished });
   const params = { entity: entityName(job, locale), operation: operationName(job, locale), vault: vaultLabel(key.vault) };
-  const text = finished
-    ? t(locale, 'track.alreadyFinished', { ...params, status: statusWord(job, locale) })
-    : t(locale, outcome.alreadyTracked ? 'track.alreadyTracking' : 'track.started', params);
-  const activityId = await port.card(card, text);
-  if (!finished && activityId !== undefined) {
+  if (finished) {
+    // Nothing will update this card, so its id is not needed: the explanation travels with it.
+    await port.card(card, t(locale, 'track.alreadyFinished', { ...params, status: statusWord(job, locale) }));
+    return;
+  }
+  // A card kept current is sent alone: an activity with text and a card gets no id from some
+  // clients (the Agents Playground answers it with 202), and without the id the tracker would
+  // post a second card instead of updating this one. The card says itself that it stays current.
+  if (outcome.alreadyTracked) await port.text(t(locale, 'track.alreadyTracking', params));
+  const activityId = await port.card(card);
+  if (activityId !== undefined) {
     await ctx.tracker.recordCard(jobKeyString(key), ctx.subscriber.conversationId, activityId, visibleDigest(job));
   }
 }

@@ -34,7 +34,11 @@ export interface CardAction {
 /** Sends into the conversation the command came from. */
 export interface ReplyPort {
   text(text: string): Promise<void>;
-  /** Returns the new activity's id, which the tracker needs to update the card in place later. */
+  /**
+   * Returns the new activity's id, which the tracker needs to update the card in place later.
+   * With `text`, text and card travel in one activity, which some clients (the Agents
+   * Playground) accept without returning an id: send a card that must be updated later alone.
+   */
   card(card: AdaptiveCardJson, text?: string): Promise<string | undefined>;
   /** Replaces a card posted earlier (the Refresh button). */
   updateCard(activityId: string, card: AdaptiveCardJson): Promise<void>;

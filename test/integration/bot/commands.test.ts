@@ -39,10 +39,30 @@ describe('track job', () => {
     const card = JSON.stringify(cardOf(sent[0]!));
     expect(card).toContain('vm-web-01');
     expect(card).toContain('Take Snapshot');
-    expect(sent[0]!.activity.text).toMatch(/Tracking vm-web-01/);
+    // The card comes alone (an activity with text and a card gets no id from some clients) and
+    // says itself that it stays current.
+    expect(sent[0]!.activity.text ?? '').toBe('');
+    expect(card).toContain('This card stays current, and I will tell you here when the job ends.');
     const tracked = await h.app.service.listForConversation(thread);
     expect(tracked.map((e) => e.key.jobId)).toEqual([vm.jobId]);
     expect(tracked[0]!.subscriber.cardActivityId).toBe(sent[0]!.activityId);
+  });
+
+  it('tracking the same job again in the thread: says so, then posts the card that is kept current from now on', async () => {
+    const vm = job('vm-files-05');
+    const id = nextId();
+    await h.send(channelMessage(`track job ${vm.jobId}`, { serviceUrl: h.connector.serviceUrl, id }));
+    const thread = `${CHANNEL_ID};messageid=${id}`;
+    await h.send(channelMessage(`track job ${vm.jobId}`, { serviceUrl: h.connector.serviceUrl, threadId: id }));
+    const sent = h.connector.for(thread);
+    expect(sent.map((a) => (cardOf(a) ? 'card' : a.activity.text))).toEqual([
+      'card',
+      `This conversation already tracks vm-files-05 (Backup) in ${SIM_RESOURCE_GROUP}/${SIM_VAULT}. Here is its current state.`,
+      'card',
+    ]);
+    const tracked = await h.app.service.listForConversation(thread);
+    expect(tracked).toHaveLength(1);
+    expect(tracked[0]!.subscriber.cardActivityId).toBe(sent[2]!.activityId);
   });
 
   it('tracks several jobs from one message, one card each, and accepts full ids and portal links', async () => {

@@ -85,6 +85,22 @@ it('shows a failed job’s error details in the final card', async () => {
   expect(card).toContain('sysadmin');
 });
 
+it('a job that already ended: its final card with the explanation in one message, nothing tracked', async () => {
+  const vm = job('vm-batch-04');
+  await (h.clock as VirtualClock).advance(endOf(vm) - h.clock.now() + 1_000);
+  const id = `1800000000${++seq}`;
+  await h.send(channelMessage(`track job ${vm.jobId}`, { serviceUrl: h.connector.serviceUrl, id }));
+  const thread = `${CHANNEL_ID};messageid=${id}`;
+  const sent = h.connector.for(thread);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.activity.text).toContain('vm-batch-04 (Backup) in rg-backup/vault-prod has already finished: was cancelled.');
+  const card = JSON.stringify(cardOf(sent[0]!));
+  expect(card).toContain('Cancelled');
+  expect(card).not.toContain('This card stays current');
+  expect(card).not.toContain('"untrack"');
+  expect(await h.app.service.listForConversation(thread)).toEqual([]);
+});
+
 it('coalesces pending updates of the same card: only the newest state is sent', async () => {
   const vm = job('vm-db-03');
   const { thread, card } = await trackInChannel(`track job ${vm.jobId}`);

@@ -93,6 +93,14 @@ describe('progress card', () => {
     expect(submitActions(card).map((a) => a.data.action)).toEqual(['refresh']);
   });
 
+  test('says it stays current only while the conversation tracks the running job', () => {
+    const note = 'This card stays current, and I will tell you here when the job ends.';
+    expect(JSON.stringify(buildJobCard(running, ctx()))).toContain(note);
+    expect(JSON.stringify(buildJobCard(running, ctx({ tracking: false })))).not.toContain(note);
+    expect(JSON.stringify(buildJobCard(running, ctx({ final: true })))).not.toContain(note);
+    expect(JSON.stringify(buildJobCard(running, ctx({ locale: 'de-DE' })))).toContain('Diese Karte bleibt aktuell');
+  });
+
   test('the digest ignores time passing but changes with what the job shows', () => {
     const now = cardDigest(buildJobCard(running, ctx()));
     const later = cardDigest(buildJobCard(running, ctx({ now: NOW + 7 * 60_000 })));
