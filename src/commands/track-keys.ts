@@ -24,6 +24,12 @@ export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, po
 
 async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, port: ReplyPort): Promise<void> {
   const { locale } = ctx;
+  if (!outcome.ok && outcome.subscribed === true) {
+    // Tracked anyway: the tracker posts the card when Azure answers (see TrackerService.track).
+    const id = outcome.error === 'throttled' ? 'track.throttled' : 'track.unreachable';
+    await port.text(t(locale, id, { jobId: key.jobId, vault: vaultLabel(key.vault) }));
+    return;
+  }
   if (!outcome.ok) {
     await port.text(armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole }, { vault: key.vault, jobId: key.jobId }, locale));
     return;

@@ -47,7 +47,13 @@ export const trackOperationCommand: CommandDefinition<'trackOperation'> = {
     } catch (err) {
       const failure = armFailureOf(err);
       if (!failure) throw err;
-      await ctx.reply.text(armFailureText(failure, { vault, operationId: ref.operationId }, locale));
+      if (failure.kind !== 'transient' && failure.kind !== 'throttled') {
+        await ctx.reply.text(armFailureText(failure, { vault, operationId: ref.operationId }, locale));
+        return;
+      }
+      // Azure may heal: follow the operation as if it were pending (follow() retries these).
+      await ctx.reply.text(t(locale, 'operation.unreachable', { operationId: ref.operationId, vault: vaultLabel(vault) }));
+      ctx.background(`operation ${ref.operationId}`, (signal) => follow(vault, ref, ctx, signal));
       return;
     }
     if (status.state !== 'InProgress') {

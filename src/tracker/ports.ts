@@ -75,7 +75,18 @@ export interface Notifier {
 
 export type TrackOutcome =
   | { readonly ok: true; readonly job: BackupJob; readonly alreadyTracked: boolean; readonly finished: boolean }
-  | { readonly ok: false; readonly error: import('../azure/types').ArmErrorKind; readonly message: string; readonly requiredRole?: string };
+  | {
+      readonly ok: false;
+      readonly error: import('../azure/types').ArmErrorKind;
+      readonly message: string;
+      readonly requiredRole?: string;
+      /**
+       * `track` only: Azure could not be read for now (transient or throttled), and the
+       * conversation is subscribed anyway. The tracker keeps polling; its first successful read
+       * posts the card, and the end of the job is announced as usual.
+       */
+      readonly subscribed?: boolean;
+    };
 
 export interface TrackedEntry {
   readonly key: JobKey;
@@ -90,6 +101,8 @@ export interface TrackerService {
    * Polls the job once, and if it is still running subscribes the conversation to it.
    * The caller posts the first card and reports its activity id with `recordCard`.
    * A job already finished is not tracked: the caller shows its final card.
+   * When Azure is unreachable or throttling, the conversation is subscribed without a first
+   * state (`subscribed: true` on the failure): the tracker posts the card once it reads the job.
    */
   track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome>;
   recordCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;

@@ -37,9 +37,18 @@ export class TrackerServiceImpl implements TrackerService {
 
   async track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome> {
     const read = await this.read(key);
-    if (!read.ok) return read;
-    const job = read.job;
     const jobKey = jobKeyString(key);
+    if (!read.ok) {
+      if (read.error !== 'transient' && read.error !== 'throttled') return read;
+      // Azure may heal: subscribe without a first state; the poller's failure handling (backoff,
+      // the "still trying" notice) applies, and its first successful read posts the card.
+      const now = this.o.clock.now();
+      const result = await this.o.store.subscribe({ jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) }, subscriber, now);
+      this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated, error: read.error }, 'tracking before the first read');
+      if (result.jobCreated) this.o.engine?.wake();
+      return { ...read, subscribed: true };
+    }
+    const job = read.job;
     if (isTerminal(job.status)) {
       const existing = await this.o.store.getJob(jobKey);
       const subscribed = existing?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === subscriber.conversationId);

@@ -107,11 +107,15 @@ describe('error answers', () => {
     expect(texts(sent)).toContain(`Job 00000000-0000-4000-8000-00000000dead was not found in vault ${SIM_RESOURCE_GROUP}/${SIM_VAULT}`);
   });
 
-  it('Azure unreachable: says so and that the bot keeps trying', async () => {
+  it('Azure unreachable: says so and that the bot keeps trying (and it does: the job is tracked)', async () => {
     h.sim.addFault({ kind: 'error503', count: 1 });
-    const { sent } = await inChannel(`track job ${job('vm-app-02').jobId}`);
+    const vm = job('vm-batch-04');
+    const { thread, sent } = await inChannel(`track job ${vm.jobId}`);
     h.sim.clearFaults();
-    expect(texts(sent)).toContain('Azure is not answering right now');
+    expect(texts(sent)).toBe(
+      `Azure is not answering right now, so I cannot show job ${vm.jobId} in ${SIM_RESOURCE_GROUP}/${SIM_VAULT} yet. I keep trying: its card appears here as soon as Azure answers, and I will tell you here when the job ends.`,
+    );
+    expect((await h.app.service.listForConversation(thread)).map((e) => e.key.jobId)).toEqual([vm.jobId]);
   });
 
   it('an unknown command: names the closest one', async () => {

@@ -151,6 +151,49 @@ describe('installation events', () => {
   });
 });
 
+describe('Azure unreachable when tracking starts', () => {
+  let h: BotHarness;
+  beforeEach(async () => {
+    h = await startBotHarness();
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('says the bot keeps trying; when Azure answers, the card is posted, kept current in place, and the end announced once', async () => {
+    const spec = h.jobs.find((j) => j.entityFriendlyName === 'vm-web-01' && j.operation === 'Backup')!;
+    // The track command's read and the tracker's first polls get 503.
+    h.sim.addFault({ kind: 'error503', count: 3 });
+    const id = `2200000000${++seq}`;
+    expect((await h.send(channelMessage(`track job ${spec.jobId}`, { serviceUrl: h.connector.serviceUrl, id }))).status).toBe(200);
+    const thread = `${CHANNEL_ID};messageid=${id}`;
+    const answer = h.connector.for(thread);
+    expect(answer).toHaveLength(1);
+    expect(cardOf(answer[0]!)).toBeUndefined();
+    expect(answer[0]!.activity.text).toContain(`Azure is not answering right now, so I cannot show job ${spec.jobId} in rg-backup/vault-prod yet. I keep trying`);
+
+    await h.advance(20_000, 1_000);
+    const cards = h.connector.cards(thread).filter((a) => a.op !== 'update');
+    expect(cards).toHaveLength(1);
+    const card = cards[0]!;
+    expect(JSON.stringify(cardOf(card))).toContain('vm-web-01');
+    expect(JSON.stringify(cardOf(card))).toContain('This card stays current');
+    const [tracked] = await h.app.service.listForConversation(thread);
+    expect(tracked!.subscriber.cardActivityId).toBe(card.activityId);
+
+    await h.advance(endOf(spec) - h.clock.now() + 5_000, 5_000);
+    const all = h.connector.for(thread);
+    const notices = finals(all);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.activity.text).toMatch(/^<at>Alex Wilber<\/at> vm-web-01 Backup completed after/);
+    const updates = all.filter((a) => a.op === 'update');
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((u) => u.activityId === card.activityId)).toBe(true);
+    // No second progress card: only the first card and the notice (which carries the final card) were created.
+    expect(all.filter((a) => a.op !== 'update' && cardOf(a)).map((a) => a.activityId)).toEqual([card.activityId, notices[0]!.activityId]);
+  });
+});
+
 describe('Azure refuses access', () => {
   let arm: http.Server;
   let h: BotHarness;

@@ -170,6 +170,21 @@ it('track operation follows the operation to its job, then tracks it', async () 
   expect((await h.app.service.listForConversation(thread)).map((e) => e.key.jobId)).toEqual(['aaaaaaaa-0000-4000-8000-0000000000aa']);
 });
 
+it('track operation while Azure is unreachable: says it keeps trying, then reaches the job and tracks it', async () => {
+  const template = job('vm-web-01');
+  const op = h.sim.triggerOperation({ ...template, jobId: 'bbbbbbbb-0000-4000-8000-0000000000bb' }, 5_000);
+  h.sim.addFault({ kind: 'error503', count: 2 });
+  const id = `1900000000${++seq}`;
+  await h.send(channelMessage(`track operation ${op.operationId}`, { serviceUrl: h.connector.serviceUrl, id }));
+  const thread = `${CHANNEL_ID};messageid=${id}`;
+  expect(h.connector.for(thread).map((a) => a.activity.text)).toEqual([
+    `Azure is not answering right now, so I cannot read operation ${op.operationId} in rg-backup/vault-prod yet. I keep trying, and I will start tracking its job here as soon as Azure answers.`,
+  ]);
+  const card = await until(() => h.connector.cards(thread)[0]);
+  expect(JSON.stringify(cardOf(card))).toContain('vm-web-01');
+  expect((await h.app.service.listForConversation(thread)).map((e) => e.key.jobId)).toEqual(['bbbbbbbb-0000-4000-8000-0000000000bb']);
+});
+
 it('reports a failed operation with its error', async () => {
   const op = h.sim.triggerOperation(job('vm-web-01'), 0, { code: 'UserErrorVmNotFound', message: 'The VM was deleted.' });
   const { status } = await h.send(channelMessage(`track operation ${op.operationId}`, { serviceUrl: h.connector.serviceUrl, id: 'op-fail-1' }));

@@ -23,7 +23,7 @@ describe('error answers', () => {
     );
     expect(armErrorText('notFound', { vault: 'rg/vault', operationId: 'op-1' })).toBe('Operation op-1 was not found in vault rg/vault.');
     expect(armErrorText('forbidden', { vault: 'rg/vault', role: 'Backup Reader' })).toContain('it lacks the role Backup Reader');
-    expect(armErrorText('transient', job)).toContain('I keep trying');
+    expect(armErrorText('transient', job)).toBe('Azure is not answering right now. Please try again in a moment.');
     expect(armErrorText('throttled', { ...job, retryAfterMs: 90_000 })).toContain('Please wait 1 min 30 s');
     expect(armErrorText('unauthorized', job)).toContain('could not sign in to Azure');
     expect(armErrorText('badRequest', { ...job, message: 'Invalid filter' })).toBe('Azure rejected the request: Invalid filter');

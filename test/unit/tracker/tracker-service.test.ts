@@ -33,7 +33,6 @@ describe('TrackerServiceImpl', () => {
     ['not found', new ArmError('notFound', 'The job was not found', { status: 404 }), { ok: false, error: 'notFound' }],
     ['forbidden', new ArmError('forbidden', 'AuthorizationFailed', { status: 403 }), { ok: false, error: 'forbidden', requiredRole: 'Backup Reader' }],
     ['forbidden naming a role', new ArmError('forbidden', 'AuthorizationFailed', { status: 403, requiredRole: 'Reader' }), { ok: false, error: 'forbidden', requiredRole: 'Reader' }],
-    ['unreachable', new ArmError('transient', 'connect ECONNREFUSED'), { ok: false, error: 'transient' }],
   ])('maps %s to a clear answer and tracks nothing', async (_name, error, expected) => {
     const h = new Harness();
     const plan = h.addJob(1, 30 * MIN);
@@ -44,14 +43,46 @@ describe('TrackerServiceImpl', () => {
     expect(await h.store.getJob(jobKeyString(plan.key))).toBeUndefined();
   });
 
-  it('a throttled subscription answers with the wait instead of reading', async () => {
+  it('a throttled subscription answers with the wait instead of reading, and tracks the job anyway', async () => {
     const h = new Harness();
     const plan = h.addJob(1, 30 * MIN);
     h.tracker.gate.budget.onThrottled(plan.key.vault.subscriptionId, 5 * MIN, h.clock.now());
     const r = await h.service.track(plan.key, subscriber('c1'));
-    expect(r).toMatchObject({ ok: false, error: 'throttled' });
+    expect(r).toMatchObject({ ok: false, error: 'throttled', subscribed: true });
     expect(r.ok === false && r.message).toMatch(/try again in 30\d s/);
     expect(h.api.gets).toBe(0);
+    expect((await h.service.listForConversation('c1')).map((e) => e.jobKey)).toEqual([jobKeyString(plan.key)]);
+    // Once the budget allows it, the tracker reads the job and posts its card.
+    await h.run(6 * MIN);
+    expect(h.notifier.of('card', 'c1')[0]?.message).toMatchObject({ job: { status: 'InProgress' }, subscriber: { conversationId: 'c1' } });
+  });
+
+  it('Azure unreachable at track: subscribes without a first state; when Azure answers the card is posted and the end announced', async () => {
+    const h = new Harness();
+    const plan = h.addJob(1, 20 * MIN);
+    h.api.fault = () => new ArmError('transient', 'connect ECONNREFUSED');
+    const r = await h.service.track(plan.key, subscriber('c1'));
+    expect(r).toMatchObject({ ok: false, error: 'transient', message: 'connect ECONNREFUSED', subscribed: true });
+    const record = await h.store.getJob(jobKeyString(plan.key));
+    expect(record?.state).toBe('active');
+    expect(record?.lastJob).toBeUndefined();
+    // First poll at the vault's next tick, as for any newly tracked job.
+    expect(record!.nextPollAt - h.clock.now()).toBeGreaterThanOrEqual(P / 2);
+    expect(record!.nextPollAt - h.clock.now()).toBeLessThan(1.5 * P);
+    // Asked again while still down: the same subscription, nothing doubled.
+    expect(await h.service.track(plan.key, subscriber('c1'))).toMatchObject({ ok: false, subscribed: true });
+
+    await h.run(3 * MIN);
+    expect(h.notifier.delivered).toEqual([]);
+    h.api.fault = undefined;
+    await h.run(20 * MIN);
+    const cards = h.notifier.of('card', 'c1');
+    expect(cards.length).toBeGreaterThan(0);
+    // The first card has no activity to update: the notifier posts it as a new message.
+    expect(cards[0]!.message.subscriber.cardActivityId).toBeUndefined();
+    expect(cards.slice(1).every((c) => c.message.subscriber.cardActivityId === 'act-1')).toBe(true);
+    expect(h.notifier.of('final', 'c1')).toHaveLength(1);
+    expect(h.notifier.of('final', 'c1')[0]!.message).toMatchObject({ job: { status: 'Completed' } });
   });
 
   it('lists, refreshes, and untracks per conversation; dropConversation removes all of its subscriptions', async () => {
