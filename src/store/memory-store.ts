@@ -6,7 +6,7 @@
  */
 import type { BackupJob, VaultId } from '../azure/types';
 import type { EndReason, Subscriber, SubscriberInput } from '../tracker/ports';
-import { closedError, jsonCopy, payloadOf, toMessage, toSubscriber, type StoredPayload } from './records';
+import { closedError, inConversation, jsonCopy, payloadOf, toMessage, toSubscriber, type StoredPayload } from './records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from './types';
 
 interface JobRow {
@@ -103,10 +103,13 @@ export class MemoryStore implements StateStore {
     this.check();
     let dropped = 0;
     for (const [jobKey, bySub] of [...this.subs]) {
-      if (!bySub.delete(conversationId)) continue;
-      dropped++;
-      this.dropPending(jobKey, conversationId);
-      if (bySub.size === 0) this.forgetJob(jobKey);
+      const ids = [...bySub.keys()].filter((id) => inConversation(id, conversationId));
+      for (const id of ids) {
+        bySub.delete(id);
+        this.dropPending(jobKey, id);
+      }
+      dropped += ids.length;
+      if (ids.length > 0 && bySub.size === 0) this.forgetJob(jobKey);
     }
     return dropped;
   }

@@ -53,6 +53,27 @@ export function toMessage(payload: StoredPayload, subscriber: Subscriber): Outbo
   return { ...payload, subscriber } as OutboundMessage;
 }
 
+/**
+ * Teams names a channel thread by the channel's conversation id, this mark and the id of the
+ * thread's root message. A conversation's threads are the ids that start with its id and this mark.
+ */
+export const THREAD_MARK = ';messageid=';
+
+/** True when `id` is `conversationId` or one of its threads (compared literally, case-sensitive). */
+export function inConversation(id: string, conversationId: string): boolean {
+  return id === conversationId || id.startsWith(conversationId + THREAD_MARK);
+}
+
+/**
+ * The ids of `conversationId`'s threads as a half-open range [from, to) in byte order of their
+ * UTF-8 form (SQLite's BINARY collation, Redis lexicographic ranges): every id that starts with
+ * `from`, and nothing else, because `to` is `from` with its last byte ('=') raised by one ('>').
+ * Range bounds need no escaping, unlike a LIKE or glob pattern built from the id.
+ */
+export function threadRange(conversationId: string): { from: string; to: string } {
+  return { from: conversationId + THREAD_MARK, to: conversationId + THREAD_MARK.slice(0, -1) + '>' };
+}
+
 /** Rejection for every call after `close()`. */
 export function closedError(backend: string): Error {
   return new Error(`${backend} state store is closed`);

@@ -80,7 +80,14 @@ export interface StateStore {
    * When no subscriber remains the job is forgotten (getJob → undefined); subscribing again creates it anew.
    */
   unsubscribe(jobKey: string, conversationId: string): Promise<number>;
-  /** Removes every subscription of a conversation (and its pending messages); returns how many. */
+  /**
+   * Removes every subscription of a conversation and of its threads, with their pending messages; returns how many.
+   * The threads of `C` are the conversations whose id is `C` + `;messageid=` + anything, as Teams names the threads
+   * of a channel (`19:…@thread.tacv2;messageid=1700000000000`): dropping a channel (the bot removed, the team deleted)
+   * drops every thread in it, while dropping a thread drops that thread only. Ids are compared literally and
+   * case-sensitively (no wildcards); an id that merely starts with `C` without that separator is left alone.
+   * A job left without subscribers is forgotten, as by `unsubscribe`.
+   */
   dropConversation(conversationId: string): Promise<number>;
 
   getJob(jobKey: string): Promise<TrackedJobRecord | undefined>;

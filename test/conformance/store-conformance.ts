@@ -5,6 +5,7 @@
  * the tests that close and reopen.
  */
 import type { StateStore } from '../../src/store/types';
+import { describeConversationDropSpec } from './spec-conversation-drop';
 import { describeJobSpec } from './spec-jobs';
 import { describeLifecycleSpec } from './spec-lifecycle';
 import { describeOutboxSpec } from './spec-outbox';
@@ -59,6 +60,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     };
 
     describeSubscriptionSpec(ctx);
+    describeConversationDropSpec(ctx);
     describeJobSpec(ctx);
     describeOutboxSpec(ctx);
     describeLifecycleSpec(ctx, options.durable === true);

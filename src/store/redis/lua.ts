@@ -9,6 +9,9 @@
  *   P.."subs:"..K   HASH  C → SubscriberInput JSON (written verbatim from TypeScript, never re-encoded here)
  *   P.."subat:"..K, P.."cardid:"..K, P.."carddig:"..K   HASH  C → createdAt / card activity id / card digest
  *   P.."conv:"..C   SET   job keys the conversation follows
+ *   P.."convs"      ZSET  every C with a conv set, all scored 0: a lexicographic index, so the threads of a
+ *                         channel (C..";messageid="..…) are one ZRANGEBYLEX range (see threadRange in records.ts)
+ *   P.."convs:indexed" STRING set once "convs" holds the conversations written before it existed
  *   P.."seq"        STRING message id counter (never reused)
  *   P.."msg:"..id   HASH  jobKey, conversationId, kind, payload, state, attempts, notBefore, leaseOwner, leaseUntil, lastError
  *   P.."pq:"..Q     ZSET  pending message ids of one (job, conversation), scored by id: delivery order
@@ -60,6 +63,7 @@ local function remove_subscription(k, c)
   redis.call('HDEL', P..'cardid:'..k, c)
   redis.call('HDEL', P..'carddig:'..k, c)
   redis.call('SREM', P..'conv:'..c, k)
+  if redis.call('EXISTS', P..'conv:'..c) == 0 then redis.call('ZREM', P..'convs', c) end
   drop_pending(k, c)
   local n = redis.call('HLEN', P..'subs:'..k)
   if n == 0 then
@@ -92,20 +96,37 @@ local existed = redis.call('HEXISTS', P..'subs:'..k, c)
 redis.call('HSET', P..'subs:'..k, c, ARGV[8])
 if existed == 0 then redis.call('HSET', P..'subat:'..k, c, now) end
 redis.call('SADD', P..'conv:'..c, k)
+redis.call('ZADD', P..'convs', 0, c)
 return { created, 1 - existed }
 `;
 
 /** ARGV: P, K, C. */
 const UNSUBSCRIBE = `return remove_subscription(ARGV[2], ARGV[3])`;
 
-/** ARGV: P, C. */
+/**
+ * ARGV: P, C, threadsFrom, threadsTo → subscriptions removed. Drops C and every id in
+ * [threadsFrom, threadsTo) of the conversation index: C's threads (records.ts threadRange).
+ */
 const DROP_CONVERSATION = `
-local c = ARGV[2]
+local ids = redis.call('ZRANGEBYLEX', P..'convs', '['..ARGV[3], '('..ARGV[4])
+table.insert(ids, ARGV[2])
 local n = 0
-for _, k in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
-  if remove_subscription(k, c) >= 0 then n = n + 1 end
+for _, c in ipairs(ids) do
+  for _, k in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
+    if remove_subscription(k, c) >= 0 then n = n + 1 end
+  end
+  redis.call('DEL', P..'conv:'..c)
+  redis.call('ZREM', P..'convs', c)
 end
-redis.call('DEL', P..'conv:'..c)
+return n
+`;
+
+/** ARGV: P, C… → how many were added. Adds to the conversation index each C that still has a conv set. */
+const INDEX_CONVERSATIONS = `
+local n = 0
+for i = 2, #ARGV do
+  if redis.call('EXISTS', P..'conv:'..ARGV[i]) == 1 then n = n + redis.call('ZADD', P..'convs', 0, ARGV[i]) end
+end
 return n
 `;
 
@@ -314,6 +335,7 @@ export const SCRIPTS = {
   bjSubscribe: SUBSCRIBE,
   bjUnsubscribe: UNSUBSCRIBE,
   bjDropConversation: DROP_CONVERSATION,
+  bjIndexConversations: INDEX_CONVERSATIONS,
   bjListByConversation: LIST_BY_CONVERSATION,
   bjSubscribers: SUBSCRIBERS,
   bjSetCard: SET_CARD,

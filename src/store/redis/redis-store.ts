@@ -7,7 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { BackupJob, VaultId } from '../../azure/types';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { Subscriber, SubscriberInput } from '../../tracker/ports';
-import { closedError, payloadOf, toMessage, type StoredPayload } from '../records';
+import { closedError, payloadOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
 import { SCRIPTS, scriptSource, type ScriptName } from './lua';
@@ -63,6 +63,7 @@ export class RedisStore implements StateStore {
       await client.set(schemaKey, SCHEMA_VERSION, 'NX');
       const found = await client.get(schemaKey);
       if (found !== SCHEMA_VERSION) throw new Error(`redis state store: data under prefix ${this.prefix} has schema ${found}, this build expects ${SCHEMA_VERSION}`);
+      await this.indexConversations(client);
     } catch (err) {
       client.disconnect();
       throw err;
@@ -99,7 +100,8 @@ export class RedisStore implements StateStore {
   }
 
   async dropConversation(conversationId: string): Promise<number> {
-    return Number(await this.run('bjDropConversation', [conversationId]));
+    const { from, to } = threadRange(conversationId);
+    return Number(await this.run('bjDropConversation', [conversationId, from, to]));
   }
 
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
@@ -204,6 +206,28 @@ export class RedisStore implements StateStore {
     return score === undefined ? undefined : Number(score);
   }
 
+  /**
+   * Data written before the conversation index existed (same schema: the index is additive, and a
+   * build without it still reads and writes this layout) is indexed once, page by page. Until every
+   * instance runs this build, an older one may subscribe a thread the index misses; dropping its
+   * channel then leaves it to the next 403/404, as before.
+   */
+  private async indexConversations(client: Redis): Promise<void> {
+    const marker = `${this.prefix}convs:indexed`;
+    if ((await client.exists(marker)) === 1) return;
+    const convKey = `${this.prefix}conv:`;
+    let cursor = '0';
+    let indexed = 0;
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(convKey)}*`, 'COUNT', 1000);
+      cursor = next;
+      const ids = keys.map((k) => k.slice(convKey.length));
+      if (ids.length > 0) indexed += Number(await runScript(client, this.prefix, 'bjIndexConversations', ids));
+    } while (cursor !== '0');
+    await client.set(marker, '1');
+    if (indexed > 0) this.logger.info({ conversations: indexed }, 'conversation index built for existing data');
+  }
+
   private redis(): Redis {
     if (this.closed) throw closedError('redis');
     if (!this.client) throw new Error('redis state store: call init() first');
@@ -211,9 +235,19 @@ export class RedisStore implements StateStore {
   }
 
   private run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
-    const call = (this.redis() as unknown as Record<ScriptName, ScriptCall>)[name];
-    return call.call(this.client, this.prefix, ...args);
+    return runScript(this.redis(), this.prefix, name, args);
   }
+}
+
+/** Calls a script defined in init(); the key prefix is every script's first argument. */
+function runScript(client: Redis, prefix: string, name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
+  const call = (client as unknown as Record<ScriptName, ScriptCall>)[name];
+  return call.call(client, prefix, ...args);
+}
+
+/** A SCAN MATCH pattern that matches `literal` itself (the key prefix may hold glob characters). */
+function escapeGlob(literal: string): string {
+  return literal.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Epoch ms as an integer string (Lua would print a large number in exponent form). */

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { BackupJob, VaultId } from '../../azure/types';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { EndReason, JsonObject, Subscriber, SubscriberInput } from '../../tracker/ports';
-import { closedError, payloadOf, toMessage, toSubscriber, type StoredPayload } from '../records';
+import { closedError, payloadOf, threadRange, toMessage, toSubscriber, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { migrate } from './migrations';
 import { prepareStatements, type JobRow, type Statements, type SubRow } from './statements';
@@ -128,8 +128,8 @@ export class SqliteStore implements StateStore {
     const { db, st } = this.open();
     return db
       .transaction(() => {
-        const subs = st.subsOfConversation.all(conversationId);
-        for (const s of subs) this.removeSubscription(s.job_key, conversationId);
+        const subs = st.subsOfConversationAndThreads.all({ id: conversationId, ...threadRange(conversationId) });
+        for (const s of subs) this.removeSubscription(s.job_key, s.conversation_id);
         return subs.length;
       })
       .immediate();

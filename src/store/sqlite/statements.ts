@@ -77,6 +77,11 @@ export function prepareStatements(db: Database.Database) {
     getSub: s<[string, string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
     subsOfJob: s<[string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? ORDER BY created_at, conversation_id'),
     subsOfConversation: s<[string], SubRow>('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY created_at, job_key'),
+    // Two index ranges on subscriptions_by_conversation: the id itself, and its threads as a byte-order
+    // range (threadRange); a LIKE would read `%`/`_` in the id as wildcards and ignore case.
+    subsOfConversationAndThreads: s<{ id: string; from: string; to: string }, { job_key: string; conversation_id: string }>(
+      `SELECT job_key, conversation_id FROM subscriptions WHERE conversation_id = @id OR (conversation_id >= @from AND conversation_id < @to)`,
+    ),
     countSubs: s<[string], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE job_key = ?'),
     insertSub: s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, created_at)
       VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @now)`),

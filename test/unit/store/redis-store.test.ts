@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { parseRedisUrl } from '../../../src/store/redis/redis-url';
-import { T0, jobInput, subInput, CONV_A } from '../../conformance/store-fixtures';
+import { T0, jobInput, subInput, CONV_A, CONV_B } from '../../conformance/store-fixtures';
 import { describeStoreConformance } from '../../conformance/store-conformance';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
 
@@ -64,6 +64,46 @@ describeWithRedis('RedisStore', () => {
       await expect(store.init()).rejects.toThrow(/schema 0/);
       await store.close();
       await admin!.del('old:schema');
+    });
+
+    it('indexes conversations written before the conversation index existed and marks that done, under a prefix with glob characters', async () => {
+      const prefix = 'leg[a]*?:';
+      const channel = '19:a1b2c3@thread.tacv2';
+      const threads = [`${channel};messageid=1700000000000`, `${channel};messageid=1700000000001`];
+      const before = new RedisStore({ url: url(), keyPrefix: prefix });
+      await before.init();
+      for (const [n, id] of threads.entries()) await before.subscribe(jobInput(n), subInput(id), T0);
+      await before.close();
+      // What a build without the index leaves behind: the conv sets, no index, no marker.
+      await admin!.del(`${prefix}convs`, `${prefix}convs:indexed`);
+
+      const after = new RedisStore({ url: url(), keyPrefix: prefix });
+      await after.init();
+      expect(await admin!.zrange(`${prefix}convs`, 0, -1)).toEqual(threads);
+      expect(await admin!.get(`${prefix}convs:indexed`)).toBe('1');
+      expect(await after.dropConversation(channel)).toBe(2);
+      expect(await after.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 0 });
+      await after.close();
+      const left = await admin!.keys('leg\\[a\\]\\*\\?:*');
+      expect(left.length).toBeGreaterThan(0); // the schema key
+      await admin!.del(...left);
+    });
+
+    it('the conversation index holds only conversations that follow something', async () => {
+      const prefix = 'idx:';
+      const store = new RedisStore({ url: url(), keyPrefix: prefix });
+      await store.init();
+      await store.subscribe(jobInput(1), subInput(CONV_A), T0);
+      await store.subscribe(jobInput(2), subInput(CONV_A), T0);
+      await store.subscribe(jobInput(1), subInput(CONV_B), T0);
+      expect(await admin!.zrange(`${prefix}convs`, 0, -1)).toEqual([CONV_A, CONV_B].sort());
+      await store.unsubscribe(jobInput(1).jobKey, CONV_A);
+      expect(await admin!.zrange(`${prefix}convs`, 0, -1)).toEqual([CONV_A, CONV_B].sort());
+      await store.unsubscribe(jobInput(2).jobKey, CONV_A);
+      await store.dropConversation(CONV_B);
+      expect(await admin!.exists(`${prefix}convs`)).toBe(0);
+      await store.close();
+      await removePrefix(prefix);
     });
 
     it('a database number in the URL selects that database', async () => {

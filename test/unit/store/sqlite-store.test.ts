@@ -106,6 +106,21 @@ describe('SqliteStore (SQLite specifics)', () => {
     await store.close();
   });
 
+  it('drops a channel and its threads through the conversation index, without scanning subscriptions', async () => {
+    const store = new SqliteStore({ path: path.join(dir, 'state.db') });
+    await store.init();
+    const channel = (c: number): string => `19:c${c}@thread.tacv2`;
+    for (let n = 0; n < 2_000; n++) await store.subscribe(jobInput(n), subInput(`${channel(n % 20)};messageid=${1_700_000_000_000 + n}`), T0);
+    await store.subscribe(jobInput(0), subInput(channel(7)), T0);
+    const sql = prepareStatements(store.connection()).subsOfConversationAndThreads.source;
+    const plan = store.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ id: 'x', from: 'x', to: 'y' }).map((r) => (r as { detail: string }).detail);
+    expect(plan.filter((d) => /SEARCH subscriptions USING (COVERING )?INDEX subscriptions_by_conversation/.test(d))).toHaveLength(2);
+    expect(plan.join('\n')).not.toMatch(/SCAN/);
+    expect(await store.dropConversation(channel(7))).toBe(101);
+    expect(await store.stats()).toMatchObject({ subscriptions: 1_900 });
+    await store.close();
+  });
+
   it('two connections to one file never claim the same job', async () => {
     const file = path.join(dir, 'state.db');
     const a = new SqliteStore({ path: file });
