@@ -90,9 +90,7 @@ async function follow(vault: VaultId, ref: OperationRef, ctx: CommandContext, si
     }
   }
   const waited = formatDuration(ctx.clock.now() - started, ctx.locale);
-  await ctx.later.text(
-    t(ctx.locale, 'operation.failed', { operationId: ref.operationId, vault: vaultLabel(vault), error: `no job after ${waited}` }),
-  );
+  await ctx.later.text(t(ctx.locale, 'operation.timedOut', { operationId: ref.operationId, vault: vaultLabel(vault), duration: waited }));
 }
 
 async function settle(status: OperationStatus, vault: VaultId, ctx: CommandContext, port: ReplyPort): Promise<void> {
