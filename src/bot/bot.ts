@@ -6,7 +6,7 @@ import { TeamsActivityHandler, type CloudAdapter, type TeamInfo, type TurnContex
 import type { Logger } from 'pino';
 import type { BackupJobsApi } from '../azure/types';
 import { buildWelcomeCard } from '../cards/static-cards';
-import { parseCardAction } from '../commands/card-action';
+import { parseCardAction } from '../cards/card-actions';
 import { parseCommand } from '../commands/parse';
 import { runCardAction, runCommand } from '../commands/run';
 import type { CommandContext, VaultAllowList } from '../commands/types';

@@ -1,6 +1,7 @@
 /**
  * Card buttons (Action.Submit): Refresh polls now and updates the card in place; Stop tracking
  * removes this conversation's subscription and turns the card into a snapshot without buttons.
+ * The button data is read by `parseCardAction` in src/cards (beside the template that writes it).
  */
 import { jobKeyString } from '../azure/ids';
 import { t } from '../cards/i18n';
@@ -8,20 +9,6 @@ import { visibleDigest } from '../tracker/visible';
 import { resolveCardJob, vaultLabel } from './resolve';
 import type { CardAction, CommandContext } from './types';
 import { armFailureText, jobCard } from './views';
-
-const MAX_FIELD = 300;
-
-/** Validates `activity.value`; anything that is not one of our buttons yields undefined. */
-export function parseCardAction(value: unknown): CardAction | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  const { action, jobKey, jobId, vault } = v;
-  if (action !== 'refresh' && action !== 'untrack') return undefined;
-  for (const field of [jobKey, jobId, vault]) {
-    if (typeof field !== 'string' || field.length === 0 || field.length > MAX_FIELD) return undefined;
-  }
-  return { action, jobKey: jobKey as string, jobId: jobId as string, vault: vault as string };
-}
 
 export async function handleCardAction(action: CardAction, ctx: CommandContext): Promise<void> {
   const { locale } = ctx;

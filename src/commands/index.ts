@@ -1,6 +1,6 @@
 export { parseCommand } from './parse';
 export { normalizeMessage } from './normalize';
-export { parseCardAction } from './card-action';
+export { parseCardAction } from '../cards/card-actions';
 export { runCardAction, runCommand } from './run';
 export { jobCard, armFailureText } from './views';
 export { vaultLabel } from './resolve';

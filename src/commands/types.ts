@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { BackupJobsApi, VaultId } from '../azure/types';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { CommandWord } from '../cards/closest-command';
+import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
 import type { SubscriberInput, TrackerService } from '../tracker/ports';
 
@@ -22,14 +23,8 @@ export type ParsedCommand =
   | { readonly kind: 'empty' }
   | { readonly kind: 'unknown'; readonly text: string; readonly suggestion: CommandWord };
 
-/** A card button press (Action.Submit data). */
-export interface CardAction {
-  readonly action: 'refresh' | 'untrack';
-  readonly jobKey: string;
-  readonly jobId: string;
-  /** Full vault resource id. */
-  readonly vault: string;
-}
+/** A card button press (Action.Submit data), as `parseCardAction` in src/cards validated it. */
+export type CardAction = JobCardActionData;
 
 /** Sends into the conversation the command came from. */
 export interface ReplyPort {

@@ -157,6 +157,23 @@ it('Refresh updates the card in place; Stop tracking ends updates', async () => 
   expect(h.connector.for(thread)).toHaveLength(count);
 });
 
+it('a forged button (its job id is not the one in its job key) is ignored: no answer, Azure not asked', async () => {
+  const vm = job('vm-app-02');
+  const { thread, card } = await trackInChannel(`track job ${vm.jobId}`);
+  const before = h.connector.for(thread).length;
+  h.sim.resetCounts();
+  const forged = {
+    action: 'refresh',
+    jobKey: `${vm.vault.subscriptionId}/${vm.vault.resourceGroup}/${vm.vault.vaultName}/${vm.jobId}`.toLowerCase(),
+    jobId: job('vm-web-01').jobId,
+    vault: `${vm.vault.resourceGroup}/${vm.vault.vaultName}`,
+  };
+  const res = await h.send(cardSubmit(forged, { serviceUrl: h.connector.serviceUrl, conversationId: thread, replyToId: card.activityId }));
+  expect(res.status).toBe(200);
+  expect(h.connector.for(thread)).toHaveLength(before);
+  expect(h.sim.counts().total ?? 0).toBe(0);
+});
+
 it('track operation follows the operation to its job, then tracks it', async () => {
   const template = job('vm-web-01');
   const op = h.sim.triggerOperation({ ...template, jobId: 'aaaaaaaa-0000-4000-8000-0000000000aa' }, 5_000);

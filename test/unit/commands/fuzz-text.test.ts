@@ -1,6 +1,6 @@
 /** Fuzz, part 2: random text of every kind and forged card button payloads (see fuzz-commands). */
 import fc from 'fast-check';
-import { parseCardAction } from '../../../src/commands/card-action';
+import { parseCardAction } from '../../../src/cards/card-actions';
 import { runCardAction } from '../../../src/commands/run';
 import { commandHarness } from '../../support/command-fakes';
 import { anyVault, assertCallsAllowed, flakyApi, guid, hostileId, randomText, runMessage, vaultOf } from './fuzz-arbitraries';
@@ -11,17 +11,22 @@ describe('command fuzz: text and buttons', () => {
   });
 
   it('handles 1,000 card button payloads, real and forged', async () => {
+    // A job key as the card writes it, with the job id it ends in (or a forged one).
+    const realKey = fc.tuple(vaultOf, guid).map(([[s, r, v], j]) => ({ jobKey: `${s}/${r}/${v}/${j}`.toLowerCase(), jobId: j }));
+    const keys = fc.oneof(
+      realKey,
+      realKey.map((k) => ({ ...k, jobId: k.jobId.toUpperCase() })),
+      fc.tuple(realKey, fc.oneof(guid, hostileId)).map(([k, jobId]) => ({ ...k, jobId })),
+      fc.record({ jobKey: fc.string({ maxLength: 80 }), jobId: fc.oneof(guid, hostileId) }),
+    );
     const value = fc.oneof(
-      fc.record({
-        action: fc.constantFrom('refresh', 'untrack', 'cancel', ''),
-        jobKey: fc.oneof(
-          fc.tuple(vaultOf, guid).map(([[s, r, v], j]) => `${s}/${r}/${v}/${j}`.toLowerCase()),
-          fc.string({ maxLength: 80 }),
-        ),
-        jobId: fc.oneof(guid, hostileId),
-        vault: anyVault,
-      }),
-      fc.anything(),
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(fc.constantFrom('refresh', 'untrack', 'cancel', ''), keys, anyVault)
+          .map(([action, k, vault]) => ({ action, ...k, vault })),
+      },
+      { weight: 1, arbitrary: fc.anything() },
     );
     let answered = 0;
     await fc.assert(
