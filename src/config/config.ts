@@ -36,7 +36,7 @@ export interface Config {
     readonly portalUrl: string;
   };
   readonly pollIntervalSeconds: number;
-  /** `sqlite:<path>` or `redis://…`. */
+  /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, memory:, redis://…). */
   readonly stateStore: string;
   readonly logLevel: string;
 }
@@ -72,7 +72,7 @@ const FIELDS = {
   ARM_AUTH: [z.enum(['default', 'none']).default('default'), 'default or none'],
   BACKUP_API_VERSION: [z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/).default('2026-02-01'), 'an api-version like 2026-02-01'],
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
-  STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), 'sqlite:<path>, memory: or redis://host:port[/db]'],
+  STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
 } as const;
 
@@ -138,6 +138,20 @@ function portalFor(armEndpoint: string): string {
   if (host.endsWith('.usgovcloudapi.net')) return 'https://portal.azure.us';
   if (host.endsWith('.chinacloudapi.cn')) return 'https://portal.azure.cn';
   return 'https://portal.azure.com';
+}
+
+/**
+ * The store decides what a STATE_STORE value may be (parseStoreUrl, used by openStore); config
+ * asks it, both for the check and for the forms named in the error, so the two never disagree.
+ */
+function storeForms(): string {
+  try {
+    parseStoreUrl('');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return /accepted forms: (.+)$/s.exec(message)?.[1] ?? message;
+  }
+  return 'a store location accepted by openStore';
 }
 
 function isStoreUrl(value: string): boolean {

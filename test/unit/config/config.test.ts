@@ -1,5 +1,6 @@
 import { ConfigError, readConfig } from '../../../src/config/config';
 import { isLoopbackUrl } from '../../../src/config/loopback';
+import { parseStoreUrl } from '../../../src/store/open-store';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 const base = { AZURE_SUBSCRIPTION_ID: SUB, BACKUP_VAULTS: 'rg-backup/vault-one' };
@@ -86,6 +87,40 @@ describe('readConfig', () => {
     const err = errorOf(env);
     expect(err.key).toBe(key);
     expect(err.message).toMatch(new RegExp(`^${key}: expected `));
+  });
+
+  it('STATE_STORE: accepts exactly what the store opens, and names the same forms when it refuses', () => {
+    const opens = (value: string): boolean => {
+      try {
+        parseStoreUrl(value);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const accepts = (value: string): boolean => {
+      try {
+        readConfig({ ...base, STATE_STORE: value });
+        return true;
+      } catch (err) {
+        if (err instanceof ConfigError && err.key === 'STATE_STORE') return false;
+        throw err;
+      }
+    };
+    const values = ['memory:', 'sqlite::memory:', ' memory: ', 'sqlite:./data/state.db', 'sqlite:/var/lib/bot.db', 'redis://cache:6379', 'rediss://:pw@cache:6380/0', 'sqlite:', 'sqlite://x', 'memory', 'redis://', 'mysql://x', 'file:./x.db'];
+    expect(values.map((v) => [v, accepts(v)])).toEqual(values.map((v) => [v, opens(v)]));
+    expect(accepts('memory:') && accepts('sqlite::memory:')).toBe(true);
+    expect(readConfig({ ...base, STATE_STORE: 'sqlite::memory:' }).stateStore).toBe('sqlite::memory:');
+
+    let storeMessage = '';
+    try {
+      parseStoreUrl('mysql://x');
+    } catch (err) {
+      storeMessage = (err as Error).message;
+    }
+    const expected = errorOf({ ...base, STATE_STORE: 'mysql://x' }).expected;
+    for (const form of ['sqlite::memory:', 'memory:', 'rediss://']) expect(expected).toContain(form);
+    expect(storeMessage).toContain(expected);
   });
 
   it('never echoes a store URL (it may hold a redis password)', () => {
