@@ -52,23 +52,40 @@ export function formatRelative(thenMs: number, nowMs: number, locale?: string): 
     : t(locale, 'time.in', { duration: coarseDuration(-diff, locale) });
 }
 
+/**
+ * Building an Intl formatter costs far more than using one, and every card needs several; they
+ * are kept per locale and zone. Both come from users' activities, so the memo is bounded.
+ */
+const MEMO_LIMIT = 256;
+const memo = new Map<string, unknown>();
+
+function memoized<T>(key: string, make: () => T): T {
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = make();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** "45%" (en) or "45 %" (de); clamped to 0–100, whole numbers. */
 export function formatPercent(value: number, locale?: string): string {
   const clamped = Math.min(100, Math.max(0, Number.isFinite(value) ? value : 0));
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 0 }).format(
-    Math.floor(clamped) / 100,
-  );
+  const tag = intlLocale(locale);
+  const format = memoized(`percent|${tag}`, () => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }));
+  return format.format(Math.floor(clamped) / 100);
 }
 
 /** Whether Intl knows this IANA zone (Node ships full ICU). */
 export function isValidTimeZone(timeZone: string | undefined): timeZone is string {
   if (!timeZone) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone }).format(0);
-    return true;
-  } catch {
-    return false;
-  }
+  return memoized(`zone|${timeZone}`, () => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone }).format(0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface AbsoluteTime {
@@ -83,15 +100,12 @@ export interface AbsoluteTime {
 /** Absolute time in the user's zone from the clientInfo entity, else UTC; always labelled. */
 export function formatAbsolute(ms: number, locale?: string, timeZone?: string): AbsoluteTime {
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  const time = new Intl.DateTimeFormat(intlLocale(locale), {
-    timeZone: zone,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
+  const tag = intlLocale(locale);
+  const format = memoized(
+    `absolute|${tag}|${zone}`,
+    () => new Intl.DateTimeFormat(tag, { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  );
+  const time = format.format(ms);
   return { time, zone, label: t(locale, 'time.zoned', { time, zone }) };
 }
 

@@ -37,6 +37,23 @@ export class CardTemplateError extends Error {
 }
 
 /**
+ * Parsed templates, by template object. Parsing every `${…}` (an ANTLR grammar) was most of the
+ * cost of a card; the engine documents a Template as reusable for many expansions, and expand()
+ * builds fresh output without touching the parsed form. Templates are imported JSON, never
+ * mutated, so the object is a sound key (a WeakMap, so a test's throwaway template is freed).
+ */
+const parsed = new WeakMap<object, Template>();
+
+function parsedTemplate(template: object): Template {
+  let cached = parsed.get(template);
+  if (!cached) {
+    cached = new Template(template);
+    parsed.set(template, cached);
+  }
+  return cached;
+}
+
+/**
  * Binds `data` to a template. Builders pass complete data objects; an unbound `${…}` is a bug
  * in the builder, so it throws instead of showing template syntax to users.
  */
@@ -52,7 +69,7 @@ export function expandTemplate(name: string, template: object, data: object): Ad
   };
   let card: AdaptiveCardJson;
   try {
-    card = new Template(template).expand({ $root: data }) as AdaptiveCardJson;
+    card = parsedTemplate(template).expand({ $root: data }) as AdaptiveCardJson;
   } finally {
     GlobalSettings.getUndefinedFieldValueSubstitutionString = previous;
   }

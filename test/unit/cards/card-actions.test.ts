@@ -1,3 +1,4 @@
+import { Template } from 'adaptivecards-templating';
 import { buildJobCard, CardTemplateError, expandTemplate, parseCardAction } from '../../../src/cards';
 import { allTypeJobs, ctx } from './fixtures';
 
@@ -30,4 +31,39 @@ test('a builder that forgets a field fails loudly instead of showing ${…} to u
   const template = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hello ${name}' }] };
   expect(() => expandTemplate('test', template, {})).toThrow(CardTemplateError);
   expect(expandTemplate('test', template, { name: 'Ada ${x}' }).body).toEqual([{ type: 'TextBlock', text: 'Hello Ada ${x}' }]);
+});
+
+describe('a template is parsed once and reused', () => {
+  const template = {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ $data: '${rows}', type: 'TextBlock', text: 'Row ${name}' }],
+    actions: [{ type: 'Action.Submit', title: 'Go', data: { id: '${id}' } }],
+  };
+
+  test('only the first expansion parses it; later ones bind new data to the parsed form', () => {
+    const prepare = jest.spyOn(Template, 'parseInterpolatedString');
+    try {
+      expandTemplate('rows', template, { rows: [{ name: 'a' }], id: '1' });
+      const firstParse = prepare.mock.calls.length;
+      expect(firstParse).toBeGreaterThan(0);
+      const second = expandTemplate('rows', template, { rows: [{ name: 'b' }, { name: 'c' }], id: '2' });
+      expect(prepare.mock.calls.length).toBe(firstParse);
+      expect(second.body).toEqual([
+        { type: 'TextBlock', text: 'Row b' },
+        { type: 'TextBlock', text: 'Row c' },
+      ]);
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
+  test('cards from the same template share nothing: changing one leaves the next intact', () => {
+    const first = expandTemplate('rows', template, { rows: [{ name: 'x' }], id: '1' });
+    (first.actions![0] as { data: { id: string } }).data.id = 'tampered';
+    (first.body as unknown[]).length = 0;
+    const next = expandTemplate('rows', template, { rows: [{ name: 'y' }], id: '2' });
+    expect(next.body).toEqual([{ type: 'TextBlock', text: 'Row y' }]);
+    expect(next.actions).toEqual([{ type: 'Action.Submit', title: 'Go', data: { id: '2' } }]);
+  });
 });

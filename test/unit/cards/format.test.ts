@@ -43,6 +43,33 @@ describe('formatPercent', () => {
   });
 });
 
+describe('kept formatters', () => {
+  test('each locale and zone gets its own, however they interleave', () => {
+    const at = Date.parse('2017-08-03T05:31:00Z');
+    const seen = ['en-US', 'de-DE', 'en-US', 'de-DE'].flatMap((locale) =>
+      ['Europe/Berlin', 'Asia/Tokyo', 'Not/AZone'].map((zone) => formatAbsolute(at, locale, zone).label),
+    );
+    expect(seen.slice(0, 6)).toEqual([
+      'Aug 3, 2017, 07:31 (Europe/Berlin)',
+      'Aug 3, 2017, 14:31 (Asia/Tokyo)',
+      'Aug 3, 2017, 05:31 (UTC)',
+      '3. Aug. 2017, 07:31 (Europe/Berlin)',
+      '3. Aug. 2017, 14:31 (Asia/Tokyo)',
+      '3. Aug. 2017, 05:31 (UTC)',
+    ]);
+    expect(seen.slice(6)).toEqual(seen.slice(0, 6));
+    expect([formatPercent(45, 'en'), formatPercent(45, 'de'), formatPercent(45, 'en')]).toEqual(['45%', '45\u00a0%', '45%']);
+  });
+
+  test('stays correct past its bound (hundreds of zones and locales from users)', () => {
+    const zones = Intl.supportedValuesOf('timeZone').slice(0, 300);
+    for (const zone of zones) expect(isValidTimeZone(zone)).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(formatAbsolute(0, 'en-US', zones[0]).zone).toBe(zones[0]);
+  });
+});
+
 describe('formatAbsolute', () => {
   const summer = Date.parse('2017-08-03T05:31:07Z');
   const winter = Date.parse('2026-01-15T23:30:00Z');
