@@ -1,6 +1,8 @@
 /**
  * Every ARM read of the tracker goes through here: the subscription's read budget first (no
- * token → the read is deferred, never queued), then the process-wide concurrency bound.
+ * token → the read is deferred, never queued), then the lane's concurrency bound. Background polls
+ * and reads a user is waiting on (track, Refresh) are separate lanes over one budget (see `lane`):
+ * both count against ARM's per-subscription limit, but a user's read never queues behind polls.
  */
 import type { BackupJob, BackupJobsApi, JobKey, JobListFilter, VaultId, ArmResult } from '../azure/types';
 import type { Clock } from '../core/clock';
@@ -24,7 +26,7 @@ export interface ReadEvent {
 }
 
 export class ArmGate {
-  /** Reads issued, by outcome; for TickStats and the benchmark. */
+  /** ARM requests this lane issued; for TickStats and the benchmark. */
   reads = 0;
 
   constructor(
@@ -34,6 +36,14 @@ export class ArmGate {
     private readonly clock: Clock,
     private readonly onRead?: (e: ReadEvent) => void,
   ) {}
+
+  /**
+   * A sibling gate over the same API, read budget, clock and read events, bounded by its own
+   * semaphore: reads in it spend the same per-subscription tokens but wait for no read of this one.
+   */
+  lane(semaphore: Semaphore): ArmGate {
+    return new ArmGate(this.api, this.budget, semaphore, this.clock, this.onRead);
+  }
 
   getJob(key: JobKey, signal?: AbortSignal): Promise<Read<BackupJob>> {
     return this.call('get', key.vault, () => this.api.getJob(key, signal ? { signal } : undefined));

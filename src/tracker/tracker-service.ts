@@ -1,6 +1,8 @@
 /**
  * What the commands call. `track` reads the job once (through the engine's read budget) so the
- * first card shows real status, then subscribes the conversation when the job still runs.
+ * first card shows real status, then subscribes the conversation when the job still runs. A user
+ * waits for these reads: they go through a lane of their own (ArmGate.lane), which spends the
+ * engine's budget but does not queue behind the engine's background polls.
  */
 import { isTerminal, type BackupJob, type BackupJobsApi, type JobKey, type VaultId } from '../azure/types';
 import { jobKeyString } from '../azure/ids';
@@ -15,6 +17,8 @@ import { DEFAULT_REQUIRED_ROLE } from './schedule';
 import { Semaphore } from './semaphore';
 
 const MAX_WAIT_FOR_BUDGET_MS = 3_000;
+/** Reads a user waits on, in flight at once; ArmClient's default Pool has as many connections. */
+export const DEFAULT_USER_READ_CONCURRENCY = 64;
 
 export interface TrackerServiceOptions {
   readonly store: StateStore;
@@ -24,6 +28,8 @@ export interface TrackerServiceOptions {
   /** The running engine: its read budget is shared, its vault ticks align first polls, and it is woken. */
   readonly engine?: Tracker;
   readonly pollIntervalMs: number;
+  /** Concurrent reads for track and Refresh (default 64), apart from the engine's bound on polls. */
+  readonly userReadConcurrency?: number;
 }
 
 export class TrackerServiceImpl implements TrackerService {
@@ -31,7 +37,8 @@ export class TrackerServiceImpl implements TrackerService {
   private readonly log: Logger;
 
   constructor(private readonly o: TrackerServiceOptions) {
-    this.gate = o.engine?.gate ?? new ArmGate(o.api, new ReadBudget(), new Semaphore(8), o.clock);
+    const lane = new Semaphore(o.userReadConcurrency ?? DEFAULT_USER_READ_CONCURRENCY);
+    this.gate = o.engine ? o.engine.gate.lane(lane) : new ArmGate(o.api, new ReadBudget(), lane, o.clock);
     this.log = o.logger.child({ component: 'tracker-service' });
   }
 
