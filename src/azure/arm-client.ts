@@ -24,6 +24,11 @@ export interface ArmClientOptions {
   readonly credential?: TokenCredential | 'none';
   /** Tests pass their own; by default one keep-alive Pool for the endpoint. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Sockets of that default Pool (default 64, the tracker's bound on reads a user waits on);
+   * requests beyond it wait in the Pool for a free socket, which a user would notice as latency.
+   */
+  readonly connections?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly maxAttempts?: number;
@@ -44,6 +49,7 @@ export type { RequestInfo } from './arm-transport';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 export const DEFAULT_API_VERSION = '2026-02-01';
+export const DEFAULT_CONNECTIONS = 64;
 
 /** True for 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackEndpoint(url: string): boolean {
@@ -106,7 +112,9 @@ export class ArmClient implements BackupJobsApi {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger();
     this.ownsDispatcher = opts.dispatcher === undefined;
-    this.dispatcher = opts.dispatcher ?? new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000 });
+    const connections = opts.connections ?? DEFAULT_CONNECTIONS;
+    if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`connections must be a positive integer, got ${connections}`);
+    this.dispatcher = opts.dispatcher ?? new Pool(this.origin, { connections, keepAliveTimeout: 30_000 });
     this.pollIntervalMs = opts.pollIntervalMs ?? 10_000;
     this.maxPolls = opts.maxPolls ?? 30;
     const credential = opts.credential;
