@@ -6,7 +6,7 @@
  */
 import type { BackupJob, VaultId } from '../azure/types';
 import type { EndReason, Subscriber, SubscriberInput } from '../tracker/ports';
-import { closedError, inConversation, jsonCopy, payloadOf, toMessage, toSubscriber, type StoredPayload } from './records';
+import { closedError, inConversation, jsonCopy, payloadOf, teamOf, toMessage, toSubscriber, type StoredPayload } from './records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from './types';
 
 interface JobRow {
@@ -66,7 +66,8 @@ export class MemoryStore implements StateStore {
     now: number,
   ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
     this.check();
-    const input = jsonCopy(sub);
+    const { teamId: _teamId, ...rest } = jsonCopy(sub);
+    const team = teamOf(sub);
     const lastJob = job.lastJob === undefined ? undefined : jsonCopy(job.lastJob);
     const existing = this.jobs.get(job.jobKey);
     const jobCreated = !existing || existing.state === 'ended';
@@ -85,6 +86,9 @@ export class MemoryStore implements StateStore {
     let bySub = this.subs.get(job.jobKey);
     if (!bySub) this.subs.set(job.jobKey, (bySub = new Map()));
     const current = bySub.get(sub.conversationId);
+    // Without a team id the stored one stays (see StateStore.subscribe).
+    const teamId = team ?? current?.input.teamId;
+    const input: SubscriberInput = teamId === undefined ? rest : { ...rest, teamId };
     if (current) current.input = input;
     else bySub.set(sub.conversationId, { input, createdAt: now });
     return { jobCreated, subscriptionCreated: !current };
@@ -101,17 +105,12 @@ export class MemoryStore implements StateStore {
 
   async dropConversation(conversationId: string): Promise<number> {
     this.check();
-    let dropped = 0;
-    for (const [jobKey, bySub] of [...this.subs]) {
-      const ids = [...bySub.keys()].filter((id) => inConversation(id, conversationId));
-      for (const id of ids) {
-        bySub.delete(id);
-        this.dropPending(jobKey, id);
-      }
-      dropped += ids.length;
-      if (ids.length > 0 && bySub.size === 0) this.forgetJob(jobKey);
-    }
-    return dropped;
+    return this.dropWhere((id) => inConversation(id, conversationId));
+  }
+
+  async dropTeam(teamId: string): Promise<number> {
+    this.check();
+    return teamId === '' ? 0 : this.dropWhere((_id, row) => row.input.teamId === teamId);
   }
 
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
@@ -327,6 +326,21 @@ export class MemoryStore implements StateStore {
     }
   }
 
+  /** Removes the matching subscriptions with their pending messages, forgetting jobs left without any. */
+  private dropWhere(match: (conversationId: string, row: SubRow) => boolean): number {
+    let dropped = 0;
+    for (const [jobKey, bySub] of [...this.subs]) {
+      const ids = [...bySub].filter(([id, row]) => match(id, row)).map(([id]) => id);
+      for (const id of ids) {
+        bySub.delete(id);
+        this.dropPending(jobKey, id);
+      }
+      dropped += ids.length;
+      if (ids.length > 0 && bySub.size === 0) this.forgetJob(jobKey);
+    }
+    return dropped;
+  }
+
   private forgetJob(jobKey: string): void {
     this.jobs.delete(jobKey);
     this.subs.delete(jobKey);
@@ -350,6 +364,7 @@ export class MemoryStore implements StateStore {
       requesterName: i.requester.name,
       locale: i.locale,
       timeZone: i.timeZone,
+      teamId: i.teamId,
       createdAt: row.createdAt,
       cardActivityId: row.cardActivityId,
       cardDigest: row.cardDigest,

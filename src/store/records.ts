@@ -30,6 +30,7 @@ export interface SubscriberFields {
   readonly requesterName: string;
   readonly locale?: string | null;
   readonly timeZone?: string | null;
+  readonly teamId?: string | null;
   readonly createdAt: number;
   readonly cardActivityId?: string | null;
   readonly cardDigest?: string | null;
@@ -43,6 +44,7 @@ export function toSubscriber(f: SubscriberFields): Subscriber {
     requester: { id: f.requesterId, name: f.requesterName },
     ...(f.locale != null ? { locale: f.locale } : {}),
     ...(f.timeZone != null ? { timeZone: f.timeZone } : {}),
+    ...(f.teamId != null && f.teamId !== '' ? { teamId: f.teamId } : {}),
     createdAt: f.createdAt,
     ...(f.cardActivityId != null ? { cardActivityId: f.cardActivityId } : {}),
     ...(f.cardDigest != null ? { cardDigest: f.cardDigest } : {}),
@@ -51,6 +53,11 @@ export function toSubscriber(f: SubscriberFields): Subscriber {
 
 export function toMessage(payload: StoredPayload, subscriber: Subscriber): OutboundMessage {
   return { ...payload, subscriber } as OutboundMessage;
+}
+
+/** The team id a subscription is stored with: none when absent or empty (backends store '' as none). */
+export function teamOf(sub: SubscriberInput): string | undefined {
+  return typeof sub.teamId === 'string' && sub.teamId !== '' ? sub.teamId : undefined;
 }
 
 /**

@@ -66,7 +66,9 @@ export interface StateStore {
 
   /**
    * Adds the subscriber to the job, creating the job (active, due at `nextPollAt`) when new.
-   * Re-subscribing the same conversation updates its reference and requester, keeps its card.
+   * Re-subscribing the same conversation updates its reference, requester, locale and time zone, keeps its card;
+   * it sets the team id when given and keeps the stored one when not (a conversation never changes team, an
+   * activity may just not say).
    * An ended job is re-activated as if new (createdAt = now, schedule reset, `nextPollAt`/`lastJob` taken from `job`).
    * An active job's record is left as it is (its poller owns lastJob and schedule).
    */
@@ -89,6 +91,12 @@ export interface StateStore {
    * A job left without subscribers is forgotten, as by `unsubscribe`.
    */
   dropConversation(conversationId: string): Promise<number>;
+  /**
+   * Removes every subscription stored with this `teamId` (SubscriberInput.teamId, compared literally), whatever
+   * its conversation id, with their pending messages; returns how many. A job left without subscribers is
+   * forgotten, as by `unsubscribe`. Subscriptions stored without a team id are never matched.
+   */
+  dropTeam(teamId: string): Promise<number>;
 
   getJob(jobKey: string): Promise<TrackedJobRecord | undefined>;
   getSubscribers(jobKey: string): Promise<Subscriber[]>;

@@ -18,6 +18,12 @@ export interface SubscriberInput {
   readonly locale?: string;
   /** IANA time zone from the clientInfo entity, for absolute times on cards. */
   readonly timeZone?: string;
+  /**
+   * Teams team the conversation belongs to (channelData.team.id), absent outside a team. The bot
+   * removed from a team or the team deleted names only the team, while its channels' ids are
+   * unrelated to the team id: the store finds their subscriptions by this (`dropTeam`).
+   */
+  readonly teamId?: string;
 }
 
 export interface Subscriber extends SubscriberInput {

@@ -10,6 +10,7 @@ import { describeJobSpec } from './spec-jobs';
 import { describeLifecycleSpec } from './spec-lifecycle';
 import { describeOutboxSpec } from './spec-outbox';
 import { describeSubscriptionSpec } from './spec-subscriptions';
+import { describeTeamDropSpec } from './spec-team-drop';
 
 export interface StoreHarness {
   store: StateStore;
@@ -61,6 +62,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
 
     describeSubscriptionSpec(ctx);
     describeConversationDropSpec(ctx);
+    describeTeamDropSpec(ctx, options.durable === true);
     describeJobSpec(ctx);
     describeOutboxSpec(ctx);
     describeLifecycleSpec(ctx, options.durable === true);

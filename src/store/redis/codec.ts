@@ -32,8 +32,12 @@ export function toJob(jobKey: string, h: Record<string, string>): TrackedJobReco
   };
 }
 
-/** A subscriber from its stored parts: the input JSON, createdAt, card id and digest. */
-export function toSub(jobKey: string, input: Reply, createdAt: Reply, cardId: Reply, cardDigest: Reply): Subscriber {
+/**
+ * A subscriber from its stored parts: the input JSON, createdAt, card id, digest and team id. The team
+ * id comes from its own field (the one the team index follows), not from the input JSON: a re-subscription
+ * without a team id keeps the stored one.
+ */
+export function toSub(jobKey: string, input: Reply, createdAt: Reply, cardId: Reply, cardDigest: Reply, teamId: Reply = null): Subscriber {
   const i = JSON.parse(String(input)) as SubscriberInput;
   return toSubscriber({
     jobKey,
@@ -43,6 +47,7 @@ export function toSub(jobKey: string, input: Reply, createdAt: Reply, cardId: Re
     requesterName: i.requester.name,
     locale: i.locale,
     timeZone: i.timeZone,
+    teamId: teamId === null ? null : String(teamId),
     createdAt: Number(createdAt),
     cardActivityId: cardId === null ? null : String(cardId),
     cardDigest: cardDigest === null ? null : String(cardDigest),

@@ -12,6 +12,9 @@
  *   P.."convs"      ZSET  every C with a conv set, all scored 0: a lexicographic index, so the threads of a
  *                         channel (C..";messageid="..…) are one ZRANGEBYLEX range (see threadRange in records.ts)
  *   P.."convs:indexed" STRING set once "convs" holds the conversations written before it existed
+ *   P.."subteam:"..K HASH C → team id the subscription is stored with (only subscriptions in a team)
+ *   P.."team:"..T   HASH  C → how many subscriptions of C are stored with team T: the team's conversations,
+ *                         kept exact by every script that adds or removes a subscription
  *   P.."seq"        STRING message id counter (never reused)
  *   P.."msg:"..id   HASH  jobKey, conversationId, kind, payload, state, attempts, notBefore, leaseOwner, leaseUntil, lastError
  *   P.."pq:"..Q     ZSET  pending message ids of one (job, conversation), scored by id: delivery order
@@ -56,30 +59,45 @@ local function drop_pending(k, c)
   refresh_head(q)
 end
 
+-- One fewer subscription of C stored with team T.
+local function team_release(t, c)
+  if redis.call('HINCRBY', P..'team:'..t, c, -1) <= 0 then redis.call('HDEL', P..'team:'..t, c) end
+end
+
 -- Removes one subscription; returns the remaining count, or -1 when it did not exist.
 local function remove_subscription(k, c)
   if redis.call('HDEL', P..'subs:'..k, c) == 0 then return -1 end
   redis.call('HDEL', P..'subat:'..k, c)
   redis.call('HDEL', P..'cardid:'..k, c)
   redis.call('HDEL', P..'carddig:'..k, c)
+  local t = redis.call('HGET', P..'subteam:'..k, c)
+  if t then
+    redis.call('HDEL', P..'subteam:'..k, c)
+    team_release(t, c)
+  end
   redis.call('SREM', P..'conv:'..c, k)
   if redis.call('EXISTS', P..'conv:'..c) == 0 then redis.call('ZREM', P..'convs', c) end
   drop_pending(k, c)
   local n = redis.call('HLEN', P..'subs:'..k)
   if n == 0 then
-    redis.call('DEL', P..'job:'..k, P..'subs:'..k, P..'subat:'..k, P..'cardid:'..k, P..'carddig:'..k)
+    redis.call('DEL', P..'job:'..k, P..'subs:'..k, P..'subat:'..k, P..'cardid:'..k, P..'carddig:'..k, P..'subteam:'..k)
     redis.call('ZREM', P..'due', k)
   end
   return n
 end
 
+-- {input, createdAt, cardId, cardDigest, teamId}; absent values are false (nil replies).
 local function subscriber_of(k, c)
   return { redis.call('HGET', P..'subs:'..k, c), redis.call('HGET', P..'subat:'..k, c),
-    redis.call('HGET', P..'cardid:'..k, c), redis.call('HGET', P..'carddig:'..k, c) }
+    redis.call('HGET', P..'cardid:'..k, c), redis.call('HGET', P..'carddig:'..k, c),
+    redis.call('HGET', P..'subteam:'..k, c) }
 end
 `;
 
-/** ARGV: P, K, vaultJson, jobId, lastJobJson|'', nextPollAt, C, inputJson, now → {jobCreated, subscriptionCreated}. */
+/**
+ * ARGV: P, K, vaultJson, jobId, lastJobJson|'', nextPollAt, C, inputJson, now, teamId|'' → {jobCreated, subscriptionCreated}.
+ * Without a team id the stored one stays (StateStore.subscribe).
+ */
 const SUBSCRIBE = `
 local k, c, now = ARGV[2], ARGV[7], ARGV[9]
 local jk = P..'job:'..k
@@ -95,6 +113,12 @@ end
 local existed = redis.call('HEXISTS', P..'subs:'..k, c)
 redis.call('HSET', P..'subs:'..k, c, ARGV[8])
 if existed == 0 then redis.call('HSET', P..'subat:'..k, c, now) end
+local team, old = ARGV[10], redis.call('HGET', P..'subteam:'..k, c)
+if team ~= '' and team ~= old then
+  if old then team_release(old, c) end
+  redis.call('HSET', P..'subteam:'..k, c, team)
+  redis.call('HINCRBY', P..'team:'..team, c, 1)
+end
 redis.call('SADD', P..'conv:'..c, k)
 redis.call('ZADD', P..'convs', 0, c)
 return { created, 1 - existed }
@@ -121,6 +145,23 @@ end
 return n
 `;
 
+/**
+ * ARGV: P, T → subscriptions removed: those stored with team T, found through the team's conversations.
+ * The conversation's subscriptions of another team or none (possible only for ids Teams reuses) stay.
+ */
+const DROP_TEAM = `
+local t = ARGV[2]
+local n = 0
+for _, c in ipairs(redis.call('HKEYS', P..'team:'..t)) do
+  for _, k in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
+    if redis.call('HGET', P..'subteam:'..k, c) == t and remove_subscription(k, c) >= 0 then n = n + 1 end
+  end
+end
+-- Empty by now unless an older build removed subscriptions without updating it: nothing left to find.
+redis.call('DEL', P..'team:'..t)
+return n
+`;
+
 /** ARGV: P, C… → how many were added. Adds to the conversation index each C that still has a conv set. */
 const INDEX_CONVERSATIONS = `
 local n = 0
@@ -130,25 +171,25 @@ end
 return n
 `;
 
-/** ARGV: P, C → { {K, jobFlat, input, createdAt, cardId, cardDigest}, … } for each followed job that exists. */
+/** ARGV: P, C → { {K, jobFlat, input, createdAt, cardId, cardDigest, teamId}, … } for each followed job that exists. */
 const LIST_BY_CONVERSATION = `
 local c = ARGV[2]
 local out = {}
 for _, k in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
   local job = redis.call('HGETALL', P..'job:'..k)
   local s = subscriber_of(k, c)
-  if #job > 0 and s[1] then table.insert(out, { k, job, s[1], s[2], s[3], s[4] }) end
+  if #job > 0 and s[1] then table.insert(out, { k, job, s[1], s[2], s[3], s[4], s[5] }) end
 end
 return out
 `;
 
-/** ARGV: P, K → { {C, input, createdAt, cardId, cardDigest}, … }. */
+/** ARGV: P, K → { {C, input, createdAt, cardId, cardDigest, teamId}, … }. */
 const SUBSCRIBERS = `
 local k = ARGV[2]
 local out = {}
 for _, c in ipairs(redis.call('HKEYS', P..'subs:'..k)) do
   local s = subscriber_of(k, c)
-  table.insert(out, { c, s[1], s[2], s[3], s[4] })
+  table.insert(out, { c, s[1], s[2], s[3], s[4], s[5] })
 end
 return out
 `;
@@ -251,7 +292,7 @@ return 1
 `;
 
 /**
- * ARGV: P, owner, now, leaseUntil, limit → { {id, K, C, payload, attempts, notBefore, input, createdAt, cardId, cardDigest}, … }.
+ * ARGV: P, owner, now, leaseUntil, limit → { {id, K, C, payload, attempts, notBefore, input, createdAt, cardId, cardDigest, teamId}, … }.
  * Only queue heads are candidates; among the claimable ones the oldest ids go first.
  */
 const CLAIM_MESSAGES = `
@@ -270,7 +311,7 @@ for _, member in ipairs(candidates) do
   if s[1] then
     redis.call('HSET', mk, 'leaseOwner', owner, 'leaseUntil', untilAt)
     refresh_head(q)
-    table.insert(out, { id, m[1], m[2], m[3], m[4], m[5], s[1], s[2], s[3], s[4] })
+    table.insert(out, { id, m[1], m[2], m[3], m[4], m[5], s[1], s[2], s[3], s[4], s[5] })
   end
 end
 return out
@@ -335,6 +376,7 @@ export const SCRIPTS = {
   bjSubscribe: SUBSCRIBE,
   bjUnsubscribe: UNSUBSCRIBE,
   bjDropConversation: DROP_CONVERSATION,
+  bjDropTeam: DROP_TEAM,
   bjIndexConversations: INDEX_CONVERSATIONS,
   bjListByConversation: LIST_BY_CONVERSATION,
   bjSubscribers: SUBSCRIBERS,

@@ -7,7 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { BackupJob, VaultId } from '../../azure/types';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { Subscriber, SubscriberInput } from '../../tracker/ports';
-import { closedError, payloadOf, threadRange, toMessage, type StoredPayload } from '../records';
+import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
 import { SCRIPTS, scriptSource, type ScriptName } from './lua';
@@ -90,7 +90,7 @@ export class RedisStore implements StateStore {
     sub: SubscriberInput,
     now: number,
   ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
-    const args = [job.jobKey, JSON.stringify(job.vault), job.jobId, job.lastJob === undefined ? '' : JSON.stringify(job.lastJob), ms(job.nextPollAt), sub.conversationId, JSON.stringify(sub), ms(now)];
+    const args = [job.jobKey, JSON.stringify(job.vault), job.jobId, job.lastJob === undefined ? '' : JSON.stringify(job.lastJob), ms(job.nextPollAt), sub.conversationId, JSON.stringify(sub), ms(now), teamOf(sub) ?? ''];
     const [jobCreated, subscriptionCreated] = asArray(await this.run('bjSubscribe', args));
     return { jobCreated: jobCreated === 1, subscriptionCreated: subscriptionCreated === 1 };
   }
@@ -104,6 +104,12 @@ export class RedisStore implements StateStore {
     return Number(await this.run('bjDropConversation', [conversationId, from, to]));
   }
 
+  async dropTeam(teamId: string): Promise<number> {
+    this.redis();
+    if (teamId === '') return 0;
+    return Number(await this.run('bjDropTeam', [teamId]));
+  }
+
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
     const h = await this.redis().hgetall(`${this.prefix}job:${jobKey}`);
     return Object.keys(h).length === 0 ? undefined : toJob(jobKey, h);
@@ -111,15 +117,15 @@ export class RedisStore implements StateStore {
 
   async getSubscribers(jobKey: string): Promise<Subscriber[]> {
     const rows = asArray(await this.run('bjSubscribers', [jobKey])).map((r) => asArray(r));
-    return rows.map(([, input, at, id, digest]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null)).sort(bySubscription);
+    return rows.map(([, input, at, id, digest, team]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null)).sort(bySubscription);
   }
 
   async listByConversation(conversationId: string): Promise<Array<{ job: TrackedJobRecord; subscriber: Subscriber }>> {
     const rows = asArray(await this.run('bjListByConversation', [conversationId])).map((r) => asArray(r));
     return rows
-      .map(([k, job, input, at, id, digest]) => {
+      .map(([k, job, input, at, id, digest, team]) => {
         const jobKey = String(k);
-        return { job: toJob(jobKey, flatToObject(asArray(job))), subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null) };
+        return { job: toJob(jobKey, flatToObject(asArray(job))), subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null) };
       })
       .sort((a, b) => a.subscriber.createdAt - b.subscriber.createdAt || cmp(a.job.jobKey, b.job.jobKey));
   }
@@ -174,13 +180,13 @@ export class RedisStore implements StateStore {
     this.redis();
     if (limit <= 0) return [];
     const rows = asArray(await this.run('bjClaimMessages', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)])).map((r) => asArray(r));
-    return rows.map(([id, k, c, payload, attempts, notBefore, input, at, cardId, cardDigest]) => {
+    return rows.map(([id, k, c, payload, attempts, notBefore, input, at, cardId, cardDigest, team]) => {
       const jobKey = String(k);
       return {
         id: Number(id),
         jobKey,
         conversationId: String(c),
-        message: toMessage(JSON.parse(String(payload)) as StoredPayload, toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null)),
+        message: toMessage(JSON.parse(String(payload)) as StoredPayload, toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null, team ?? null)),
         attempts: Number(attempts),
         notBefore: Number(notBefore),
       };

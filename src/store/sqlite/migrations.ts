@@ -76,6 +76,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_queue ON outbox (job_key, conversation_id, state, id);
     `,
   },
+  {
+    version: 3,
+    description: 'team of each subscription, to drop a team\'s channels together',
+    // Rows written before this have no team: they are left to the 403/404 of a later send, as before.
+    // The index holds only subscriptions in a team (chats have none), and serves dropTeam.
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN team_id TEXT;
+      CREATE INDEX subscriptions_by_team ON subscriptions (team_id) WHERE team_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

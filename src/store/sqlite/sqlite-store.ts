@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { BackupJob, VaultId } from '../../azure/types';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { EndReason, JsonObject, Subscriber, SubscriberInput } from '../../tracker/ports';
-import { closedError, payloadOf, threadRange, toMessage, toSubscriber, type StoredPayload } from '../records';
+import { closedError, payloadOf, teamOf, threadRange, toMessage, toSubscriber, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { migrate } from './migrations';
 import { prepareStatements, type JobRow, type Statements, type SubRow } from './statements';
@@ -104,6 +104,7 @@ export class SqliteStore implements StateStore {
       requesterName: sub.requester.name,
       locale: sub.locale ?? null,
       timeZone: sub.timeZone ?? null,
+      teamId: teamOf(sub) ?? null,
       now,
     };
     return db
@@ -129,6 +130,17 @@ export class SqliteStore implements StateStore {
     return db
       .transaction(() => {
         const subs = st.subsOfConversationAndThreads.all({ id: conversationId, ...threadRange(conversationId) });
+        for (const s of subs) this.removeSubscription(s.job_key, s.conversation_id);
+        return subs.length;
+      })
+      .immediate();
+  }
+
+  async dropTeam(teamId: string): Promise<number> {
+    const { db, st } = this.open();
+    return db
+      .transaction(() => {
+        const subs = st.subsOfTeam.all(teamId);
         for (const s of subs) this.removeSubscription(s.job_key, s.conversation_id);
         return subs.length;
       })
@@ -309,6 +321,7 @@ function toSub(r: SubRow): Subscriber {
     requesterName: r.requester_name,
     locale: r.locale,
     timeZone: r.time_zone,
+    teamId: r.team_id,
     createdAt: r.created_at,
     cardActivityId: r.card_activity_id,
     cardDigest: r.card_digest,

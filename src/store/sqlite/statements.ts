@@ -28,6 +28,7 @@ export interface SubRow {
   requester_name: string;
   locale: string | null;
   time_zone: string | null;
+  team_id: string | null;
   created_at: number;
   card_activity_id: string | null;
   card_digest: string | null;
@@ -82,11 +83,14 @@ export function prepareStatements(db: Database.Database) {
     subsOfConversationAndThreads: s<{ id: string; from: string; to: string }, { job_key: string; conversation_id: string }>(
       `SELECT job_key, conversation_id FROM subscriptions WHERE conversation_id = @id OR (conversation_id >= @from AND conversation_id < @to)`,
     ),
+    subsOfTeam: s<[string], { job_key: string; conversation_id: string }>(
+      'SELECT job_key, conversation_id FROM subscriptions WHERE team_id = ?',
+    ),
     countSubs: s<[string], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE job_key = ?'),
-    insertSub: s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, created_at)
-      VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @now)`),
+    insertSub: s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at)
+      VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @teamId, @now)`),
     updateSub: s<object>(`UPDATE subscriptions SET conversation_ref = @ref, requester_id = @requesterId, requester_name = @requesterName,
-      locale = @locale, time_zone = @timeZone WHERE job_key = @jobKey AND conversation_id = @conversationId`),
+      locale = @locale, time_zone = @timeZone, team_id = COALESCE(@teamId, team_id) WHERE job_key = @jobKey AND conversation_id = @conversationId`),
     deleteSub: s<[string, string]>('DELETE FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
     setCard: s<object>(`UPDATE subscriptions SET card_activity_id = COALESCE(@activityId, card_activity_id), card_digest = COALESCE(@digest, card_digest)
       WHERE job_key = @jobKey AND conversation_id = @conversationId`),

@@ -106,6 +106,32 @@ describeWithRedis('RedisStore', () => {
       await removePrefix(prefix);
     });
 
+    it('the team index holds, per team, exactly the conversations with a subscription in that team', async () => {
+      const prefix = 'tix:';
+      const team = '19:team-general@thread.tacv2';
+      const other = '19:team-finance@thread.tacv2';
+      const store = new RedisStore({ url: url(), keyPrefix: prefix });
+      await store.init();
+      const teamIndex = async (t: string) => admin!.hgetall(`${prefix}team:${t}`);
+      await store.subscribe(jobInput(1), { ...subInput(CONV_A), teamId: team }, T0);
+      await store.subscribe(jobInput(2), { ...subInput(CONV_A), teamId: team }, T0);
+      await store.subscribe(jobInput(2), { ...subInput(CONV_A) }, T0); // no team id: keeps it
+      await store.subscribe(jobInput(1), { ...subInput(CONV_B), teamId: team }, T0);
+      expect(await teamIndex(team)).toEqual({ [CONV_A]: '2', [CONV_B]: '1' });
+      await store.subscribe(jobInput(1), { ...subInput(CONV_B), teamId: other }, T0); // moved to another team
+      expect(await teamIndex(team)).toEqual({ [CONV_A]: '2' });
+      expect(await teamIndex(other)).toEqual({ [CONV_B]: '1' });
+      await store.unsubscribe(jobInput(1).jobKey, CONV_A);
+      expect(await teamIndex(team)).toEqual({ [CONV_A]: '1' });
+      await store.dropConversation(CONV_A);
+      await store.dropTeam(other);
+      // Nothing of either team is left behind: no index, no per-job team hash.
+      expect(await admin!.keys(`${prefix}*team*`)).toEqual([]);
+      expect(await store.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 0 });
+      await store.close();
+      await removePrefix(prefix);
+    });
+
     it('a database number in the URL selects that database', async () => {
       const store = new RedisStore({ url: `${url()}/3`, keyPrefix: 'db3:' });
       await store.init();

@@ -7,7 +7,7 @@ import { LATEST_VERSION, migrate, schemaVersion } from '../../../src/store/sqlit
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { prepareStatements } from '../../../src/store/sqlite/statements';
 import { describeStoreConformance } from '../../conformance/store-conformance';
-import { CONV_A, RUNNING, T0, VAULT, final, jobIdOf, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
+import { CONV_A, CONV_B, RUNNING, T0, VAULT, final, jobIdOf, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
 
 describeStoreConformance(
   'sqlite file',
@@ -68,6 +68,41 @@ describe('SqliteStore (SQLite specifics)', () => {
     expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A)])).toBe(true);
     const [m] = await store.claimMessages('d1', T0, 60_000, 10);
     expect(m.message.subscriber).toMatchObject({ conversationId: CONV_A, requester: { id: '29:1abc', name: 'Ada Lovelace' } });
+    await store.close();
+  });
+
+  it('migrates a version 2 database to team ids: its subscriptions are kept without a team, and get one when tracked again', async () => {
+    const file = path.join(dir, 'state.db');
+    const old = new Database(file);
+    migrate(old, silentLogger(), 2);
+    expect(schemaVersion(old)).toBe(2);
+    old.prepare(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
+      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{}')`).run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
+    for (const conv of [CONV_A, CONV_B]) {
+      old.prepare(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, created_at, card_activity_id, card_digest)
+        VALUES (?, ?, ?, '29:1abc', 'Ada Lovelace', 'en-US', 'Europe/Berlin', ?, 'card-1', 'digest-1')`).run(jobKeyOf(1), conv, JSON.stringify(subInput(conv).conversationRef), T0);
+    }
+    old.prepare(`INSERT INTO outbox (job_key, conversation_id, kind, payload) VALUES (?, ?, 'final', ?)`).run(jobKeyOf(1), CONV_A, JSON.stringify(final(1, CONV_A)));
+    old.close();
+
+    const lines: string[] = [];
+    const store = new SqliteStore({ path: file, logger: createLogger('info', { write: (l: string) => lines.push(l) }) });
+    await store.init();
+    expect(schemaVersion(store.connection())).toBe(3);
+    expect(lines.join('')).toContain('team of each subscription');
+    const before = { ...subInput(CONV_A), jobKey: jobKeyOf(1), createdAt: T0, cardActivityId: 'card-1', cardDigest: 'digest-1' };
+    expect((await store.getSubscribers(jobKeyOf(1)))[0]).toEqual(before);
+    expect(await store.stats()).toEqual({ activeJobs: 1, subscriptions: 2, pendingMessages: 1 });
+
+    // Rows from before have no team: dropTeam leaves them; tracking again records the team.
+    const team = '19:team-general@thread.tacv2';
+    expect(await store.dropTeam(team)).toBe(0);
+    await store.subscribe(jobInput(1), { ...subInput(CONV_A), teamId: team }, T0 + 1);
+    expect((await store.getSubscribers(jobKeyOf(1)))[0]).toEqual({ ...before, teamId: team });
+    const plan = store.connection().prepare(`EXPLAIN QUERY PLAN ${prepareStatements(store.connection()).subsOfTeam.source}`).all(team);
+    expect(plan.map((r) => (r as { detail: string }).detail).join('\n')).toMatch(/USING (COVERING )?INDEX subscriptions_by_team/);
+    expect(await store.dropTeam(team)).toBe(1);
+    expect(await store.stats()).toEqual({ activeJobs: 1, subscriptions: 1, pendingMessages: 0 });
     await store.close();
   });
 
