@@ -49,7 +49,7 @@ export interface ArmErrorParams {
   readonly role?: string;
   /** Azure's own message (bad request). */
   readonly message?: string;
-  /** Retry-After of a throttled answer. */
+  /** How long a throttled user should wait (the read budget's wait or Azure's Retry-After); 30 s when unknown. */
   readonly retryAfterMs?: number;
 }
 
@@ -58,7 +58,8 @@ export function armErrorText(kind: ArmErrorKind, params: ArmErrorParams, locale?
   const { vault } = params;
   switch (kind) {
     case 'throttled':
-      return t(locale, 'error.throttled', { wait: formatDuration(Math.max(1000, params.retryAfterMs ?? 30_000), locale) });
+      // Rounded up to whole seconds: a user who waits what we say must not be refused again.
+      return t(locale, 'error.throttled', { wait: formatDuration(Math.max(1, Math.ceil((params.retryAfterMs ?? 30_000) / 1000)) * 1000, locale) });
     case 'transient':
       return t(locale, 'error.unreachable');
     case 'notFound':

@@ -34,7 +34,9 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
 
   const outcome = await ctx.tracker.refresh(key, conversationId);
   if (!outcome.ok) {
-    await ctx.reply.text(armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole }, { vault: key.vault, jobId: key.jobId }, locale));
+    await ctx.reply.text(
+      armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole, retryAfterMs: outcome.retryAfterMs }, { vault: key.vault, jobId: key.jobId }, locale),
+    );
     return;
   }
   const tracked = (await ctx.tracker.listForConversation(conversationId)).some((e) => e.jobKey === jobKeyString(key));

@@ -86,6 +86,8 @@ export type TrackOutcome =
       readonly error: import('../azure/types').ArmErrorKind;
       readonly message: string;
       readonly requiredRole?: string;
+      /** Throttled: how long until a read is allowed again (the read budget's wait, or Azure's Retry-After). */
+      readonly retryAfterMs?: number;
       /**
        * `track` only: Azure could not be read for now (transient or throttled), and the
        * conversation is subscribed anyway. The tracker keeps polling; its first successful read

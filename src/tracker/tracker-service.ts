@@ -118,8 +118,9 @@ export class TrackerServiceImpl implements TrackerService {
     }
     if (read.kind === 'ok') return { ok: true, job: read.value };
     if (read.kind === 'deferred') {
-      const seconds = Math.max(1, Math.ceil((read.until - this.o.clock.now()) / 1000));
-      return { ok: false, error: 'throttled', message: `Azure's read limit is reached; try again in ${seconds} s.` };
+      const retryAfterMs = Math.max(1000, read.until - this.o.clock.now());
+      const seconds = Math.ceil(retryAfterMs / 1000);
+      return { ok: false, error: 'throttled', message: `Azure's read limit is reached; try again in ${seconds} s.`, retryAfterMs };
     }
     const f = read.failure;
     if (f.kind === 'forbidden') return { ok: false, error: f.kind, message: f.message, requiredRole: f.requiredRole ?? DEFAULT_REQUIRED_ROLE };

@@ -25,6 +25,9 @@ describe('error answers', () => {
     expect(armErrorText('forbidden', { vault: 'rg/vault', role: 'Backup Reader' })).toContain('it lacks the role Backup Reader');
     expect(armErrorText('transient', job)).toBe('Azure is not answering right now. Please try again in a moment.');
     expect(armErrorText('throttled', { ...job, retryAfterMs: 90_000 })).toContain('Please wait 1 min 30 s');
+    // Never less than the real wait: part of a second counts as a second.
+    expect(armErrorText('throttled', { ...job, retryAfterMs: 7_300 })).toContain('Please wait 8 s and');
+    expect(armErrorText('throttled', { ...job, retryAfterMs: 120 })).toContain('Please wait 1 s and');
     expect(armErrorText('unauthorized', job)).toContain('could not sign in to Azure');
     expect(armErrorText('badRequest', { ...job, message: 'Invalid filter' })).toBe('Azure rejected the request: Invalid filter');
     expect(armErrorText('malformed', job)).toContain('Something went wrong');

@@ -48,8 +48,9 @@ describe('TrackerServiceImpl', () => {
     const plan = h.addJob(1, 30 * MIN);
     h.tracker.gate.budget.onThrottled(plan.key.vault.subscriptionId, 5 * MIN, h.clock.now());
     const r = await h.service.track(plan.key, subscriber('c1'));
-    expect(r).toMatchObject({ ok: false, error: 'throttled', subscribed: true });
-    expect(r.ok === false && r.message).toMatch(/try again in 30\d s/);
+    // The pause, then 0.1 s for the emptied bucket to refill one token.
+    expect(r).toMatchObject({ ok: false, error: 'throttled', subscribed: true, retryAfterMs: 5 * MIN + 100 });
+    expect(r.ok === false && r.message).toBe("Azure's read limit is reached; try again in 301 s.");
     expect(h.api.gets).toBe(0);
     expect((await h.service.listForConversation('c1')).map((e) => e.jobKey)).toEqual([jobKeyString(plan.key)]);
     // Once the budget allows it, the tracker reads the job and posts its card.
