@@ -13,7 +13,7 @@ import type { CommandContext, VaultAllowList } from '../commands/types';
 import type { Clock } from '../core/clock';
 import type { TrackerService } from '../tracker/ports';
 import type { BackgroundTasks } from './background';
-import { activityLocale, conversationReferenceOf, subscriberFromActivity, threadConversationId } from './conversation';
+import { activityLocale, activityTeamId, conversationReferenceOf, subscriberFromActivity } from './conversation';
 import { ProactiveReply, sendCard, TurnReply } from './reply';
 
 export interface BotDeps {
@@ -97,12 +97,18 @@ export class BackupJobsBot extends TeamsActivityHandler {
     };
   }
 
-  /** The conversation is gone for the bot: drop every subscription it had. */
+  /**
+   * The conversation is gone for the bot: drop every subscription it had. In a team the event names
+   * the team and its General channel only, so the team's other channels are dropped by team id;
+   * the conversation itself is dropped too (with its threads), which also covers subscriptions
+   * stored before the team id was.
+   */
   private async forget(context: TurnContext, why: string): Promise<void> {
-    const ids = new Set([context.activity.conversation?.id ?? '', threadConversationId(context.activity)]);
-    let dropped = 0;
-    for (const id of ids) if (id) dropped += await this.deps.tracker.dropConversation(id);
-    this.log.info({ conversationId: context.activity.conversation?.id, why, dropped }, 'conversation forgotten');
+    const conversationId = context.activity.conversation?.id ?? '';
+    const teamId = activityTeamId(context.activity);
+    let dropped = conversationId === '' ? 0 : await this.deps.tracker.dropConversation(conversationId);
+    if (teamId !== undefined) dropped += await this.deps.tracker.dropTeam(teamId);
+    this.log.info({ conversationId, teamId, why, dropped }, 'conversation forgotten');
   }
 }
 

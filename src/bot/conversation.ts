@@ -1,7 +1,7 @@
 /**
  * From an incoming Teams activity to what the tracker stores: the conversation (a channel thread
  * `…;messageid=…`, a chat or a personal chat), its reference for proactive messages, the
- * requester, locale and time zone.
+ * requester, locale, time zone and team.
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { isValidTimeZone } from '../cards/format';
@@ -47,14 +47,30 @@ export function conversationReferenceOf(activity: Partial<Activity>): Partial<Co
   return { ...ref, conversation: { ...ref.conversation!, id } };
 }
 
+/**
+ * The Teams team the activity comes from (channelData.team.id), or undefined outside a team. A
+ * channel's conversation id says nothing about its team (only the General channel's id equals the
+ * team id), so this is what ties a channel's subscriptions to the removal of the bot from its team.
+ */
+export function activityTeamId(activity: Partial<Activity>): string | undefined {
+  const channelData: unknown = activity.channelData;
+  if (typeof channelData !== 'object' || channelData === null) return undefined;
+  const team: unknown = (channelData as { team?: unknown }).team;
+  if (typeof team !== 'object' || team === null) return undefined;
+  const id: unknown = (team as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 export function subscriberFromActivity(activity: Partial<Activity>): SubscriberInput {
   const locale = activityLocale(activity);
   const timeZone = activityTimeZone(activity);
+  const teamId = activityTeamId(activity);
   return {
     conversationId: threadConversationId(activity),
     conversationRef: JSON.parse(JSON.stringify(conversationReferenceOf(activity))) as JsonObject,
     requester: { id: activity.from?.id ?? '', name: activity.from?.name ?? '' },
     ...(locale === undefined ? {} : { locale }),
     ...(timeZone === undefined ? {} : { timeZone }),
+    ...(teamId === undefined ? {} : { teamId }),
   };
 }

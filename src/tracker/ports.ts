@@ -119,6 +119,8 @@ export interface TrackerService {
   listForConversation(conversationId: string): Promise<TrackedEntry[]>;
   /** Bot removed, team deleted, or connector said 403/404. Returns how many subscriptions were dropped. */
   dropConversation(conversationId: string): Promise<number>;
+  /** Bot removed from a team, or the team deleted: drops the subscriptions of all its channels. Returns how many. */
+  dropTeam(teamId: string): Promise<number>;
   /** Polls now (Refresh button), within the read budget. */
   refresh(key: JobKey, conversationId: string): Promise<TrackOutcome>;
 }

@@ -126,4 +126,9 @@ export class TrackerServiceImpl implements TrackerService {
     if (f.kind === 'forbidden') return { ok: false, error: f.kind, message: f.message, requiredRole: f.requiredRole ?? DEFAULT_REQUIRED_ROLE };
     return { ok: false, error: f.kind, message: f.message };
   }
+
+  /** Bot removed from a team or the team deleted: the subscriptions of all its channels. */
+  dropTeam(teamId: string): Promise<number> {
+    return this.o.store.dropTeam(teamId);
+  }
 }

@@ -14,6 +14,9 @@ export const TEAM_ID = '19:team-general@thread.tacv2';
 export const CHANNEL_ID = '19:channel-ops@thread.tacv2';
 export const GROUP_CHAT_ID = '19:group-chat-ops@thread.v2';
 export const PERSONAL_CHAT_ID = 'a:1personal-chat-alex';
+/** A second team, with a channel of its own (its General channel's id is the team id, like every team's). */
+export const OTHER_TEAM_ID = '19:team-finance-general@thread.tacv2';
+export const OTHER_TEAM_CHANNEL_ID = '19:channel-finance@thread.tacv2';
 
 export interface User {
   readonly id: string;
@@ -56,16 +59,24 @@ function base(type: string, opts: MessageOptions, conversation: Record<string, u
 /** A new post in a team channel that @mentions the bot (Teams only delivers those). */
 export function channelMessage(
   text: string,
-  opts: MessageOptions & { readonly channelId?: string; readonly mention?: boolean; /** Reply in this thread (its root message id). */ readonly threadId?: string },
+  opts: MessageOptions & {
+    readonly channelId?: string;
+    readonly mention?: boolean;
+    /** Reply in this thread (its root message id). */
+    readonly threadId?: string;
+    /** The channel's team (default TEAM_ID). */
+    readonly teamId?: string;
+  },
 ): Activity {
   const id = opts.id ?? `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   const channel = opts.channelId ?? CHANNEL_ID;
+  const team = opts.teamId ?? TEAM_ID;
   const mention = opts.mention ?? true;
   const a = base(
     'message',
     { ...opts, id },
     { id: `${channel};messageid=${opts.threadId ?? id}`, conversationType: 'channel', isGroup: true },
-    { teamsChannelId: channel, teamsTeamId: TEAM_ID, channel: { id: channel }, team: { id: TEAM_ID } },
+    { teamsChannelId: channel, teamsTeamId: team, channel: { id: channel }, team: { id: team } },
   );
   const at = `<at>${BOT.name}</at>`;
   return {
@@ -147,6 +158,16 @@ export function conversationUpdate(
         ? { membersRemoved: [bot], channelData: { ...channelData, tenant: { id: TENANT_ID }, ...(scope === 'team' ? { eventType: 'teamMemberRemoved' } : {}) } }
         : { channelData: { ...channelData, tenant: { id: TENANT_ID }, eventType: 'teamDeleted' } };
   return { ...base('conversationUpdate', opts, conversation, channelData), ...extra };
+}
+
+/** conversationUpdate in a team: a person (not the bot) left or was removed from the team. */
+export function teamMemberRemoved(member: User, opts: MessageOptions): Activity {
+  const { conversation, channelData } = scopeConversation('team');
+  return {
+    ...base('conversationUpdate', opts, conversation, channelData),
+    membersRemoved: [{ id: member.id, name: member.name }],
+    channelData: { ...channelData, tenant: { id: TENANT_ID }, eventType: 'teamMemberRemoved' },
+  };
 }
 
 export interface PostResult {
