@@ -2,7 +2,7 @@
  * The Teams activity handler: messages and card buttons go to the command layer; installation
  * and removal events welcome or forget the conversation.
  */
-import { TeamsActivityHandler, type CloudAdapter, type TeamInfo, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, type ChannelInfo, type CloudAdapter, type TeamInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BackupJobsApi } from '../azure/types';
 import { buildWelcomeCard } from '../cards/static-cards';
@@ -55,6 +55,12 @@ export class BackupJobsBot extends TeamsActivityHandler {
     });
     this.onTeamsTeamDeletedEvent(async (_team: TeamInfo, context, next) => {
       await this.forget(context, 'team deleted');
+      await next();
+    });
+    // The event's conversation is the General channel; the deleted channel is in channelData.
+    this.onTeamsChannelDeletedEvent(async (channel: ChannelInfo, _team: TeamInfo, _context, next) => {
+      const dropped = channel.id ? await this.deps.tracker.dropConversation(channel.id) : 0;
+      this.log.info({ conversationId: channel.id, why: 'channel deleted', dropped }, 'conversation forgotten');
       await next();
     });
   }

@@ -170,6 +170,15 @@ export function teamMemberRemoved(member: User, opts: MessageOptions): Activity 
   };
 }
 
+/** conversationUpdate in a team: a channel was deleted (the activity's conversation is the General channel). */
+export function channelDeleted(channelId: string, opts: MessageOptions): Activity {
+  const { conversation, channelData } = scopeConversation('team');
+  return {
+    ...base('conversationUpdate', opts, conversation, channelData),
+    channelData: { ...channelData, channel: { id: channelId, name: 'Deleted channel' }, tenant: { id: TENANT_ID }, eventType: 'channelDeleted' },
+  };
+}
+
 export interface PostResult {
   readonly status: number;
   readonly body: string;

@@ -2,6 +2,7 @@
  * The bot removed from a team, the team deleted, or the app uninstalled from it, over real HTTP:
  * Teams names only the team (and its General channel), yet the subscriptions of every channel of
  * that team must go, and no card of theirs is sent again. Other teams and chats keep theirs.
+ * A deleted channel takes only its own threads along.
  */
 import { flushMicrotasks } from '../../../src/core/clock';
 import { jobKeyString } from '../../../src/azure/ids';
@@ -15,6 +16,7 @@ import {
   OTHER_TEAM_ID,
   PERSONAL_CHAT_ID,
   TEAM_ID,
+  channelDeleted,
   channelMessage,
   conversationUpdate,
   installationUpdate,
@@ -102,6 +104,15 @@ describe.each(removals)('when %s', (_name, removal) => {
     expect(finals(h.connector.for(PERSONAL_CHAT_ID))).toHaveLength(1);
     expect(finals(h.connector.for(finance))).toHaveLength(1);
   });
+});
+
+it("a channel deleted: that channel's threads are dropped, the team's other channels keep theirs", async () => {
+  const web = job('vm-web-01');
+  const general = await trackInChannel(web, TEAM_ID);
+  const ops = await trackInChannel(web, CHANNEL_ID);
+  expect((await h.send(channelDeleted(CHANNEL_ID, { serviceUrl: h.connector.serviceUrl }))).status).toBe(200);
+  expect(await h.app.service.listForConversation(ops)).toEqual([]);
+  expect(await h.app.service.listForConversation(general)).toHaveLength(1);
 });
 
 it('a person leaving the team drops nothing', async () => {
