@@ -1,8 +1,9 @@
 /**
  * Every ARM read of the tracker goes through here: the subscription's read budget first (no
- * token → the read is deferred, never queued), then the lane's concurrency bound. Background polls
- * and reads a user is waiting on (track, Refresh) are separate lanes over one budget (see `lane`):
- * both count against ARM's per-subscription limit, but a user's read never queues behind polls.
+ * token → the read is deferred, or, in a lane that may wait, waits for a reserved token), then the
+ * lane's concurrency bound. Background polls and reads a user is waiting on (track, Refresh) are
+ * separate lanes over one budget (see `lane`): both count against ARM's per-subscription limit,
+ * but a user's read never queues behind polls.
  */
 import type { BackupJob, BackupJobsApi, JobKey, JobListFilter, VaultId, ArmResult } from '../azure/types';
 import type { Clock } from '../core/clock';
@@ -25,6 +26,14 @@ export interface ReadEvent {
   readonly outcome: 'ok' | 'failed' | 'throttled';
 }
 
+export interface LaneOptions {
+  /**
+   * Without a token, wait up to this long for a reserved one (ReadBudget.reserve: first come,
+   * first served) instead of being deferred at once. For reads a user is waiting on.
+   */
+  readonly maxBudgetWaitMs?: number;
+}
+
 export class ArmGate {
   /** ARM requests this lane issued; for TickStats and the benchmark. */
   reads = 0;
@@ -35,27 +44,46 @@ export class ArmGate {
     readonly semaphore: Semaphore,
     private readonly clock: Clock,
     private readonly onRead?: (e: ReadEvent) => void,
+    private readonly options: LaneOptions = {},
   ) {}
 
   /**
    * A sibling gate over the same API, read budget, clock and read events, bounded by its own
    * semaphore: reads in it spend the same per-subscription tokens but wait for no read of this one.
    */
-  lane(semaphore: Semaphore): ArmGate {
-    return new ArmGate(this.api, this.budget, semaphore, this.clock, this.onRead);
+  lane(semaphore: Semaphore, options: LaneOptions = {}): ArmGate {
+    return new ArmGate(this.api, this.budget, semaphore, this.clock, this.onRead, options);
   }
 
   getJob(key: JobKey, signal?: AbortSignal): Promise<Read<BackupJob>> {
-    return this.call('get', key.vault, () => this.api.getJob(key, signal ? { signal } : undefined));
+    return this.call('get', key.vault, () => this.api.getJob(key, signal ? { signal } : undefined), signal);
   }
 
   listJobs(vault: VaultId, filter: JobListFilter, signal?: AbortSignal): Promise<Read<BackupJob[]>> {
-    return this.call('list', vault, () => this.api.listJobs(vault, filter, signal ? { signal } : undefined));
+    return this.call('list', vault, () => this.api.listJobs(vault, filter, signal ? { signal } : undefined), signal);
   }
 
-  private async call<T>(op: 'get' | 'list', vault: VaultId, fn: () => Promise<ArmResult<T>>): Promise<Read<T>> {
+  /** True once a reserved token is due; false when none is near enough, or a 429 paused the subscription meanwhile. */
+  private async waitForReservation(sub: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const { maxBudgetWaitMs } = this.options;
+    if (maxBudgetWaitMs === undefined) return false;
+    const now = this.clock.now();
+    const at = this.budget.reserve(sub, now, maxBudgetWaitMs);
+    if (at === undefined) return false;
+    try {
+      if (at > now) await this.clock.sleep(at - now, signal);
+    } catch {
+      // Aborted: the reserved token stays spent, which only delays later reads a little.
+      return false;
+    }
+    return !this.budget.isPaused(sub, this.clock.now());
+  }
+
+  private async call<T>(op: 'get' | 'list', vault: VaultId, fn: () => Promise<ArmResult<T>>, signal?: AbortSignal): Promise<Read<T>> {
     const sub = vault.subscriptionId;
-    if (!this.budget.tryTake(sub, this.clock.now())) return { kind: 'deferred', until: this.budget.nextAvailableAt(sub, this.clock.now()) };
+    if (!this.budget.tryTake(sub, this.clock.now()) && !(await this.waitForReservation(sub, signal))) {
+      return { kind: 'deferred', until: this.budget.nextAvailableAt(sub, this.clock.now()) };
+    }
     return this.semaphore.run(async () => {
       try {
         const result = await fn();

@@ -48,6 +48,25 @@ export class ReadBudget {
   }
 
   /**
+   * Reserves the next read for a caller that will wait for it: first come, first served. Returns
+   * when that read may go, or undefined (nothing reserved) when that is more than `maxWaitMs`
+   * away. The token is taken at once, so the balance may go negative: each later reservation gets
+   * a later time, and `tryTake` refuses until the reserved reads are paid for. Callers that wake
+   * during a pause that began after they reserved (a 429 meanwhile) must not read (`isPaused`).
+   */
+  reserve(sub: string, now: number, maxWaitMs: number): number | undefined {
+    const at = this.nextAvailableAt(sub, now);
+    if (at - now > maxWaitMs) return undefined;
+    this.bucket(sub, now).tokens -= 1;
+    return at;
+  }
+
+  /** True while a 429 pauses this subscription. */
+  isPaused(sub: string, now: number): boolean {
+    return now < this.bucket(sub, now).pausedUntil;
+  }
+
+  /**
    * Charges reads already spent (e.g. extra pages of a list, or retries inside the client). The
    * balance may go negative: the debt delays later reads instead of being forgotten.
    */

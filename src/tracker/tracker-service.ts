@@ -38,7 +38,8 @@ export class TrackerServiceImpl implements TrackerService {
 
   constructor(private readonly o: TrackerServiceOptions) {
     const lane = new Semaphore(o.userReadConcurrency ?? DEFAULT_USER_READ_CONCURRENCY);
-    this.gate = o.engine ? o.engine.gate.lane(lane) : new ArmGate(o.api, new ReadBudget(), lane, o.clock);
+    const waits = { maxBudgetWaitMs: MAX_WAIT_FOR_BUDGET_MS };
+    this.gate = o.engine ? o.engine.gate.lane(lane, waits) : new ArmGate(o.api, new ReadBudget(), lane, o.clock, undefined, waits);
     this.log = o.logger.child({ component: 'tracker-service' });
   }
 
@@ -110,12 +111,11 @@ export class TrackerServiceImpl implements TrackerService {
   }
 
   private async read(key: JobKey): Promise<{ ok: true; job: BackupJob } | Extract<TrackOutcome, { ok: false }>> {
+    // A user is waiting: a short wait for the budget beats an error. The lane waits for a reserved
+    // token itself; a second try covers an answer that paused the subscription only briefly (a 429
+    // with a short Retry-After, or the shared budget of several instances).
     let read = await this.gate.getJob(key);
-    // A user is waiting: a short wait for the budget beats an error.
-    for (let i = 0; i < 2 && read.kind === 'deferred' && read.until - this.o.clock.now() <= MAX_WAIT_FOR_BUDGET_MS; i++) {
-      await this.o.clock.sleep(Math.max(0, read.until - this.o.clock.now()));
-      read = await this.gate.getJob(key);
-    }
+    if (read.kind === 'deferred' && read.until - this.o.clock.now() <= MAX_WAIT_FOR_BUDGET_MS) read = await this.gate.getJob(key);
     if (read.kind === 'ok') return { ok: true, job: read.value };
     if (read.kind === 'deferred') {
       const retryAfterMs = Math.max(1000, read.until - this.o.clock.now());

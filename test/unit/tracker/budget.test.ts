@@ -60,4 +60,30 @@ describe('ReadBudget', () => {
     expect(b.available('s', T0)).toBe(-5);
     expect(b.nextAvailableAt('s', T0)).toBe(T0 + 6_000);
   });
+
+  it('reserves tokens for waiting callers first come, first served, within the longest wait asked for', () => {
+    const b = new ReadBudget({ capacity: 1, refillPerSec: 10 });
+    expect(b.tryTake('s', T0)).toBe(true);
+    const times: number[] = [];
+    for (let at = b.reserve('s', T0, 3_000); at !== undefined; at = b.reserve('s', T0, 3_000)) times.push(at);
+    // Each reservation gets the next token: 100 ms apart, none at the same moment.
+    expect(times).toEqual(Array.from({ length: 30 }, (_, i) => T0 + 100 * (i + 1)));
+    // The refused caller reserved nothing, and is told the wait behind all of them.
+    expect(b.nextAvailableAt('s', T0)).toBe(T0 + 3_100);
+    // Reserved tokens are not for the taking: a background read waits until they are paid for.
+    expect(b.tryTake('s', T0 + 2_000)).toBe(false);
+    expect(b.tryTake('s', T0 + 3_100)).toBe(true);
+    expect(b.reserve('t', T0, 0)).toBe(T0);
+  });
+
+  it('counts a pause into reservations, and tells waiters when a 429 paused the subscription after they reserved', () => {
+    const b = new ReadBudget({ capacity: 1, refillPerSec: 10 });
+    b.onThrottled('s', 1_000, T0);
+    expect(b.isPaused('s', T0 + 999)).toBe(true);
+    expect(b.reserve('s', T0, 3_000)).toBe(T0 + 1_100);
+    expect(b.reserve('s', T0, 1_150)).toBeUndefined();
+    expect(b.isPaused('s', T0 + 1_000)).toBe(false);
+    b.onThrottled('s', 60_000, T0 + 500);
+    expect(b.isPaused('s', T0 + 1_100)).toBe(true);
+  });
 });

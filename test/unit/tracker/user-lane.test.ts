@@ -107,4 +107,55 @@ describe('the user lane of ARM reads', () => {
     release();
     expect((await Promise.all(refreshes)).every((o) => o.ok)).toBe(true);
   });
+
+  it('users waiting for the budget are served first come, first served, each at the time it was told', async () => {
+    const h = new Harness({ tracker: { budget: { capacity: 1, refillPerSec: 10 } } });
+    const jobs = Array.from({ length: 5 }, (_, i) => h.addJob(i + 1, 60 * MIN));
+    const t0 = h.clock.now();
+    const answered: number[] = [];
+    const tracks = jobs.map((j, i) =>
+      h.service.track(j.key, subscriber(`c${i}`)).then((o) => {
+        answered.push(i);
+        return o;
+      }),
+    );
+    await turns();
+    expect(h.api.gets).toBe(1);
+    // One token every 100 ms, reserved in arrival order: no waiter wakes early to race the others.
+    for (let n = 1; n <= 4; n++) {
+      await h.clock.advance(99);
+      expect(h.api.gets).toBe(n);
+      await h.clock.advance(1);
+      expect(h.api.gets).toBe(n + 1);
+    }
+    expect((await Promise.all(tracks)).every((o) => o.ok)).toBe(true);
+    expect(answered).toEqual([0, 1, 2, 3, 4]);
+    expect(h.events.filter((e) => e.type === 'read').map((e) => e.at - t0)).toEqual([0, 100, 200, 300, 400]);
+  });
+
+  it('a user who would wait more than 3 s behind the others is answered at once, with that whole wait', async () => {
+    const h = new Harness({ tracker: { budget: { capacity: 1, refillPerSec: 10 } } });
+    const jobs = Array.from({ length: 32 }, (_, i) => h.addJob(i + 1, 60 * MIN));
+    const tracks = jobs.map((j, i) => h.service.track(j.key, subscriber(`c${i}`)));
+    // 1 read now and 30 reserved within 3 s; the 32nd would read at 3.1 s.
+    expect(await settledSoon(tracks[31]!)).toMatchObject({ ok: false, error: 'throttled', subscribed: true, retryAfterMs: 3_100 });
+    await h.clock.advance(3_000);
+    expect((await Promise.all(tracks.slice(0, 31))).every((o) => o.ok)).toBe(true);
+    expect(h.api.gets).toBe(31);
+  });
+
+  it('users waiting for a token when Azure answers 429 do not read into the pause', async () => {
+    const h = new Harness({ tracker: { budget: { capacity: 1, refillPerSec: 10 } } });
+    const jobs = Array.from({ length: 3 }, (_, i) => h.addJob(i + 1, 60 * MIN));
+    const tracks = jobs.map((j, i) => h.service.track(j.key, subscriber(`c${i}`)));
+    await turns();
+    await h.clock.advance(50);
+    h.tracker.gate.budget.onThrottled(SUB_A, MIN, h.clock.now());
+    await h.clock.advance(500);
+    expect(h.api.gets).toBe(1);
+    const [first, second, third] = await Promise.all(tracks);
+    expect(first).toMatchObject({ ok: true });
+    for (const waiter of [second, third]) expect(waiter).toMatchObject({ ok: false, error: 'throttled', subscribed: true });
+    expect(second!.ok === false && second!.retryAfterMs).toBeGreaterThan(MIN - 1_000);
+  });
 });
