@@ -26,6 +26,9 @@ export type TrackerEvent =
   | { readonly type: 'ended'; readonly at: number; readonly jobKey: string; readonly reason: EndReason; readonly job?: BackupJob }
   | { readonly type: 'message'; readonly at: number; readonly jobKey: string; readonly conversationId: string; readonly kind: 'card' | 'final' | 'notice' };
 
+/** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
+const LIST_PAGE_SIZE = 50;
+
 export interface TrackerOptions {
   readonly store: StateStore;
   readonly api: BackupJobsApi;
@@ -74,6 +77,8 @@ export class Tracker {
   /** Claimed and not yet committed, so stop() can release them. */
   private readonly inFlight = new Set<string>();
   private abort = new AbortController();
+  /** Per subscription: the next free slot for a read deferred for want of budget. */
+  private readonly deferCursor = new Map<string, number>();
 
   constructor(options: TrackerOptions) {
     this.o = options;
@@ -164,7 +169,26 @@ export class Tracker {
     return { claimed: claimed.length, ...totals, reads: this.gate.reads - readsBefore };
   }
 
-  private async pollVault(vault: VaultId, jobs: DueJob[], totals: { committed: number; deferred: number; ended: number; messages: number }): Promise<void> {
+  /**
+   * When reads are deferred for want of budget, gives each deferred read its own future slot at the
+   * budget's refill pace (per subscription, kept across rounds) instead of all retrying at the
+   * next token: otherwise every round at token granularity would claim and defer the whole
+   * backlog again. A vault's jobs share one slot, so that one list still serves them together.
+   */
+  private spreadDeferred(vault: VaultId, deferredJobs: number, earliest: number): number {
+    const sub = vault.subscriptionId;
+    const reads = this.strategy.name === 'naive' ? deferredJobs : Math.ceil(deferredJobs / LIST_PAGE_SIZE);
+    const msPerRead = 1000 / this.gate.budget.options.refillPerSec;
+    const at = Math.max(earliest, this.deferCursor.get(sub) ?? 0);
+    this.deferCursor.set(sub, at + reads * msPerRead);
+    return Math.ceil(at);
+  }
+
+  private async pollVault(
+    vault: VaultId,
+    jobs: DueJob[],
+    totals: { committed: number; deferred: number; ended: number; messages: number },
+  ): Promise<void> {
     const now = this.o.clock.now();
     const live: DueJob[] = [];
     const observations = new Map<string, Observation | { kind: 'deferred'; until: number }>();
@@ -175,6 +199,16 @@ export class Tracker {
     if (live.length > 0) {
       const seen = await this.strategy.observe(vault, live, { now, pollIntervalMs: this.o.pollIntervalMs, gate: this.gate, signal: this.abort.signal });
       for (const [k, v] of seen) observations.set(k, v);
+    }
+    const deferredJobs = jobs.filter((j) => observations.get(j.record.jobKey)?.kind === 'deferred');
+    if (deferredJobs.length > 0) {
+      const perJob = this.strategy.name === 'naive';
+      let shared: number | undefined;
+      for (const j of deferredJobs) {
+        const obs = observations.get(j.record.jobKey) as { kind: 'deferred'; until: number };
+        const until = perJob ? this.spreadDeferred(vault, 1, obs.until) : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until));
+        observations.set(j.record.jobKey, { kind: 'deferred', until });
+      }
     }
     for (const j of jobs) {
       const obs = observations.get(j.record.jobKey) ?? { kind: 'deferred' as const, until: now + this.o.pollIntervalMs };

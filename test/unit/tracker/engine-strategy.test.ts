@@ -80,6 +80,25 @@ describe('ARM read budget', () => {
     expect(h.api.getsByJob.size).toBe(30);
   });
 
+  it('spaces deferred reads at the refill pace instead of re-claiming the whole backlog at every token', async () => {
+    const h = new Harness({ tracker: { strategy: 'naive', budget: { capacity: 10, refillPerSec: 0.2 } } });
+    for (let i = 1; i <= 30; i++) {
+      const key = { vault: vault(`v${i}`), jobId: jobGuid(i) };
+      h.api.add({ key, startAt: h.clock.now(), durationMs: 600 * MIN });
+      await h.store.subscribe(
+        { jobKey: jobKeyString(key), vault: key.vault, jobId: key.jobId, nextPollAt: h.clock.now() },
+        { conversationId: 'c', conversationRef: {}, requester: { id: 'u', name: 'U' } },
+        h.clock.now(),
+      );
+    }
+    await h.run(10 * MIN);
+    const deferrals = h.events.filter((e) => e.type === 'poll' && e.observation === 'deferred').length;
+    // 30 jobs due every 30 s share a token every 5 s. Re-deferring every waiting job at each token
+    // would be thousands of claims; with its own slot each waiting job is put back about once per read.
+    expect(deferrals).toBeLessThan(2 * h.api.gets + 30);
+    expect(h.api.getsByJob.size).toBe(30);
+  });
+
   it('a 429 pauses only that subscription, for its Retry-After', async () => {
     const h = new Harness();
     const a = { vault: vault('va', SUB_A), jobId: jobGuid(1) };
