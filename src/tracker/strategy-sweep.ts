@@ -15,6 +15,11 @@ export interface SweepOptions {
   readonly windowMarginMs: number;
   /** List only when it spares at least this many GETs; below that, GETs cost no more. */
   readonly minJobsToList: number;
+  /**
+   * Task-detail reads only spend tokens above this share of the bucket: when the read budget runs
+   * short, end checks (the list, and the GET of a job that left it) keep it and progress waits.
+   */
+  readonly detailReserveShare?: number;
 }
 
 export class SweepStrategy implements PollStrategy {
@@ -35,7 +40,11 @@ export class SweepStrategy implements PollStrategy {
       if (last?.status === 'InProgress' && Number.isFinite(start)) listable.push({ due, start });
       else toGet.push(due);
     }
-    const spared = listable.filter((l) => l.due.schedule.nextDetailAt > detailHorizon).length;
+    const budget = ctx.gate.budget;
+    const reserve = Math.ceil(budget.options.capacity * (this.options.detailReserveShare ?? 0.2));
+    let detailQuota = Math.max(0, Math.floor(budget.available(vault.subscriptionId, ctx.now) - reserve));
+    const detailDue = listable.filter((l) => l.due.schedule.nextDetailAt <= detailHorizon).length;
+    const spared = listable.length - Math.min(detailDue, detailQuota);
     if (spared < this.options.minJobsToList) {
       toGet.push(...listable.map((l) => l.due));
     } else {
@@ -50,8 +59,15 @@ export class SweepStrategy implements PollStrategy {
         const running = new Set(read.value.filter((j) => j.status === 'InProgress').map((j) => j.jobId.toLowerCase()));
         for (const { due } of listable) {
           const stillRunning = running.has(due.record.jobId.toLowerCase());
-          if (stillRunning && due.schedule.nextDetailAt > detailHorizon) out.set(due.record.jobKey, { kind: 'running' });
-          else toGet.push(due);
+          const wantsDetail = due.schedule.nextDetailAt <= detailHorizon;
+          if (!stillRunning) toGet.push(due);
+          else if (wantsDetail && detailQuota > 0) {
+            detailQuota--;
+            toGet.push(due);
+          } else {
+            // Still running; a detail read that is due but unaffordable stays due for a later tick.
+            out.set(due.record.jobKey, { kind: 'running' });
+          }
         }
       } else if (read.kind === 'deferred') {
         for (const { due } of listable) out.set(due.record.jobKey, read);

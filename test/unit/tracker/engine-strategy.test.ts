@@ -1,12 +1,16 @@
 /** What polling costs: sweep vs naive, the shared read budget, 429 isolation, bounded concurrency. */
 import { ArmError } from '../../../src/azure/errors';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { JobKey } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/azure/types';
 import type { StrategyName } from '../../../src/tracker/strategy';
-import { jobGuid, SUB_A, SUB_B, vault } from './fakes';
+import { jobGuid, snapshot, SUB_A, SUB_B, vault } from './fakes';
 import { Harness, P, seeded } from './harness';
 
 const MIN = 60_000;
+
+function snapshotOf(h: Harness, key: JobKey): BackupJob {
+  return snapshot(h.api.plans.get(jobKeyString(key))!, h.clock.now());
+}
 
 async function fiftyJobsForAnHour(strategy: StrategyName): Promise<{ reads: number; gets: number; lists: number; latencies: number[]; h: Harness }> {
   const h = new Harness({ tracker: { strategy } });
@@ -46,6 +50,32 @@ describe('poll strategies', () => {
     // Deterministic counts (seeded plans and jitter): the sweep spends under a quarter of naive's reads.
     expect(sweep.reads).toBeLessThan(naive.reads * 0.25);
     expect(sweep.lists).toBeGreaterThan(100);
+  });
+
+  it('under a short read budget, end checks keep their reads and progress detail waits', async () => {
+    // 15 reads per interval for 10 vaults of 40 running jobs: enough to list each vault every
+    // interval, nowhere near enough for the task detail of all 400 jobs as well.
+    const h = new Harness({ tracker: { budget: { capacity: 20, refillPerSec: 0.5 } } });
+    const keys: JobKey[] = [];
+    for (let i = 1; i <= 400; i++) {
+      const key = { vault: vault(`v${i % 10}`), jobId: jobGuid(i) };
+      h.api.add({ key, startAt: h.clock.now() - MIN, durationMs: (i === 1 ? 40 : 600) * MIN, withProgress: true });
+      keys.push(key);
+      await h.store.subscribe(
+        { jobKey: jobKeyString(key), vault: key.vault, jobId: key.jobId, lastJob: snapshotOf(h, key), nextPollAt: h.clock.now() },
+        { conversationId: `conv-${i}`, conversationRef: {}, requester: { id: 'u', name: 'U' } },
+        h.clock.now(),
+      );
+    }
+    await h.run(45 * MIN);
+    const plan = h.api.plans.get(jobKeyString(keys[0]!))!;
+    const endedAt = h.endedAt(keys[0]!);
+    expect(endedAt).toBeDefined();
+    expect(endedAt! - (plan.startAt + plan.durationMs)).toBeLessThanOrEqual(2 * P);
+    // The vault was listed on (nearly) every interval despite the pressure.
+    expect(h.api.lists).toBeGreaterThan(10 * ((45 * MIN) / P) * 0.8);
+    // What is left over still goes to task detail.
+    expect(h.api.gets).toBeGreaterThan(100);
   });
 
   it('a vault with a single job is read with plain GETs (a list would cost as much)', async () => {
