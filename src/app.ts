@@ -2,9 +2,14 @@
  * Builds and starts the whole bot from a Config: store → ARM client → tracker and dispatcher →
  * adapter, bot and notifier → HTTP server. index.ts calls it with real infrastructure; tests, the
  * demo and the benchmarks call it in-process with overrides (clock, ARM dispatcher, logger…).
+ *
+ * With `STATE_STORE=redis://…` (several instances, docs/scale-out.md) three parts differ: poll
+ * rounds are BullMQ jobs shared by the instances (QueuedTracker), every ARM read spends from one
+ * budget in Redis (SharedBudgetApi), and close() also closes those Redis connections.
  */
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
+import type { Redis } from 'ioredis';
 import type { Dispatcher as HttpDispatcher } from 'undici';
 import { ArmClient } from './azure/arm-client';
 import type { BackupJobsApi } from './azure/types';
@@ -17,10 +22,10 @@ import type { Config } from './config/config';
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { createServer, type Readiness } from './server/server';
-import { openStore } from './store/open-store';
+import { openStore, parseStoreUrl } from './store/open-store';
 import type { StateStore } from './store/types';
 import { Dispatcher } from './tracker/dispatcher';
-import { Tracker, type TrackerEvent } from './tracker/engine';
+import { Tracker, type TrackerEvent, type TrackerOptions } from './tracker/engine';
 import type { Notifier, TrackerService } from './tracker/ports';
 import { TrackerServiceImpl } from './tracker/tracker-service';
 
@@ -61,6 +66,9 @@ export interface RunningApp {
 }
 
 const STOP_TIMEOUT_MS = 10_000;
+/** Namespaces in Redis shared by all instances of one bot: the store's default prefix, the budget beside it, BullMQ's own. */
+const REDIS_BUDGET_PREFIX = 'bj:';
+const BULLMQ_PREFIX = 'bj-bull';
 
 export async function startApp(config: Config, overrides: AppOverrides = {}, listen: { port?: number; host?: string } = {}): Promise<RunningApp> {
   const clock = overrides.clock ?? systemClock;
@@ -68,10 +76,19 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
   const owner = overrides.owner ?? `bot-${randomUUID()}`;
   let readiness: Readiness = 'starting';
 
+  const location = parseStoreUrl(config.stateStore);
+  const redisUrl = location.kind === 'redis' ? location.url : undefined;
   const ownsStore = overrides.store === undefined;
   const store = overrides.store ?? (await openStore(config.stateStore, { logger }));
+  // Connections opened here besides the store's; closed last, also when start-up fails.
+  let budgetRedis: Redis | undefined;
+  const closeBudgetRedis = async (): Promise<void> => {
+    const r = budgetRedis;
+    budgetRedis = undefined;
+    if (r) await r.quit().catch(() => r.disconnect());
+  };
   try {
-    const api =
+    const armApi =
       overrides.api ??
       new ArmClient({
         endpoint: config.azure.armEndpoint,
@@ -84,12 +101,24 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
         ...(overrides.armMaxAttempts === undefined ? {} : { maxAttempts: overrides.armMaxAttempts }),
       });
     const pollIntervalMs = config.pollIntervalSeconds * 1000;
+    const redisOptions = redisUrl === undefined ? undefined : (await import('./store/redis/redis-url')).parseRedisUrl(redisUrl).options;
+    let api: BackupJobsApi = armApi;
+    if (redisOptions) {
+      // Loaded lazily: a SQLite deployment never loads ioredis or BullMQ.
+      const [{ Redis: RedisClient }, { SharedBudgetApi, SharedReadBudget }] = await Promise.all([import('ioredis'), import('./scaleout/shared-budget')]);
+      const client = new RedisClient({ ...redisOptions, lazyConnect: true });
+      budgetRedis = client;
+      client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error (read budget)'));
+      await client.connect();
+      // The commands read through it too: one budget per subscription for everything this bot reads.
+      api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);
+    }
 
     const adapter = createAdapter(config.bot, logger);
     const baseNotifier = new ProactiveNotifier({ adapter, appId: config.bot.appId, portalUrl: config.azure.portalUrl, clock, logger });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });
-    const tracker = new Tracker({
+    const trackerOptions: TrackerOptions = {
       store,
       api,
       clock,
@@ -101,7 +130,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
         if (event.type === 'message') dispatcher.wake();
         overrides.onTrackerEvent?.(event);
       },
-    });
+    };
+    const queued = redisOptions
+      ? new (await import('./scaleout/queued-tracker')).QueuedTracker({
+          ...trackerOptions,
+          // BullMQ requires maxRetriesPerRequest: null on its blocking connections.
+          queue: { connection: { ...redisOptions, maxRetriesPerRequest: null }, prefix: BULLMQ_PREFIX },
+        })
+      : undefined;
+    const tracker = queued ?? new Tracker(trackerOptions);
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     const bot = new BackupJobsBot({
@@ -119,11 +156,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
     const address = await server.listen(listen.port ?? config.port, listen.host ?? config.host);
 
     if (overrides.runLoops ?? true) {
-      tracker.start();
+      if (queued) {
+        // Ready only once this instance's worker takes poll rounds; a failure here fails the start.
+        await queued.ready().catch(async (err: unknown) => {
+          await queued.stop(0);
+          await server.close();
+          throw err;
+        });
+      } else tracker.start();
       dispatcher.start();
     }
     readiness = 'ready';
-    logger.info({ url: address.url, vaults: config.azure.vaults.length, local: config.bot.appId === '' }, 'bot ready');
+    logger.info({ url: address.url, vaults: config.azure.vaults.length, local: config.bot.appId === '', store: location.kind, owner }, 'bot ready');
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
@@ -135,12 +179,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
         await step(logger, 'dispatcher', () => dispatcher.stop(STOP_TIMEOUT_MS));
         await step(logger, 'server', () => server.close());
         if (ownsStore) await step(logger, 'store', () => store.close());
+        await step(logger, 'read budget', closeBudgetRedis);
         logger.info('stopped');
       })());
 
     return { url: address.url, port: address.port, tracker, dispatcher, service, store, background, close };
   } catch (err) {
     if (ownsStore) await store.close().catch(() => undefined);
+    await closeBudgetRedis();
     throw err;
   }
 }

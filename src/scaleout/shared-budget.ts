@@ -11,6 +11,7 @@
  * pause this subscription" — the same path as a real 429, with no request spent.
  */
 import type { Redis } from 'ioredis';
+import { ArmError } from '../azure/errors';
 import type { ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, OperationRef, OperationStatus, VaultId } from '../azure/types';
 import type { Clock } from '../core/clock';
 import { DEFAULT_BUDGET, type BudgetOptions } from '../tracker/budget';
@@ -91,12 +92,16 @@ export class SharedReadBudget {
   }
 }
 
-/** Thrown instead of sending a read when the shared budget has no token: the ArmGate defers the poll. */
-export class SharedBudgetExhausted extends Error {
-  readonly kind = 'throttled' as const;
-  constructor(readonly retryAfterMs: number) {
-    super(`the shared ARM read budget is spent; next read in ${retryAfterMs} ms`);
-    this.name = 'SharedBudgetExhausted';
+/**
+ * Thrown instead of sending a read when the shared budget has no token. An ArmError of kind
+ * `throttled`, as a 429 would be: the ArmGate defers the poll, and a command tells the user when
+ * to try again instead of reporting an unexpected error.
+ */
+export class SharedBudgetExhausted extends ArmError {
+  override readonly name = 'SharedBudgetExhausted';
+  declare readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
   }
 }
 

@@ -7,6 +7,7 @@ import type { ArmResult, BackupJob, BackupJobsApi, JobKey } from '../../../src/a
 import { VirtualClock } from '../../../src/core/clock';
 import { SharedBudgetApi, SharedReadBudget } from '../../../src/scaleout/shared-budget';
 import { toPollFailure } from '../../../src/tracker/failure';
+import { armFailureOf } from '../../../src/commands/arm-failure';
 import { RUNNING, VAULT, jobIdOf } from '../../conformance/store-fixtures';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
 
@@ -80,6 +81,8 @@ describeWithRedis('SharedReadBudget on Redis', () => {
     );
     expect(calls).toHaveLength(1);
     expect(toPollFailure(error)).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
+    // A command reading through it answers "try again in …" (an ArmError), not "something went wrong".
+    expect(armFailureOf(error)).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
     await clock.advance(1000);
     await expect(api.getJob(key)).resolves.toMatchObject({ value: { jobId: jobIdOf(1) } });
   });
