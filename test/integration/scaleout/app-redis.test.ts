@@ -40,7 +40,7 @@ describeWithRedis('startApp on Redis', () => {
     connector = await RecordingConnector.start();
     const admin = new Redis(`${redis!.url}/4`);
     try {
-      const clients = async (): Promise<number> => (await admin.client('LIST')).split('\n').filter((l) => l.includes('db=4')).length;
+      const clients = async (): Promise<number> => String(await admin.client('LIST')).split('\n').filter((l: string) => l.includes('db=4')).length;
       const before = await clients();
       const config = readConfig({
         AZURE_SUBSCRIPTION_ID: SUB,
