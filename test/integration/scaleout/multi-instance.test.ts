@@ -41,6 +41,8 @@ const SPEED = 30;
  */
 const SIM_LAG_MS = (SPEED - 1) * 120_000;
 const DRAIN_DEADLINE_MS = 75_000;
+/** 250 track messages over 5 s. */
+const TRACK_EVERY_MS = 20;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -92,12 +94,19 @@ const offersUntrack = (a: RecordedActivity): boolean => {
 /** The completion notice: a new message (or a reply to the card) that @mentions the requester. */
 const mentions = (a: RecordedActivity): boolean => a.op !== 'update' && (a.activity.entities ?? []).some((e) => e['type'] === 'mention');
 
-/** Runs `fn` over `items` with at most `limit` at a time. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+/**
+ * Starts `fn` for item i at `i * everyMs`, whatever the earlier ones are doing: both runs track
+ * their jobs on the same timeline, so a run whose one bot answers more slowly does not poll its
+ * jobs for less time (and read less) than the run with three bots.
+ */
+async function paced<T>(items: readonly T[], everyMs: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const start = Date.now();
+  const running: Array<Promise<void>> = [];
+  for (let i = 0; i < items.length; i++) {
+    await sleep(start + i * everyMs - Date.now());
+    running.push(fn(items[i]!));
+  }
+  await Promise.all(running);
 }
 
 /** `instances` bots on `stateStore` track the 200 jobs; with `killOne`, bot 1 is killed once 40 % of the notices are out. */
@@ -147,7 +156,7 @@ async function runScenario(name: string, instances: number, stateStore: string, 
     });
     const pairs = new Set<string>();
     const viaVictim = new Set<string>();
-    await pool(posts, 6, async (p) => {
+    await paced(posts, TRACK_EVERY_MS, async (p) => {
       const res = await postActivity(p.bot.url, p.activity);
       expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
       const reply = connector.activities.find((a) => a.op === 'reply' && a.replyToId === p.activity.id);
