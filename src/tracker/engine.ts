@@ -175,11 +175,13 @@ export class Tracker {
    * next token: otherwise every round at token granularity would claim and defer the whole
    * backlog again. A vault's jobs share one slot, so that one list still serves them together.
    */
-  private spreadDeferred(vault: VaultId, deferredJobs: number, earliest: number): number {
+  private spreadDeferred(vault: VaultId, deferredJobs: number, earliest: number, now: number): number {
     const sub = vault.subscriptionId;
     const reads = this.strategy.name === 'naive' ? deferredJobs : Math.ceil(deferredJobs / LIST_PAGE_SIZE);
     const msPerRead = 1000 / this.gate.budget.options.refillPerSec;
-    const at = Math.max(earliest, this.deferCursor.get(sub) ?? 0);
+    // Never further out than one interval: the job would be due again by then anyway, and a
+    // backlog that outgrows the budget must not push the slots (and the jobs) ever later.
+    const at = Math.max(earliest, Math.min(this.deferCursor.get(sub) ?? 0, now + this.o.pollIntervalMs));
     this.deferCursor.set(sub, at + reads * msPerRead);
     return Math.ceil(at);
   }
@@ -206,7 +208,7 @@ export class Tracker {
       let shared: number | undefined;
       for (const j of deferredJobs) {
         const obs = observations.get(j.record.jobKey) as { kind: 'deferred'; until: number };
-        const until = perJob ? this.spreadDeferred(vault, 1, obs.until) : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until));
+        const until = perJob ? this.spreadDeferred(vault, 1, obs.until, now) : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until, now));
         observations.set(j.record.jobKey, { kind: 'deferred', until });
       }
     }

@@ -20,6 +20,11 @@ export interface SweepOptions {
    * short, end checks (the list, and the GET of a job that left it) keep it and progress waits.
    */
   readonly detailReserveShare?: number;
+  /**
+   * Lists only spend tokens above this (smaller) share: a job that left the list is confirmed by
+   * a GET, and that GET, which brings the completion notice, always finds a token first.
+   */
+  readonly listReserveShare?: number;
 }
 
 export class SweepStrategy implements PollStrategy {
@@ -42,11 +47,16 @@ export class SweepStrategy implements PollStrategy {
     }
     const budget = ctx.gate.budget;
     const reserve = Math.ceil(budget.options.capacity * (this.options.detailReserveShare ?? 0.2));
-    let detailQuota = Math.max(0, Math.floor(budget.available(vault.subscriptionId, ctx.now) - reserve));
+    const available = budget.available(vault.subscriptionId, ctx.now);
+    const listReserve = Math.ceil(budget.options.capacity * (this.options.listReserveShare ?? 0.1));
+    let detailQuota = Math.max(0, Math.floor(available - reserve));
     const detailDue = listable.filter((l) => l.due.schedule.nextDetailAt <= detailHorizon).length;
     const spared = listable.length - Math.min(detailDue, detailQuota);
     if (spared < this.options.minJobsToList) {
       toGet.push(...listable.map((l) => l.due));
+    } else if (available < listReserve) {
+      const until = ctx.now + Math.ceil(((listReserve - available) * 1000) / budget.options.refillPerSec);
+      for (const { due } of listable) out.set(due.record.jobKey, { kind: 'deferred', until });
     } else {
       const earliest = Math.min(...listable.map((l) => l.start));
       const filter = {
