@@ -18,7 +18,8 @@ export function printTable<T extends object>(rows: readonly T[], columns: Readon
 }
 
 export function writeResults(name: string, rows: unknown[]): string {
-  const dir = join(__dirname, '..', 'results');
+  // From the repository root, whether run from source or compiled into dist/.
+  const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
