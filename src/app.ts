@@ -3,7 +3,7 @@
  * adapter, bot and notifier → HTTP server. index.ts calls it with real infrastructure; tests, the
  * demo and the benchmarks call it in-process with overrides (clock, ARM dispatcher, logger…).
  *
- * With `STATE_STORE=redis://…` (several instances, docs/scale-out.md) three parts differ: poll
+ * With `STATE_STORE=redis://…` (several instances, README "Running more than one instance") three parts differ: poll
  * rounds are BullMQ jobs shared by the instances (QueuedTracker), every ARM read spends from one
  * budget in Redis (SharedBudgetApi), and close() also closes those Redis connections.
  */
