@@ -13,6 +13,7 @@ import { sameVault } from './ids';
 import { parseJobList, parseJobResource, parseOperationStatus } from './models';
 import { ArmTransport, type ArmResponse, type RequestInfo } from './arm-transport';
 import { TokenCache } from './token-cache';
+import { isLoopbackEndpoint } from './loopback';
 import type { ArmMeta, ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, OperationRef, OperationStatus, VaultId } from './types';
 import { buildFilter, cancelPath, jobPath, jobsPath, operationRefPath, vaultPath } from './urls';
 
@@ -51,16 +52,7 @@ export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 export const DEFAULT_API_VERSION = '2026-02-01';
 export const DEFAULT_CONNECTIONS = 64;
 
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackEndpoint(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+export { isLoopbackEndpoint } from './loopback';
 
 function checkedOrigin(endpoint: string): string {
   let u: URL;

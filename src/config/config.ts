@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { VaultId } from '../azure/types';
 import { parseVaultList } from './vault-list';
-import { isLoopbackUrl } from './loopback';
+import { isLoopbackEndpoint } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';
 
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -94,7 +94,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = values as Parsed;
 
   const armEndpoint = v.ARM_ENDPOINT.replace(/\/+$/, '');
-  if (v.ARM_AUTH === 'none' && !isLoopbackUrl(armEndpoint)) {
+  if (v.ARM_AUTH === 'none' && !isLoopbackEndpoint(armEndpoint)) {
     throw new ConfigError('ARM_AUTH', 'default unless ARM_ENDPOINT is a loopback address (none sends no token)', v.ARM_AUTH);
   }
   if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'UserAssignedMSI' && v.MicrosoftAppPassword === '') {

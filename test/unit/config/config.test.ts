@@ -1,5 +1,5 @@
 import { ConfigError, readConfig } from '../../../src/config/config';
-import { isLoopbackUrl } from '../../../src/config/loopback';
+import { isLoopbackEndpoint as isLoopbackUrl } from '../../../src/azure/loopback';
 import { parseStoreUrl } from '../../../src/store/open-store';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
