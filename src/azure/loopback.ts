@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 
-/** True when the URL's host is a loopback address (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackUrl(url: string): boolean {
+/**
+ * True when the URL's host is a loopback address (127.0.0.0/8, ::1, localhost): the only ARM
+ * endpoints that may be called without a token (the simulator). One definition for config and client.
+ */
+export function isLoopbackEndpoint(url: string): boolean {
   let host: string;
   try {
     host = new URL(url).hostname.toLowerCase();
