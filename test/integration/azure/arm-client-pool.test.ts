@@ -35,7 +35,12 @@ class CountingServer {
     this.timer = undefined;
     const batch = this.waiting;
     this.waiting = [];
-    for (const r of batch) r.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jobBody));
+    // Not chained: restify, loaded by other test files in the same jest worker, patches
+    // http.ServerResponse.prototype.writeHead to return nothing.
+    for (const r of batch) {
+      r.writeHead(200, { 'content-type': 'application/json' });
+      r.end(JSON.stringify(jobBody));
+    }
   }
 
   async start(): Promise<string> {

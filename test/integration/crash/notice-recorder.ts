@@ -70,12 +70,14 @@ export class NoticeRecorder {
       body = undefined;
     }
     if (req.method !== 'POST' || req.url !== '/notices' || !isNoticeBody(body)) {
-      res.writeHead(400).end();
+      res.writeHead(400);
+      res.end();
       return;
     }
     if (this.random() < this.failureRate) {
       this.rejected++;
-      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again"}');
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"error":"try again"}');
       return;
     }
     // A card keeps its activity id when updated in place; a new message gets a new one.
@@ -86,6 +88,7 @@ export class NoticeRecorder {
       record.sentAt = Date.now();
       this.onSent?.(record);
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: activityId }));
   }
 }
