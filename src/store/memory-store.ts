@@ -6,7 +6,7 @@
  */
 import type { BackupJob, VaultId } from '../azure/types';
 import type { EndReason, Subscriber, SubscriberInput } from '../tracker/ports';
-import { closedError, inConversation, jsonCopy, payloadOf, teamOf, toMessage, toSubscriber, type StoredPayload } from './records';
+import { closedError, inConversation, jsonCopy, payloadOf, teamOf, toMessage, subscriberFromInput, type StoredPayload } from './records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from './types';
 
 interface JobRow {
@@ -356,19 +356,7 @@ export class MemoryStore implements StateStore {
 
   private subscriberOf(jobKey: string, row: SubRow): Subscriber {
     const i = jsonCopy(row.input);
-    return toSubscriber({
-      jobKey,
-      conversationId: i.conversationId,
-      conversationRef: i.conversationRef,
-      requesterId: i.requester.id,
-      requesterName: i.requester.name,
-      locale: i.locale,
-      timeZone: i.timeZone,
-      teamId: i.teamId,
-      createdAt: row.createdAt,
-      cardActivityId: row.cardActivityId,
-      cardDigest: row.cardDigest,
-    });
+    return subscriberFromInput(jobKey, i, { teamId: i.teamId, createdAt: row.createdAt, cardActivityId: row.cardActivityId, cardDigest: row.cardDigest });
   }
 }
 

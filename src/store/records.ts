@@ -51,6 +51,24 @@ export function toSubscriber(f: SubscriberFields): Subscriber {
   };
 }
 
+/** A subscriber from the input it was subscribed with and what the backend keeps beside it. */
+export function subscriberFromInput(
+  jobKey: string,
+  i: SubscriberInput,
+  stored: Pick<SubscriberFields, 'createdAt' | 'teamId' | 'cardActivityId' | 'cardDigest'>,
+): Subscriber {
+  return toSubscriber({
+    jobKey,
+    conversationId: i.conversationId,
+    conversationRef: i.conversationRef,
+    requesterId: i.requester.id,
+    requesterName: i.requester.name,
+    locale: i.locale,
+    timeZone: i.timeZone,
+    ...stored,
+  });
+}
+
 export function toMessage(payload: StoredPayload, subscriber: Subscriber): OutboundMessage {
   return { ...payload, subscriber } as OutboundMessage;
 }

@@ -5,7 +5,7 @@
  */
 import type { BackupJob, VaultId } from '../../azure/types';
 import type { EndReason, Subscriber, SubscriberInput } from '../../tracker/ports';
-import { toSubscriber } from '../records';
+import { subscriberFromInput } from '../records';
 import type { TrackedJobRecord } from '../types';
 
 export type Reply = string | number | null | Reply[];
@@ -39,14 +39,7 @@ export function toJob(jobKey: string, h: Record<string, string>): TrackedJobReco
  */
 export function toSub(jobKey: string, input: Reply, createdAt: Reply, cardId: Reply, cardDigest: Reply, teamId: Reply = null): Subscriber {
   const i = JSON.parse(String(input)) as SubscriberInput;
-  return toSubscriber({
-    jobKey,
-    conversationId: i.conversationId,
-    conversationRef: i.conversationRef,
-    requesterId: i.requester.id,
-    requesterName: i.requester.name,
-    locale: i.locale,
-    timeZone: i.timeZone,
+  return subscriberFromInput(jobKey, i, {
     teamId: teamId === null ? null : String(teamId),
     createdAt: Number(createdAt),
     cardActivityId: cardId === null ? null : String(cardId),
