@@ -124,18 +124,33 @@ async function throughput(stack: InboundStack, rows: Row[]): Promise<void> {
     { name: 'bot: help', url: stack.app.url, text: 'help' },
     { name: 'bot: tracking', url: stack.app.url, text: 'tracking' },
   ];
-  const totals = new Map<string, LoadTotals>(targets.map((t) => [t.name, { ok: 0, failed: 0, seconds: 0, p50: [], p99: [], logBytes: 0, busyMs: 0 }]));
+  const totals = new Map<string, LoadTotals>(
+    targets.map((t) => [t.name, { ok: 0, failed: 0, seconds: 0, p50: [], p99: [], logBytes: 0, busyMs: 0 }]),
+  );
   const bodyOf = (text: string): string => JSON.stringify(personalMessage(text, { serviceUrl, chatId, id: `bench-load-${text}` }));
   try {
     // Untimed: the JIT warms up the code all three share before the first measured run.
-    for (const target of targets) await load({ url: `${target.url}/api/messages`, body: bodyOf(target.text), connections: CONNECTIONS, durationSec: WARMUP_SEC, warmupSec: 0 });
+    for (const target of targets)
+      await load({
+        url: `${target.url}/api/messages`,
+        body: bodyOf(target.text),
+        connections: CONNECTIONS,
+        durationSec: WARMUP_SEC,
+        warmupSec: 0,
+      });
     for (let pass = 0; pass < PASSES; pass++) {
       for (const target of targets) {
         // The connector keeps every activity it records: a growing heap would tax later runs with GC.
         stack.connector.reset();
         const before = stack.logBytes();
         const body = bodyOf(target.text);
-        const r: LoadResult = await load({ url: `${target.url}/api/messages`, body, connections: CONNECTIONS, durationSec: DURATION_SEC, warmupSec: WARMUP_SEC });
+        const r: LoadResult = await load({
+          url: `${target.url}/api/messages`,
+          body,
+          connections: CONNECTIONS,
+          durationSec: DURATION_SEC,
+          warmupSec: WARMUP_SEC,
+        });
         const t = totals.get(target.name)!;
         t.ok += r.ok;
         t.failed += r.failed;
@@ -196,7 +211,10 @@ function reportNonCards(scenario: string, run: TtfcRun): void {
   const kinds = new Map<string, number>();
   for (const s of run.samples) {
     if (s.card) continue;
-    const what = s.firstReplyMs === undefined ? `no answer within ${REQUEST_TIMEOUT_MS} ms (HTTP ${s.status})` : `text: ${(s.text ?? '').slice(0, 100)}`;
+    const what =
+      s.firstReplyMs === undefined
+        ? `no answer within ${REQUEST_TIMEOUT_MS} ms (HTTP ${s.status})`
+        : `text: ${(s.text ?? '').slice(0, 100)}`;
     kinds.set(what, (kinds.get(what) ?? 0) + 1);
   }
   for (const [what, n] of kinds) process.stdout.write(`${scenario}: ${n} without a card: ${what}\n`);
@@ -208,7 +226,11 @@ function jsonRow(row: Row): Record<string, unknown> {
 }
 
 async function post(botUrl: string, activity: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+  const res = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
   if (!res.ok) throw new Error(`setup message answered HTTP ${res.status}`);
 }
 
@@ -230,16 +252,36 @@ async function main(): Promise<void> {
     await stack.close();
   }
   process.stdout.write('\n');
-  printTable(rows, ['scenario', 'requests', 'cards', 'p50Ms', 'p99Ms', 'maxMs', 'replyP99Ms', 'reqPerSec', 'ratio', 'armGets', 'armPeak', 'busyMsPerReq', 'logBytesPerReq', 'target', 'pass']);
+  printTable(rows, [
+    'scenario',
+    'requests',
+    'cards',
+    'p50Ms',
+    'p99Ms',
+    'maxMs',
+    'replyP99Ms',
+    'reqPerSec',
+    'ratio',
+    'armGets',
+    'armPeak',
+    'busyMsPerReq',
+    'logBytesPerReq',
+    'target',
+    'pass',
+  ]);
   const echo = rows.find((r) => r.scenario.startsWith('echo'));
   process.stdout.write(
     `\nARM latency ${LATENCY_MS} ms; autocannon ${CONNECTIONS} connections, ${PASSES} x ${DURATION_SEC} s (+${WARMUP_SEC} s warm-up) per target, interleaved\n`,
   );
   for (const r of rows.filter((x) => x.ratio !== '')) {
-    process.stdout.write(`${r.scenario}: ${r.reqPerSec} req/s vs echo ${echo?.reqPerSec ?? '?'} req/s = ${Number(r.ratio).toFixed(2)}x (target >= ${RATIO_TARGET})\n`);
+    process.stdout.write(
+      `${r.scenario}: ${r.reqPerSec} req/s vs echo ${echo?.reqPerSec ?? '?'} req/s = ${Number(r.ratio).toFixed(2)}x (target >= ${RATIO_TARGET})\n`,
+    );
   }
   for (const r of rows.filter((x) => x.armGets !== '')) {
-    process.stdout.write(`${r.scenario}: time-to-first-card p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target <= ${TTFC_TARGET_MS}), ${r.cards}/${r.requests} cards\n`);
+    process.stdout.write(
+      `${r.scenario}: time-to-first-card p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target <= ${TTFC_TARGET_MS}), ${r.cards}/${r.requests} cards\n`,
+    );
   }
   process.stdout.write(`results: ${writeResults('inbound', rows.map(jsonRow))}\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

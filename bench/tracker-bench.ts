@@ -89,7 +89,17 @@ async function run(s: Scenario): Promise<Row> {
   const api = new ArmClient({ endpoint: url, credential: 'none', clock, logger, maxAttempts: 1 });
   const store = new SqliteStore({ path: join(dir, 'state.db'), logger });
   await store.init();
-  const tracker = new Tracker({ store, api, clock, logger, owner: 'bench', pollIntervalMs: P, strategy: s.strategy, ...(s.budget ? { budget: s.budget } : {}), ...(s.schedule ? { schedule: s.schedule } : {}) });
+  const tracker = new Tracker({
+    store,
+    api,
+    clock,
+    logger,
+    owner: 'bench',
+    pollIntervalMs: P,
+    strategy: s.strategy,
+    ...(s.budget ? { budget: s.budget } : {}),
+    ...(s.schedule ? { schedule: s.schedule } : {}),
+  });
   const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs: P });
   const notifier = new RecordingNotifier(clock);
   const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner: 'bench' });
@@ -123,7 +133,9 @@ async function run(s: Scenario): Promise<Row> {
     if (now >= nextReport) {
       nextReport += 15 * MIN;
       const elapsed = Number(process.hrtime.bigint() - realStart) / 1e9;
-      process.stderr.write(`  ${s.name}/${s.variant ?? s.strategy}: +${Math.round((now - T0) / MIN)} min simulated, ${trackedAt.size} tracked, ${sim.counts()['total'] ?? 0} reads, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, ${elapsed.toFixed(0)} s real\n`);
+      process.stderr.write(
+        `  ${s.name}/${s.variant ?? s.strategy}: +${Math.round((now - T0) / MIN)} min simulated, ${trackedAt.size} tracked, ${sim.counts()['total'] ?? 0} reads, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, ${elapsed.toFixed(0)} s real\n`,
+      );
     }
     while (next < pending.length && pending[next]!.startAt <= now) toTrack.push(pending[next++]!);
     // track() may wait on the (virtual) clock for read budget, so the loop must not block on it.
@@ -134,9 +146,13 @@ async function run(s: Scenario): Promise<Row> {
     await tracker.tick();
     await dispatcher.tick();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const candidates = [end, await store.nextDueAt(), await store.nextMessageAt(), pending[next]?.startAt, toTrack.length > 0 ? now + 1000 : undefined].filter(
-      (t): t is number => t !== undefined,
-    );
+    const candidates = [
+      end,
+      await store.nextDueAt(),
+      await store.nextMessageAt(),
+      pending[next]?.startAt,
+      toTrack.length > 0 ? now + 1000 : undefined,
+    ].filter((t): t is number => t !== undefined);
     const wake = Math.max(now + 100, Math.min(...candidates));
     await clock.advance(wake - now);
   }
@@ -187,20 +203,64 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const unlimited = { capacity: 1_000_000, refillPerSec: 100_000 };
   if (!only || only === 'P1') {
-    const jobs = generatedJobs({ seed: 42, jobs: 2000, vaults: 40, subscriptionId: SUB, start: T0, startSpreadMs: 2 * HOUR, minDurationMs: 5 * MIN, maxDurationMs: 180 * MIN });
+    const jobs = generatedJobs({
+      seed: 42,
+      jobs: 2000,
+      vaults: 40,
+      subscriptionId: SUB,
+      start: T0,
+      startSpreadMs: 2 * HOUR,
+      minDurationMs: 5 * MIN,
+      maxDurationMs: 180 * MIN,
+    });
     const durationMs = 2 * HOUR + 180 * MIN + 10 * MIN;
     for (const strategy of ['naive', 'default'] as const) {
       rows.push(await run({ name: 'P1', strategy, jobs, vaults: 40, durationMs, budget: unlimited }));
     }
     // Informational: what slower task-detail reads would buy (cards more stale between changes).
-    rows.push(await run({ name: 'P1', strategy: 'default', variant: 'detail<=16P', schedule: { detailMaxFactor: 16 }, jobs, vaults: 40, durationMs, budget: unlimited }));
+    rows.push(
+      await run({
+        name: 'P1',
+        strategy: 'default',
+        variant: 'detail<=16P',
+        schedule: { detailMaxFactor: 16 },
+        jobs,
+        vaults: 40,
+        durationMs,
+        budget: unlimited,
+      }),
+    );
   }
   if (!only || only === 'P2') {
     // All 10,000 run for at least 100 min; the few that end before the 2 h are up measure notice latency under load.
-    const jobs = generatedJobs({ seed: 7, jobs: 10_000, vaults: 50, subscriptionId: SUB, start: T0, startSpreadMs: 1, minDurationMs: 100 * MIN, maxDurationMs: 6 * HOUR });
+    const jobs = generatedJobs({
+      seed: 7,
+      jobs: 10_000,
+      vaults: 50,
+      subscriptionId: SUB,
+      start: T0,
+      startSpreadMs: 1,
+      minDurationMs: 100 * MIN,
+      maxDurationMs: 6 * HOUR,
+    });
     rows.push(await run({ name: 'P2', strategy: 'default', jobs, vaults: 50, durationMs: 2 * HOUR }));
   }
-  printTable(rows, ['scenario', 'strategy', 'jobs', 'vaults', 'armReads', 'gets', 'lists', 'readsPerJobHour', 'notices', 'latencyP50Ms', 'latencyP99Ms', 'peakRssMb', 'loopLagP99Ms', 'realSeconds']);
+  printTable(rows, [
+    'scenario',
+    'strategy',
+    'jobs',
+    'vaults',
+    'armReads',
+    'gets',
+    'lists',
+    'readsPerJobHour',
+    'notices',
+    'latencyP50Ms',
+    'latencyP99Ms',
+    'peakRssMb',
+    'loopLagP99Ms',
+    'realSeconds',
+  ]);
   const naive = rows.find((r) => r.scenario === 'P1' && r.strategy === 'naive');
   const dflt = rows.find((r) => r.scenario === 'P1' && r.strategy === 'default');
   if (naive && dflt) {

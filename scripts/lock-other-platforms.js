@@ -53,6 +53,8 @@ for (const name of missing) {
   lock.packages[`node_modules/${name}`] = entry;
   process.stdout.write(`locked ${name}@${entry.version} (${os} ${cpu}${entry.libc ? ` ${entry.libc[0]}` : ''})\n`);
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 lock.packages = sorted;
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);

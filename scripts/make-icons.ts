@@ -35,8 +35,10 @@ function insideGlyph(x: number, y: number, stroke: number): boolean {
   if (insideTriangle([x, y], tip, baseA, baseB)) return true;
 
   // Clock hands: twelve o'clock and roughly four o'clock.
-  return nearSegment([x, y], [cx, cy], [cx, cy - radius * 0.62], stroke / 2) ||
-    nearSegment([x, y], [cx, cy], [cx + radius * 0.48, cy + radius * 0.28], stroke / 2);
+  return (
+    nearSegment([x, y], [cx, cy], [cx, cy - radius * 0.62], stroke / 2) ||
+    nearSegment([x, y], [cx, cy], [cx + radius * 0.48, cy + radius * 0.28], stroke / 2)
+  );
 }
 
 function insideTriangle(p: Point, a: Point, b: Point, c: Point): boolean {

@@ -50,7 +50,7 @@ function resolveValues(rootDir: string, env: Readonly<Record<string, string | un
   const botId = pick('MicrosoftAppId');
   if (!botId || !GUID.test(botId)) {
     throw new Error(
-      'MicrosoftAppId must be set to the bot\'s Microsoft App ID (a GUID such as 00000000-0000-0000-0000-000000000000) ' +
+      "MicrosoftAppId must be set to the bot's Microsoft App ID (a GUID such as 00000000-0000-0000-0000-000000000000) " +
         'in the environment or in .env to build the Teams app package',
     );
   }

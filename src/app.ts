@@ -70,7 +70,11 @@ const STOP_TIMEOUT_MS = 10_000;
 const REDIS_BUDGET_PREFIX = 'bj:';
 const BULLMQ_PREFIX = 'bj-bull';
 
-export async function startApp(config: Config, overrides: AppOverrides = {}, listen: { port?: number; host?: string } = {}): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  overrides: AppOverrides = {},
+  listen: { port?: number; host?: string } = {},
+): Promise<RunningApp> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const owner = overrides.owner ?? `bot-${randomUUID()}`;
@@ -105,7 +109,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
     let api: BackupJobsApi = armApi;
     if (redisOptions) {
       // Loaded lazily: a SQLite deployment never loads ioredis or BullMQ.
-      const [{ Redis: RedisClient }, { SharedBudgetApi, SharedReadBudget }] = await Promise.all([import('ioredis'), import('./scaleout/shared-budget')]);
+      const [{ Redis: RedisClient }, { SharedBudgetApi, SharedReadBudget }] = await Promise.all([
+        import('ioredis'),
+        import('./scaleout/shared-budget'),
+      ]);
       const client = new RedisClient({ ...redisOptions, lazyConnect: true });
       budgetRedis = client;
       client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error (read budget)'));
@@ -167,7 +174,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}, lis
       dispatcher.start();
     }
     readiness = 'ready';
-    logger.info({ url: address.url, vaults: config.azure.vaults.length, local: config.bot.appId === '', store: location.kind, owner }, 'bot ready');
+    logger.info(
+      { url: address.url, vaults: config.azure.vaults.length, local: config.bot.appId === '', store: location.kind, owner },
+      'bot ready',
+    );
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>

@@ -3,7 +3,17 @@
  * how many job reads were in flight at once (the ARM gate's concurrency bound shows here) and how
  * long each took on the wire. It changes nothing about the calls.
  */
-import type { ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, OperationRef, OperationStatus, VaultId } from '../../src/azure/types';
+import type {
+  ArmResult,
+  BackupJob,
+  BackupJobsApi,
+  CallOptions,
+  JobKey,
+  JobListFilter,
+  OperationRef,
+  OperationStatus,
+  VaultId,
+} from '../../src/azure/types';
 
 export class MeteredApi implements BackupJobsApi {
   private inFlight = 0;

@@ -27,10 +27,14 @@ export class ReplyWatch {
     this.cursor = connector.activities.length;
     // The predicate runs synchronously on every recorded call: that is the arrival time.
     this.done = connector
-      .waitFor(() => {
-        this.scan();
-        return this.stopped;
-      }, 30 * 60_000, 'reply watch stop')
+      .waitFor(
+        () => {
+          this.scan();
+          return this.stopped;
+        },
+        30 * 60_000,
+        'reply watch stop',
+      )
       .catch(() => undefined);
   }
 

@@ -79,7 +79,13 @@ export async function startInboundStack(o: InboundStackOptions): Promise<Inbound
   const logFile = join(dir, 'bot.log');
   const config = readConfig({
     AZURE_SUBSCRIPTION_ID: BENCH_SUBSCRIPTION,
-    BACKUP_VAULTS: ['rg-bench/vault-001', ...extras.map((_, v) => `/subscriptions/${subscriptionOf(v + 1)}/resourceGroups/rg-bench/providers/Microsoft.RecoveryServices/vaults/${vaultName(v + 2)}`)].join(','),
+    BACKUP_VAULTS: [
+      'rg-bench/vault-001',
+      ...extras.map(
+        (_, v) =>
+          `/subscriptions/${subscriptionOf(v + 1)}/resourceGroups/rg-bench/providers/Microsoft.RecoveryServices/vaults/${vaultName(v + 2)}`,
+      ),
+    ].join(','),
     ARM_ENDPOINT: simUrl,
     ARM_AUTH: 'none',
     STATE_STORE: `sqlite:${dbPath}`,
@@ -94,7 +100,13 @@ export async function startInboundStack(o: InboundStackOptions): Promise<Inbound
   const store = new SqliteStore({ path: dbPath, logger });
   await store.init();
   // Built as startApp builds it; passed in only to be metered.
-  const arm = new ArmClient({ endpoint: config.azure.armEndpoint, apiVersion: config.azure.apiVersion, credential: 'none', clock: systemClock, logger });
+  const arm = new ArmClient({
+    endpoint: config.azure.armEndpoint,
+    apiVersion: config.azure.apiVersion,
+    credential: 'none',
+    clock: systemClock,
+    logger,
+  });
   const api = new MeteredApi(arm);
   const app = await startApp(config, { logger, store, api });
   let closed: Promise<void> | undefined;
@@ -129,7 +141,16 @@ export async function startInboundStack(o: InboundStackOptions): Promise<Inbound
 /** Started a minute ago and lasting hours: InProgress for the whole run, so `track job` subscribes. */
 function runningJobs(subscriptionId: string, name: string, count: number, now: number, seed: number): SimJobSpec[] {
   const vault = { subscriptionId, resourceGroup: 'rg-bench', vaultName: name };
-  const specs = generatedJobs({ seed, jobs: count, vaults: 1, subscriptionId, start: now - 60_000, startSpreadMs: 1, minDurationMs: 3 * 3_600_000, maxDurationMs: 6 * 3_600_000 });
+  const specs = generatedJobs({
+    seed,
+    jobs: count,
+    vaults: 1,
+    subscriptionId,
+    start: now - 60_000,
+    startSpreadMs: 1,
+    minDurationMs: 3 * 3_600_000,
+    maxDurationMs: 6 * 3_600_000,
+  });
   return specs.map((spec) => ({ ...spec, vault }));
 }
 

@@ -76,7 +76,11 @@ async function one(o: TtfcOptions, user: number, round: number): Promise<TtfcSam
 }
 
 function message(text: string, id: string, user: number, serviceUrl: string): Activity {
-  const from = { id: `29:bench-user-${user}`, name: `Bench User ${user}`, aadObjectId: `00000000-0000-4000-8000-${String(user).padStart(12, '0')}` };
+  const from = {
+    id: `29:bench-user-${user}`,
+    name: `Bench User ${user}`,
+    aadObjectId: `00000000-0000-4000-8000-${String(user).padStart(12, '0')}`,
+  };
   return user % 2 === 0
     ? personalMessage(text, { serviceUrl, from, id, chatId: `a:bench-chat-${user}` })
     : channelMessage(text, { serviceUrl, from, id, channelId: `19:bench-channel-${user}@thread.tacv2` });

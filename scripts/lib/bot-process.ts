@@ -91,7 +91,9 @@ export function startBotProcess(options: BotProcessOptions): BotProcess {
         if (child.exitCode !== null || child.signalCode !== null) {
           throw new Error(`the bot exited (${String(child.exitCode ?? child.signalCode)}) before it was healthy:\n${logTail()}`);
         }
-        const status = await fetch(`http://127.0.0.1:${options.port}/healthz`).then((r) => r.status).catch(() => 0);
+        const status = await fetch(`http://127.0.0.1:${options.port}/healthz`)
+          .then((r) => r.status)
+          .catch(() => 0);
         if (status === 200) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -104,7 +104,9 @@ export async function startPlaygroundProcess(options: PlaygroundProcessOptions):
     });
     const url = `http://127.0.0.1:${port}`;
     for (let attempt = 0; ; attempt++) {
-      const pong = await fetch(`${url}/_debug/ping`).then((r) => r.text()).catch(() => '');
+      const pong = await fetch(`${url}/_debug/ping`)
+        .then((r) => r.text())
+        .catch(() => '');
       if (pong.includes('pong')) break;
       if (attempt > 100) throw new Error(`the playground on port ${port} never answered /_debug/ping`);
       await sleep(100);

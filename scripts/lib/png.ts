@@ -43,12 +43,7 @@ export function encodePng(image: RgbaImage): Buffer {
     raw[y * (stride + 1)] = 0;
     Buffer.from(pixels.buffer, pixels.byteOffset + y * stride, stride).copy(raw, y * (stride + 1) + 1);
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 interface Chunk {
@@ -65,7 +60,7 @@ function readChunks(png: Buffer): Chunk[] {
     const type = png.toString('latin1', offset + 4, offset + 8);
     const data = png.subarray(offset + 8, offset + 8 + length);
     const storedCrc = png.readUInt32BE(offset + 8 + length);
-    if ((crc32(png.subarray(offset + 4, offset + 8 + length)) >>> 0) !== storedCrc) throw new Error(`bad CRC in ${type}`);
+    if (crc32(png.subarray(offset + 4, offset + 8 + length)) >>> 0 !== storedCrc) throw new Error(`bad CRC in ${type}`);
     chunks.push({ type, data });
     offset += 12 + length;
     if (type === 'IEND') break;
@@ -100,7 +95,11 @@ export function decodePng(png: Buffer): RgbaImage {
   if (header.bitDepth !== 8 || header.colorType !== COLOR_TYPE_RGBA) {
     throw new Error(`only 8-bit RGBA is supported (bit depth ${header.bitDepth}, colour type ${header.colorType})`);
   }
-  const idat = Buffer.concat(readChunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data));
+  const idat = Buffer.concat(
+    readChunks(png)
+      .filter((c) => c.type === 'IDAT')
+      .map((c) => c.data),
+  );
   const raw = inflateSync(idat);
   const { width, height } = header;
   const stride = width * 4;
@@ -114,12 +113,23 @@ export function decodePng(png: Buffer): RgbaImage {
       const upLeft = x >= 4 && y > 0 ? pixels[(y - 1) * stride + x - 4]! : 0;
       let predictor: number;
       switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = left; break;
-        case 2: predictor = up; break;
-        case 3: predictor = (left + up) >> 1; break;
-        case 4: predictor = paeth(left, up, upLeft); break;
-        default: throw new Error(`unknown PNG filter ${String(filter)} on row ${y}`);
+        case 0:
+          predictor = 0;
+          break;
+        case 1:
+          predictor = left;
+          break;
+        case 2:
+          predictor = up;
+          break;
+        case 3:
+          predictor = (left + up) >> 1;
+          break;
+        case 4:
+          predictor = paeth(left, up, upLeft);
+          break;
+        default:
+          throw new Error(`unknown PNG filter ${String(filter)} on row ${y}`);
       }
       pixels[y * stride + x] = (row[x]! + predictor) & 0xff;
     }

@@ -104,7 +104,7 @@ export function readZip(archive: Buffer): ZipEntry[] {
     else if (method === METHOD_DEFLATE) data = inflateRawSync(body);
     else throw new Error(`${name}: unsupported compression method ${method}`);
     if (data.length !== size) throw new Error(`${name}: size ${data.length} differs from the recorded ${size}`);
-    if ((crc32(data) >>> 0) !== crc) throw new Error(`${name}: CRC mismatch`);
+    if (crc32(data) >>> 0 !== crc) throw new Error(`${name}: CRC mismatch`);
     entries.push({ name, data });
   }
   return entries;

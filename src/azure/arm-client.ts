@@ -14,7 +14,18 @@ import { parseJobList, parseJobResource, parseOperationStatus } from './models';
 import { ArmTransport, type ArmResponse, type RequestInfo } from './arm-transport';
 import { TokenCache } from './token-cache';
 import { isLoopbackEndpoint } from './loopback';
-import type { ArmMeta, ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, OperationRef, OperationStatus, VaultId } from './types';
+import type {
+  ArmMeta,
+  ArmResult,
+  BackupJob,
+  BackupJobsApi,
+  CallOptions,
+  JobKey,
+  JobListFilter,
+  OperationRef,
+  OperationStatus,
+  VaultId,
+} from './types';
 import { buildFilter, cancelPath, jobPath, jobsPath, operationRefPath, vaultPath } from './urls';
 
 export interface ArmClientOptions {
@@ -100,12 +111,14 @@ export class ArmClient implements BackupJobsApi {
       );
     }
     this.apiVersion = opts.apiVersion ?? DEFAULT_API_VERSION;
-    if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(this.apiVersion)) throw new Error(`The api-version "${this.apiVersion}" is not of the form YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(this.apiVersion))
+      throw new Error(`The api-version "${this.apiVersion}" is not of the form YYYY-MM-DD`);
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger();
     this.ownsDispatcher = opts.dispatcher === undefined;
     const connections = opts.connections ?? DEFAULT_CONNECTIONS;
-    if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`connections must be a positive integer, got ${connections}`);
+    if (!Number.isInteger(connections) || connections < 1)
+      throw new RangeError(`connections must be a positive integer, got ${connections}`);
     this.dispatcher = opts.dispatcher ?? new Pool(this.origin, { connections, keepAliveTimeout: 30_000 });
     this.pollIntervalMs = opts.pollIntervalMs ?? 10_000;
     this.maxPolls = opts.maxPolls ?? 30;
@@ -132,13 +145,23 @@ export class ArmClient implements BackupJobsApi {
 
   async getJob(key: JobKey, opts: CallOptions = {}): Promise<ArmResult<BackupJob>> {
     const p = path(() => jobPath(key));
-    const res = await this.transport.send({ method: 'GET', path: this.withApi(p), what: `job ${key.jobId} in vault ${key.vault.vaultName}`, purpose: 'read', signal: opts.signal });
+    const res = await this.transport.send({
+      method: 'GET',
+      path: this.withApi(p),
+      what: `job ${key.jobId} in vault ${key.vault.vaultName}`,
+      purpose: 'read',
+      signal: opts.signal,
+    });
     const job = parseJobResource(res.body);
     if (job.jobId !== key.jobId.toLowerCase()) throw new MalformedResponseError(`job ${job.jobId} instead of the requested ${key.jobId}`);
     return { value: job, meta: meta(res, res.attempts) };
   }
 
-  async listJobs(vault: VaultId, filter: JobListFilter = {}, opts: CallOptions & { maxPages?: number } = {}): Promise<ArmResult<BackupJob[]>> {
+  async listJobs(
+    vault: VaultId,
+    filter: JobListFilter = {},
+    opts: CallOptions & { maxPages?: number } = {},
+  ): Promise<ArmResult<BackupJob[]>> {
     const base = path(() => jobsPath(vault));
     const f = path(() => buildFilter(filter));
     let next: string | undefined = this.withApi(base) + (f ? `&$filter=${encodeURIComponent(f)}` : '');
@@ -149,7 +172,13 @@ export class ArmClient implements BackupJobsApi {
     let last: ArmResponse | undefined;
     for (let page = 0; next !== undefined && page < maxPages; page++) {
       seen.add(next);
-      last = await this.transport.send({ method: 'GET', path: next, what: `the jobs of vault ${vault.vaultName}`, purpose: 'read', signal: opts.signal });
+      last = await this.transport.send({
+        method: 'GET',
+        path: next,
+        what: `the jobs of vault ${vault.vaultName}`,
+        purpose: 'read',
+        signal: opts.signal,
+      });
       attempts += last.attempts;
       const list = parseJobList(last.body);
       if (list.skipped > 0) this.logger.warn({ vault: vault.vaultName, skipped: list.skipped }, 'Skipped unreadable jobs in a job list');
@@ -166,21 +195,36 @@ export class ArmClient implements BackupJobsApi {
       throw new ArmError('badRequest', `The operation ${op.operationId} belongs to vault ${op.vault.vaultName}, not ${vault.vaultName}.`);
     }
     const p = path(() => operationRefPath(vault, op));
-    const res = await this.transport.send({ method: 'GET', path: this.withApi(p), what: `operation ${op.operationId} in vault ${vault.vaultName}`, purpose: 'read', signal: opts.signal });
+    const res = await this.transport.send({
+      method: 'GET',
+      path: this.withApi(p),
+      what: `operation ${op.operationId} in vault ${vault.vaultName}`,
+      purpose: 'read',
+      signal: opts.signal,
+    });
     return { value: operationFrom(res, op), meta: meta(res, res.attempts) };
   }
 
   async cancelJob(key: JobKey, opts: CallOptions = {}): Promise<ArmResult<{ readonly accepted: true }>> {
     const what = `the cancellation of job ${key.jobId} in vault ${key.vault.vaultName}`;
     const vaultBase = path(() => vaultPath(key.vault));
-    let res = await this.transport.send({ method: 'POST', path: this.withApi(path(() => cancelPath(key))), what, purpose: 'cancel', signal: opts.signal });
+    let res = await this.transport.send({
+      method: 'POST',
+      path: this.withApi(path(() => cancelPath(key))),
+      what,
+      purpose: 'cancel',
+      signal: opts.signal,
+    });
     let attempts = res.attempts;
     for (let poll = 0; res.status === 202; poll++) {
       const location = firstHeader(res.headers, 'location');
       // 202 without a Location: Azure accepted the request and offers nothing to follow.
       if (location === undefined) break;
       if (poll >= this.maxPolls) {
-        throw new ArmError('transient', `Azure accepted ${what} but had not finished it after ${this.maxPolls} checks; look at the job's status.`);
+        throw new ArmError(
+          'transient',
+          `Azure accepted ${what} but had not finished it after ${this.maxPolls} checks; look at the job's status.`,
+        );
       }
       const target = this.followable(location, vaultBase, 'below');
       await this.clock.sleep(parseRetryAfter(res.headers, this.clock.now()) ?? this.pollIntervalMs, opts.signal);

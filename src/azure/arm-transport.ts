@@ -87,7 +87,8 @@ export class ArmTransport {
         const res = await this.once(req, attempt);
         if (res.status < 400) return res;
         if (res.status === 401) this.o.tokens?.invalidate();
-        const retryAfterMs = parseRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? this.backoffCap(attempt) : undefined);
+        const retryAfterMs =
+          parseRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? this.backoffCap(attempt) : undefined);
         error = errorForStatus(res.status, res.body, { what: req.what, purpose: req.purpose, retryAfterMs });
       } catch (e) {
         if (req.signal?.aborted) throw req.signal.reason;
@@ -130,11 +131,19 @@ export class ArmTransport {
         }
       }
       this.o.logger.debug({ method: req.method, path, status, attempt }, 'ARM request');
-      return { status, headers: resHeaders, body, remainingReads: headerNumber(resHeaders, 'x-ms-ratelimit-remaining-subscription-reads'), attempts: attempt };
+      return {
+        status,
+        headers: resHeaders,
+        body,
+        remainingReads: headerNumber(resHeaders, 'x-ms-ratelimit-remaining-subscription-reads'),
+        attempts: attempt,
+      };
     } catch (e) {
       if (req.signal?.aborted || e instanceof ArmError) throw e;
       const code = (e as { code?: unknown }).code;
-      const detail = timeout.aborted ? `did not answer within ${this.o.timeoutMs} ms` : `could not be reached (${typeof code === 'string' ? code : (e as Error).name})`;
+      const detail = timeout.aborted
+        ? `did not answer within ${this.o.timeoutMs} ms`
+        : `could not be reached (${typeof code === 'string' ? code : (e as Error).name})`;
       this.o.logger.debug({ method: req.method, path, status, attempt, err: detail }, 'ARM request failed');
       throw new ArmError('transient', `Azure ${detail} for ${req.what}; it is worth trying again later.`, { cause: e });
     } finally {

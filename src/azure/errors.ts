@@ -91,7 +91,11 @@ export function errorForStatus(
   const said = code || message ? ` (Azure said: ${[code, message].filter(Boolean).join(': ')})` : '';
   const base = { status, armCode: code, retryAfterMs: ctx.retryAfterMs };
   if (status === 401) {
-    return new ArmError('unauthorized', `Azure did not accept the bot's credential for ${ctx.what}${said}. Check the bot's managed identity or service principal configuration.`, base);
+    return new ArmError(
+      'unauthorized',
+      `Azure did not accept the bot's credential for ${ctx.what}${said}. Check the bot's managed identity or service principal configuration.`,
+      base,
+    );
   }
   if (status === 403) {
     const role = ctx.purpose === 'cancel' ? 'Backup Operator' : 'Backup Reader';
@@ -102,14 +106,22 @@ export function errorForStatus(
     );
   }
   if (status === 404) {
-    return new ArmError('notFound', `Azure could not find ${ctx.what}: check the subscription, resource group, vault name and job id${said}.`, base);
+    return new ArmError(
+      'notFound',
+      `Azure could not find ${ctx.what}: check the subscription, resource group, vault name and job id${said}.`,
+      base,
+    );
   }
   if (status === 429) {
     const wait = ctx.retryAfterMs !== undefined ? ` Try again in ${describeSeconds(ctx.retryAfterMs)}.` : '';
     return new ArmError('throttled', `Azure is throttling requests for ${ctx.what}.${wait}${said}`, base);
   }
   if (status >= 500 || status === 408) {
-    return new ArmError('transient', `Azure had a temporary problem (HTTP ${status}) with ${ctx.what}; it is worth trying again later${said}.`, base);
+    return new ArmError(
+      'transient',
+      `Azure had a temporary problem (HTTP ${status}) with ${ctx.what}; it is worth trying again later${said}.`,
+      base,
+    );
   }
   return new ArmError('badRequest', `Azure refused the request for ${ctx.what} (HTTP ${status})${said}.`, base);
 }

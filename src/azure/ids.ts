@@ -85,9 +85,11 @@ function keyword(actual: string | undefined, expected: string): boolean {
 /** Parses `subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{vault}`. */
 function vaultPrefix(segments: readonly string[], forms: readonly string[]): { vault: VaultId; rest: string[] } {
   const [s0, sub, r0, rg, p0, ns, v0, name] = segments;
-  if (!keyword(s0, 'subscriptions') || sub === undefined) throw new IdError('The resource id must start with /subscriptions/{subscriptionId}', forms);
+  if (!keyword(s0, 'subscriptions') || sub === undefined)
+    throw new IdError('The resource id must start with /subscriptions/{subscriptionId}', forms);
   const subscriptionId = checkGuid(sub, 'subscription id', forms);
-  if (!keyword(r0, 'resourceGroups') || rg === undefined) throw new IdError('The resource id must continue with /resourceGroups/{resourceGroup}', forms);
+  if (!keyword(r0, 'resourceGroups') || rg === undefined)
+    throw new IdError('The resource id must continue with /resourceGroups/{resourceGroup}', forms);
   const resourceGroup = checkResourceGroup(rg, forms);
   if (!keyword(p0, 'providers') || !keyword(ns, 'Microsoft.RecoveryServices') || !keyword(v0, 'vaults') || name === undefined) {
     throw new IdError('The resource id is not a Recovery Services vault (/providers/Microsoft.RecoveryServices/vaults/{vault})', forms);
@@ -114,7 +116,8 @@ export function parseJobRef(input: string): JobRef {
   return firstParsed(candidates(input, JOB_FORMS), (c) => {
     const { vault, rest } = vaultPrefix(c.segments, JOB_FORMS);
     const [j0, jobId] = rest;
-    if (!keyword(j0, 'backupJobs') || jobId === undefined) throw new IdError('The resource id is not a backup job (…/backupJobs/{jobId})', JOB_FORMS);
+    if (!keyword(j0, 'backupJobs') || jobId === undefined)
+      throw new IdError('The resource id is not a backup job (…/backupJobs/{jobId})', JOB_FORMS);
     // A portal link may carry blade segments after the id (…/overview); they never reach a URL.
     if (rest.length > 2 && !c.fromUrl) throw new IdError('The resource id has extra segments after the job id', JOB_FORMS);
     return { kind: 'resourceId', key: { vault, jobId: checkGuid(jobId, 'job id', JOB_FORMS) } };
@@ -198,7 +201,10 @@ export function parseOperationRef(input: string): OperationRef {
     const { vault, rest } = vaultPrefix(c.segments, OPERATION_FORMS);
     const tail = matchOperationTail(rest);
     if (!tail) {
-      throw new IdError('The URL is not an operation status or result (…/operationsStatus/{id}, …/backupOperations/{id}, …/operationResults/{id})', OPERATION_FORMS);
+      throw new IdError(
+        'The URL is not an operation status or result (…/operationsStatus/{id}, …/backupOperations/{id}, …/operationResults/{id})',
+        OPERATION_FORMS,
+      );
     }
     return { kind: 'url', operationId: tail.operationId, vault, pathBelowVault: tail.segments.join('/'), style: tail.style };
   });

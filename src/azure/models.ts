@@ -79,7 +79,11 @@ function actions(v: unknown): string[] {
   const out: string[] = [];
   for (const a of v) {
     const name =
-      typeof a === 'number' ? (ACTIONS[a] ?? `Unknown(${a})`) : typeof a === 'string' ? (ACTIONS.find((x) => x.toLowerCase() === a.toLowerCase()) ?? a) : undefined;
+      typeof a === 'number'
+        ? (ACTIONS[a] ?? `Unknown(${a})`)
+        : typeof a === 'string'
+          ? (ACTIONS.find((x) => x.toLowerCase() === a.toLowerCase()) ?? a)
+          : undefined;
     if (name && name !== 'Invalid' && !out.includes(name)) out.push(name);
   }
   return out;
@@ -205,7 +209,8 @@ export function parseJobList(body: unknown): { jobs: BackupJob[]; nextLink?: str
     }
   }
   const nextLink = str(body.nextLink);
-  if (body.nextLink !== undefined && body.nextLink !== null && !nextLink) throw new MalformedResponseError('a nextLink that is not a string');
+  if (body.nextLink !== undefined && body.nextLink !== null && !nextLink)
+    throw new MalformedResponseError('a nextLink that is not a string');
   return nextLink ? { jobs, nextLink, skipped } : { jobs, skipped };
 }
 

@@ -17,9 +17,7 @@ export interface JobKey {
 }
 
 /** What the user typed for a job: a bare GUID needs a vault from context; a full id brings its own. */
-export type JobRef =
-  | { readonly kind: 'guid'; readonly jobId: string }
-  | { readonly kind: 'resourceId'; readonly key: JobKey };
+export type JobRef = { readonly kind: 'guid'; readonly jobId: string } | { readonly kind: 'resourceId'; readonly key: JobKey };
 
 /** What the user typed for a vault. */
 export type VaultRef =
@@ -52,21 +50,9 @@ export const JOB_TYPES = [
 export type KnownJobType = (typeof JOB_TYPES)[number];
 
 export type JobStatus =
-  | 'InProgress'
-  | 'Cancelling'
-  | 'Completed'
-  | 'CompletedWithWarnings'
-  | 'Failed'
-  | 'Cancelled'
-  | 'Invalid'
-  | 'Unknown';
+  'InProgress' | 'Cancelling' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled' | 'Invalid' | 'Unknown';
 
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set<JobStatus>([
-  'Completed',
-  'CompletedWithWarnings',
-  'Failed',
-  'Cancelled',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set<JobStatus>(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled']);
 
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.has(status);
@@ -131,15 +117,7 @@ export type VaultJob = JobCommon & { readonly jobType: 'VaultJob' };
 /** Tolerant fallback: a jobType this build does not know. */
 export type UnknownJob = JobCommon & { readonly jobType: 'Unknown'; readonly rawJobType: string };
 
-export type BackupJob =
-  | AzureIaaSVMJob
-  | AzureIaaSVMJobV2
-  | AzureStorageJob
-  | AzureWorkloadJob
-  | DpmJob
-  | MabJob
-  | VaultJob
-  | UnknownJob;
+export type BackupJob = AzureIaaSVMJob | AzureIaaSVMJobV2 | AzureStorageJob | AzureWorkloadJob | DpmJob | MabJob | VaultJob | UnknownJob;
 
 export interface JobListFilter {
   readonly status?: Exclude<JobStatus, 'Unknown'>;
@@ -175,14 +153,7 @@ export interface ArmResult<T> {
   readonly meta: ArmMeta;
 }
 
-export type ArmErrorKind =
-  | 'throttled'
-  | 'transient'
-  | 'notFound'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'malformed'
-  | 'badRequest';
+export type ArmErrorKind = 'throttled' | 'transient' | 'notFound' | 'forbidden' | 'unauthorized' | 'malformed' | 'badRequest';
 
 /** Options that every call accepts. */
 export interface CallOptions {

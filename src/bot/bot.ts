@@ -117,4 +117,3 @@ export class BackupJobsBot extends TeamsActivityHandler {
     this.log.info({ conversationId, teamId, why, dropped }, 'conversation forgotten');
   }
 }
-

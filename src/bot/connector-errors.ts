@@ -34,7 +34,8 @@ export function retryAfterMs(err: unknown, now: number): number | undefined {
 
 export function classifyConnectorError(err: unknown, now: number): Failure {
   const status = statusOf(err);
-  const code = err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
+  const code =
+    err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
   if (status === 429) {
     const wait = retryAfterMs(err, now);
     return { ok: false, retry: true, ...(wait === undefined ? {} : { retryAfterMs: wait }), reason: 'connector 429 (Teams send budget)' };
@@ -42,7 +43,11 @@ export function classifyConnectorError(err: unknown, now: number): Failure {
   if (status === 403) return { ok: false, retry: false, conversationGone: true, reason: 'connector 403: bot removed or blocked' };
   if (status === 404) return { ok: false, retry: false, conversationGone: true, reason: 'connector 404: conversation or message gone' };
   if (status === undefined || status >= 500 || status === 408) {
-    return { ok: false, retry: true, reason: status === undefined ? `connector unreachable${code ? ` (${code})` : ''}` : `connector ${status}` };
+    return {
+      ok: false,
+      retry: true,
+      reason: status === undefined ? `connector unreachable${code ? ` (${code})` : ''}` : `connector ${status}`,
+    };
   }
   // 400, 401, 413…: sending the same message again would fail the same way.
   return { ok: false, retry: false, conversationGone: false, reason: `connector ${status}` };

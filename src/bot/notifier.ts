@@ -91,11 +91,18 @@ export class ProactiveNotifier implements Notifier {
         return response?.id;
       }
       case 'notice': {
-        const text = noticeText(message.notice, { jobId: message.key.jobId, vault: vaultLabel(message.key.vault), ...(message.detail === undefined ? {} : { detail: message.detail }) }, locale);
+        const text = noticeText(
+          message.notice,
+          {
+            jobId: message.key.jobId,
+            vault: vaultLabel(message.key.vault),
+            ...(message.detail === undefined ? {} : { detail: message.detail }),
+          },
+          locale,
+        );
         const response = await context.sendActivity({ type: 'message', text });
         return response?.id;
       }
     }
   }
 }
-

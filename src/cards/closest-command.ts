@@ -3,16 +3,7 @@
  */
 
 /** The command words users type, in the order ties are resolved. */
-export const COMMAND_WORDS = [
-  'track job',
-  'track operation',
-  'untrack',
-  'stop tracking',
-  'tracking',
-  'list',
-  'jobs',
-  'help',
-] as const;
+export const COMMAND_WORDS = ['track job', 'track operation', 'untrack', 'stop tracking', 'tracking', 'list', 'jobs', 'help'] as const;
 export type CommandWord = (typeof COMMAND_WORDS)[number];
 
 /** Levenshtein distance with two rows; inputs are short (a few words). */

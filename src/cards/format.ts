@@ -103,7 +103,16 @@ export function formatAbsolute(ms: number, locale?: string, timeZone?: string): 
   const tag = intlLocale(locale);
   const format = memoized(
     `absolute|${tag}|${zone}`,
-    () => new Intl.DateTimeFormat(tag, { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    () =>
+      new Intl.DateTimeFormat(tag, {
+        timeZone: zone,
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
   );
   const time = format.format(ms);
   return { time, zone, label: t(locale, 'time.zoned', { time, zone }) };

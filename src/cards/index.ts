@@ -1,15 +1,17 @@
 /** Everything user-facing: the message catalog, card builders and formatting. */
 export { t, intlLocale, Catalog, defaultCatalog, type MessageId, type MessageParams, type Messages } from './i18n';
 export { closestCommand, editDistance, COMMAND_WORDS, type CommandWord } from './closest-command';
-export { formatDuration, formatRelative, formatPercent, formatAbsolute, isValidTimeZone, parseTime, truncate, type AbsoluteTime } from './format';
 export {
-  ADAPTIVE_CARD_CONTENT_TYPE,
-  CARD_BYTE_BUDGET,
-  CardTemplateError,
-  cardBytes,
-  cardDigest,
-  type AdaptiveCardJson,
-} from './render';
+  formatDuration,
+  formatRelative,
+  formatPercent,
+  formatAbsolute,
+  isValidTimeZone,
+  parseTime,
+  truncate,
+  type AbsoluteTime,
+} from './format';
+export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_BYTE_BUDGET, CardTemplateError, cardBytes, cardDigest, type AdaptiveCardJson } from './render';
 export { jobKeyString, vaultRefString, statusColor, statusLabel, jobStatusLabel, type CardColor } from './job-view';
 export { buildJobCard, finalSummary, type CardContext, type JobCardActionData } from './job-card';
 export { buildJobsListCard, buildTrackingListCard, type JobsFilter, type ListCardContext, type JobsListCardContext } from './list-cards';

@@ -244,7 +244,7 @@ export function finalSummary(job: BackupJob, locale?: string): string {
   const duration = durationOf(job);
   if (duration === undefined) return t(locale, 'summary.finalNoDuration', { entity, operation, status });
   const first = job.errors[0];
-  const error = first ? (first.title?.trim() || first.message?.trim() || first.code?.trim() || '') : '';
+  const error = first ? first.title?.trim() || first.message?.trim() || first.code?.trim() || '' : '';
   const params = { entity, operation, status, duration: formatDuration(duration, locale) };
   if (error && (job.status === 'Failed' || job.status === 'CompletedWithWarnings')) {
     return t(locale, 'summary.finalWithError', { ...params, error: truncate(error.replace(/\s+/g, ' '), 200) });

@@ -76,7 +76,7 @@ function renderRows(rows: readonly Row[], data: ListData): AdaptiveCardJson {
   let shown = Math.min(rows.length, MAX_ROWS);
   let card = build(shown);
   while (shown > 0 && cardBytes(card) > CARD_BYTE_BUDGET) {
-    shown = Math.floor((shown * CARD_BYTE_BUDGET) / cardBytes(card) * 0.95);
+    shown = Math.floor(((shown * CARD_BYTE_BUDGET) / cardBytes(card)) * 0.95);
     card = build(shown);
   }
   return card;

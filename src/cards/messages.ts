@@ -59,7 +59,9 @@ export function armErrorText(kind: ArmErrorKind, params: ArmErrorParams, locale?
   switch (kind) {
     case 'throttled':
       // Rounded up to whole seconds: a user who waits what we say must not be refused again.
-      return t(locale, 'error.throttled', { wait: formatDuration(Math.max(1, Math.ceil((params.retryAfterMs ?? 30_000) / 1000)) * 1000, locale) });
+      return t(locale, 'error.throttled', {
+        wait: formatDuration(Math.max(1, Math.ceil((params.retryAfterMs ?? 30_000) / 1000)) * 1000, locale),
+      });
     case 'transient':
       return t(locale, 'error.unreachable');
     case 'notFound':

@@ -94,9 +94,7 @@ function canonical(value: unknown): unknown {
 
 function withoutVolatile(value: unknown): unknown {
   if (Array.isArray(value)) {
-    return value
-      .filter((item) => !(item && typeof item === 'object' && isVolatile((item as { id?: unknown }).id)))
-      .map(withoutVolatile);
+    return value.filter((item) => !(item && typeof item === 'object' && isVolatile((item as { id?: unknown }).id))).map(withoutVolatile);
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -116,5 +114,7 @@ function isVolatile(id: unknown): boolean {
  * when something real changes the update carries fresh times too.
  */
 export function cardDigest(card: AdaptiveCardJson): string {
-  return createHash('sha256').update(JSON.stringify(canonical(withoutVolatile(card)))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(withoutVolatile(card))))
+    .digest('hex');
 }

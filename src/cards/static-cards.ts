@@ -5,14 +5,7 @@ import { t, type MessageId } from './i18n';
 import { expandTemplate, type AdaptiveCardJson } from './render';
 import template from './templates/text-card.json';
 
-const COMMAND_HELP: readonly MessageId[] = [
-  'help.track',
-  'help.trackOperation',
-  'help.untrack',
-  'help.tracking',
-  'help.jobs',
-  'help.help',
-];
+const COMMAND_HELP: readonly MessageId[] = ['help.track', 'help.trackOperation', 'help.untrack', 'help.tracking', 'help.jobs', 'help.help'];
 
 export interface HelpCardOptions {
   /** Allowed vaults as users may name them (`resourceGroup/vaultName`), listed under the commands. */

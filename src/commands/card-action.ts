@@ -15,7 +15,12 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
   const key = resolveCardJob(action.jobKey, action.jobId, ctx.allowList);
   if (!key) {
     // A card from another deployment, or tampered data: say which vaults are usable, touch nothing.
-    await ctx.reply.text(t(locale, 'error.vaultNotAllowed', { vault: action.vault.slice(0, 80), allowed: ctx.allowList.vaults.map(vaultLabel).join(t(locale, 'list.separator')) }));
+    await ctx.reply.text(
+      t(locale, 'error.vaultNotAllowed', {
+        vault: action.vault.slice(0, 80),
+        allowed: ctx.allowList.vaults.map(vaultLabel).join(t(locale, 'list.separator')),
+      }),
+    );
     return;
   }
   const conversationId = ctx.subscriber.conversationId;
@@ -35,7 +40,11 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
   const outcome = await ctx.tracker.refresh(key, conversationId);
   if (!outcome.ok) {
     await ctx.reply.text(
-      armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole, retryAfterMs: outcome.retryAfterMs }, { vault: key.vault, jobId: key.jobId }, locale),
+      armFailureText(
+        { kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole, retryAfterMs: outcome.retryAfterMs },
+        { vault: key.vault, jobId: key.jobId },
+        locale,
+      ),
     );
     return;
   }

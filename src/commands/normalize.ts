@@ -33,7 +33,10 @@ export function normalizeMessage(raw: string): string {
   let text = raw.slice(0, MAX_MESSAGE_LENGTH);
   text = text.replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, ' ');
   // A pasted URL arrives as <a href="URL">URL</a>; the href is the complete link even when the label is shortened.
-  text = text.replace(/<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>[\s\S]*?<\/a>/gi, (_m, dq?: string, sq?: string) => ` ${dq ?? sq ?? ''} `);
+  text = text.replace(
+    /<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>[\s\S]*?<\/a>/gi,
+    (_m, dq?: string, sq?: string) => ` ${dq ?? sq ?? ''} `,
+  );
   text = text.replace(/<[^>]{0,2000}>/g, ' ');
   text = decodeEntities(text);
   // NBSP, zero-width characters and other invisible separators are spaces to the user.

@@ -58,7 +58,12 @@ export function resolveVault(input: string | undefined, allow: VaultAllowList, l
 }
 
 /** A job GUID (in `vault` or the default), a job resource id or a portal link → an allowed job key. */
-export function resolveJob(input: string, vaultInput: string | undefined, allow: VaultAllowList, locale: string | undefined): Resolved<JobKey> {
+export function resolveJob(
+  input: string,
+  vaultInput: string | undefined,
+  allow: VaultAllowList,
+  locale: string | undefined,
+): Resolved<JobKey> {
   let ref;
   try {
     ref = parseJobRef(input);

@@ -14,9 +14,7 @@ import { armFailureText, jobCard } from './views';
 
 export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, port: ReplyPort): Promise<void> {
   // Poll all jobs at once (one turn, one wait), answer in the order the user wrote them.
-  const outcomes = await Promise.all(
-    keys.map(async (key): Promise<TrackOutcome> => ctx.tracker.track(key, ctx.subscriber)),
-  );
+  const outcomes = await Promise.all(keys.map(async (key): Promise<TrackOutcome> => ctx.tracker.track(key, ctx.subscriber)));
   for (let i = 0; i < keys.length; i++) {
     await answer(keys[i]!, outcomes[i]!, ctx, port);
   }
@@ -31,7 +29,13 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
     return;
   }
   if (!outcome.ok) {
-    await port.text(armFailureText({ kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole }, { vault: key.vault, jobId: key.jobId }, locale));
+    await port.text(
+      armFailureText(
+        { kind: outcome.error, message: outcome.message, requiredRole: outcome.requiredRole },
+        { vault: key.vault, jobId: key.jobId },
+        locale,
+      ),
+    );
     return;
   }
   const { job } = outcome;

@@ -98,7 +98,9 @@ async function settle(status: OperationStatus, vault: VaultId, ctx: CommandConte
   const params = { operationId: status.operationId, vault: vaultLabel(vault) };
   if (status.state === 'Failed') {
     const detail = [status.error?.code, status.error?.message].filter(Boolean).join(': ');
-    await port.text(detail ? t(locale, 'operation.failed', { ...params, error: detail.slice(0, 500) }) : t(locale, 'operation.failedNoDetail', params));
+    await port.text(
+      detail ? t(locale, 'operation.failed', { ...params, error: detail.slice(0, 500) }) : t(locale, 'operation.failedNoDetail', params),
+    );
     return;
   }
   if (status.state === 'Canceled') {

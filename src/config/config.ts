@@ -64,13 +64,25 @@ const FIELDS = {
   HOST: [z.string().min(1).default('0.0.0.0'), 'a host name or IP address to listen on'],
   MicrosoftAppId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or the bot app registration GUID'],
   MicrosoftAppPassword: [z.string().default(''), 'the client secret of the app registration'],
-  MicrosoftAppType: [z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'), 'MultiTenant, SingleTenant or UserAssignedMSI'],
+  MicrosoftAppType: [
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    'MultiTenant, SingleTenant or UserAssignedMSI',
+  ],
   MicrosoftAppTenantId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or a tenant GUID'],
   AZURE_SUBSCRIPTION_ID: [z.string().regex(GUID), 'a subscription GUID'],
   BACKUP_VAULTS: [z.string().trim().min(1), 'a comma list of resourceGroup/vaultName or full vault ids'],
-  ARM_ENDPOINT: [z.url({ protocol: /^https?$/ }).default('https://management.azure.com'), 'an http(s) URL such as https://management.azure.com'],
+  ARM_ENDPOINT: [
+    z.url({ protocol: /^https?$/ }).default('https://management.azure.com'),
+    'an http(s) URL such as https://management.azure.com',
+  ],
   ARM_AUTH: [z.enum(['default', 'none']).default('default'), 'default or none'],
-  BACKUP_API_VERSION: [z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/).default('2026-02-01'), 'an api-version like 2026-02-01'],
+  BACKUP_API_VERSION: [
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/)
+      .default('2026-02-01'),
+    'an api-version like 2026-02-01',
+  ],
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
   STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
@@ -98,7 +110,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ARM_AUTH', 'default unless ARM_ENDPOINT is a loopback address (none sends no token)', v.ARM_AUTH);
   }
   if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'UserAssignedMSI' && v.MicrosoftAppPassword === '') {
-    throw new ConfigError('MicrosoftAppPassword', `a client secret when MicrosoftAppId is set and MicrosoftAppType is ${v.MicrosoftAppType}`);
+    throw new ConfigError(
+      'MicrosoftAppPassword',
+      `a client secret when MicrosoftAppId is set and MicrosoftAppType is ${v.MicrosoftAppType}`,
+    );
   }
   if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'MultiTenant' && v.MicrosoftAppTenantId === '') {
     throw new ConfigError('MicrosoftAppTenantId', `a tenant GUID when MicrosoftAppType is ${v.MicrosoftAppType}`);

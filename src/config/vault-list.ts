@@ -10,11 +10,11 @@ const VAULT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
 const RESOURCE_GROUP = /^[A-Za-z0-9_\-.()]{0,89}[A-Za-z0-9_\-()]$/;
 const FULL_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.RecoveryServices\/vaults\/([^/]+)\/?$/i;
 
-const EXPECTED = 'a comma list of resourceGroup/vaultName or /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{name}';
+const EXPECTED =
+  'a comma list of resourceGroup/vaultName or /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{name}';
 
 export type VaultListResult =
-  | { readonly ok: true; readonly vaults: VaultId[] }
-  | { readonly ok: false; readonly entry: string; readonly expected: string };
+  { readonly ok: true; readonly vaults: VaultId[] } | { readonly ok: false; readonly entry: string; readonly expected: string };
 
 export function parseVaultList(list: string, subscriptionId: string): VaultListResult {
   const vaults: VaultId[] = [];

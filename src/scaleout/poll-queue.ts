@@ -84,7 +84,10 @@ export class PollQueue {
       const timer = new AbortController();
       const closed = await Promise.race([
         worker.close().then(() => true),
-        this.o.clock.sleep(timeoutMs, timer.signal).then(() => false, () => false),
+        this.o.clock.sleep(timeoutMs, timer.signal).then(
+          () => false,
+          () => false,
+        ),
       ]);
       timer.abort();
       if (!closed) {
@@ -109,7 +112,11 @@ export class PollQueue {
       },
     });
     this.queue.on('error', (err: Error) => this.log.warn({ err }, 'poll queue connection error'));
-    await this.queue.upsertJobScheduler(HEARTBEAT_ID, { every: pollIntervalMs }, { name: TICK, data: { heartbeat: true }, opts: { removeOnComplete: true, removeOnFail: true } });
+    await this.queue.upsertJobScheduler(
+      HEARTBEAT_ID,
+      { every: pollIntervalMs },
+      { name: TICK, data: { heartbeat: true }, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
     this.worker = new Worker(name, (job: Job) => this.process(job), {
       connection,
       prefix,

@@ -12,7 +12,17 @@
  */
 import type { Redis } from 'ioredis';
 import { ArmError } from '../azure/errors';
-import type { ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, OperationRef, OperationStatus, VaultId } from '../azure/types';
+import type {
+  ArmResult,
+  BackupJob,
+  BackupJobsApi,
+  CallOptions,
+  JobKey,
+  JobListFilter,
+  OperationRef,
+  OperationStatus,
+  VaultId,
+} from '../azure/types';
 import type { Clock } from '../core/clock';
 import { DEFAULT_BUDGET, type BudgetOptions } from '../tracker/budget';
 
@@ -87,7 +97,17 @@ export class SharedReadBudget {
   private async call(op: BucketOp, sub: string, now: number, value: number): Promise<[number, number]> {
     const o = this.options;
     const run = (this.redis as unknown as { bjBudget: (...a: string[]) => Promise<[number, number]> }).bjBudget;
-    const reply = await run.call(this.redis, `${this.keyPrefix}budget:${sub}`, op, String(Math.round(now)), String(o.capacity), String(o.refillPerSec / 1000), String(value), String(o.lowRemaining), String(o.veryLowRemaining));
+    const reply = await run.call(
+      this.redis,
+      `${this.keyPrefix}budget:${sub}`,
+      op,
+      String(Math.round(now)),
+      String(o.capacity),
+      String(o.refillPerSec / 1000),
+      String(value),
+      String(o.lowRemaining),
+      String(o.veryLowRemaining),
+    );
     return [Number(reply[0]), Number(reply[1])];
   }
 }
@@ -101,7 +121,9 @@ export class SharedBudgetExhausted extends ArmError {
   override readonly name = 'SharedBudgetExhausted';
   declare readonly retryAfterMs: number;
   constructor(retryAfterMs: number) {
-    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+      retryAfterMs,
+    });
   }
 }
 
@@ -141,7 +163,8 @@ export class SharedBudgetApi implements BackupJobsApi {
       return result;
     } catch (error) {
       const e = error as { kind?: unknown; retryAfterMs?: unknown };
-      if (e && e.kind === 'throttled') await this.budget.throttle(sub, typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined, this.clock.now());
+      if (e && e.kind === 'throttled')
+        await this.budget.throttle(sub, typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined, this.clock.now());
       throw error;
     }
   }

@@ -18,10 +18,29 @@ export class FilterError extends Error {}
 
 const STATUS = ['Invalid', 'InProgress', 'Completed', 'Failed', 'CompletedWithWarnings', 'Cancelled', 'Cancelling'];
 const OPERATION = [
-  'Invalid', 'Register', 'UnRegister', 'ConfigureBackup', 'Backup', 'Restore', 'DisableBackup', 'DeleteBackupData',
-  'CrossRegionRestore', 'Undelete', 'UpdateCustomerManagedKey',
+  'Invalid',
+  'Register',
+  'UnRegister',
+  'ConfigureBackup',
+  'Backup',
+  'Restore',
+  'DisableBackup',
+  'DeleteBackupData',
+  'CrossRegionRestore',
+  'Undelete',
+  'UpdateCustomerManagedKey',
 ];
-const MANAGEMENT = ['Invalid', 'AzureIaasVM', 'MAB', 'DPM', 'AzureBackupServer', 'AzureSql', 'AzureStorage', 'AzureWorkload', 'DefaultBackup'];
+const MANAGEMENT = [
+  'Invalid',
+  'AzureIaasVM',
+  'MAB',
+  'DPM',
+  'AzureBackupServer',
+  'AzureSql',
+  'AzureStorage',
+  'AzureWorkload',
+  'DefaultBackup',
+];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIELDS = new Map<string, keyof JobFilter>(
   (['status', 'operation', 'backupManagementType', 'jobId', 'startTime', 'endTime'] as const).map((f) => [f.toLowerCase(), f]),

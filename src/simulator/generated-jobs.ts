@@ -19,17 +19,68 @@ const vmTasks = (d: number): SimTaskSpec[] => {
     { name: 'Transfer data to vault', durationMs: d - snapshot },
   ];
 };
-const single = (name: string) => (d: number): SimTaskSpec[] => [{ name, durationMs: d }];
+const single =
+  (name: string) =>
+  (d: number): SimTaskSpec[] => [{ name, durationMs: d }];
 
 /** A nightly estate: mostly IaaS VMs, then SQL in VMs and file shares, a few on-premises agents. */
 const KINDS: Kind[] = [
-  { weight: 70, jobType: 'AzureIaaSVMJob', backupManagementType: 'AzureIaasVM', workloadType: 'VM', entity: (n) => `vm-${n}`, tasks: vmTasks },
-  { weight: 5, jobType: 'AzureIaaSVMJobV2', backupManagementType: 'AzureIaasVM', workloadType: 'VM', entity: (n) => `vm2-${n}`, tasks: vmTasks },
-  { weight: 10, jobType: 'AzureWorkloadJob', backupManagementType: 'AzureWorkload', workloadType: 'SQLDataBase', entity: (n) => `db-${n}`, tasks: single('Transfer data to vault') },
-  { weight: 7, jobType: 'AzureStorageJob', backupManagementType: 'AzureStorage', workloadType: 'AzureFileShare', entity: (n) => `share-${n}`, tasks: single('Take Snapshot') },
-  { weight: 3, jobType: 'MabJob', backupManagementType: 'MAB', workloadType: 'FileFolder', entity: (n) => `SRV${n}`, tasks: single('Backup') },
-  { weight: 3, jobType: 'DpmJob', backupManagementType: 'DPM', workloadType: 'SQLDB', entity: (n) => `SQL${n}\\DB`, tasks: single('Transfer data to vault') },
-  { weight: 2, jobType: 'VaultJob', backupManagementType: 'Invalid', workloadType: 'Invalid', entity: () => 'vault', tasks: single('Update encryption settings') },
+  {
+    weight: 70,
+    jobType: 'AzureIaaSVMJob',
+    backupManagementType: 'AzureIaasVM',
+    workloadType: 'VM',
+    entity: (n) => `vm-${n}`,
+    tasks: vmTasks,
+  },
+  {
+    weight: 5,
+    jobType: 'AzureIaaSVMJobV2',
+    backupManagementType: 'AzureIaasVM',
+    workloadType: 'VM',
+    entity: (n) => `vm2-${n}`,
+    tasks: vmTasks,
+  },
+  {
+    weight: 10,
+    jobType: 'AzureWorkloadJob',
+    backupManagementType: 'AzureWorkload',
+    workloadType: 'SQLDataBase',
+    entity: (n) => `db-${n}`,
+    tasks: single('Transfer data to vault'),
+  },
+  {
+    weight: 7,
+    jobType: 'AzureStorageJob',
+    backupManagementType: 'AzureStorage',
+    workloadType: 'AzureFileShare',
+    entity: (n) => `share-${n}`,
+    tasks: single('Take Snapshot'),
+  },
+  {
+    weight: 3,
+    jobType: 'MabJob',
+    backupManagementType: 'MAB',
+    workloadType: 'FileFolder',
+    entity: (n) => `SRV${n}`,
+    tasks: single('Backup'),
+  },
+  {
+    weight: 3,
+    jobType: 'DpmJob',
+    backupManagementType: 'DPM',
+    workloadType: 'SQLDB',
+    entity: (n) => `SQL${n}\\DB`,
+    tasks: single('Transfer data to vault'),
+  },
+  {
+    weight: 2,
+    jobType: 'VaultJob',
+    backupManagementType: 'Invalid',
+    workloadType: 'Invalid',
+    entity: () => 'vault',
+    tasks: single('Update encryption settings'),
+  },
 ];
 const TOTAL_WEIGHT = KINDS.reduce((s, k) => s + k.weight, 0);
 
@@ -91,11 +142,13 @@ export function generatedJobs(opts: {
     };
     if (kind.backupManagementType === 'AzureIaasVM') spec.propertyBag = { 'VM Name': entity };
     if (outcome === 'Failed' || outcome === 'CompletedWithWarnings') {
-      spec.errorDetails = [{
-        code: outcome === 'Failed' ? 'UserErrorBackupFailed' : 'UserErrorCompletedWithWarnings',
-        message: outcome === 'Failed' ? `Backup of ${entity} failed.` : `Backup of ${entity} completed with warnings.`,
-        recommendations: ['Retry the operation after a few minutes.'],
-      }];
+      spec.errorDetails = [
+        {
+          code: outcome === 'Failed' ? 'UserErrorBackupFailed' : 'UserErrorCompletedWithWarnings',
+          message: outcome === 'Failed' ? `Backup of ${entity} failed.` : `Backup of ${entity} completed with warnings.`,
+          recommendations: ['Retry the operation after a few minutes.'],
+        },
+      ];
     }
     out.push(spec);
   }

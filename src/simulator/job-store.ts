@@ -55,7 +55,13 @@ export class JobStore {
   }
 
   /** One page of matching jobs that exist at `now`, newest first, and the cursor of the next page if any. */
-  page(vaultKey: string, filter: JobFilter, now: number, after: ListCursor | undefined, size: number): { items: JobRecord[]; next?: ListCursor } {
+  page(
+    vaultKey: string,
+    filter: JobFilter,
+    now: number,
+    after: ListCursor | undefined,
+    size: number,
+  ): { items: JobRecord[]; next?: ListCursor } {
     if (filter.jobId) {
       // Id lookups need no scan; a single job never needs a second page.
       const rec = this.byId.get(filter.jobId);

@@ -50,7 +50,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     jobs,
     subscriptionId,
     vault: `${resourceGroup}/${vaultName}`,
-    jobIds: jobs.map((j) => ({ id: `${base}${j.jobId}`, jobType: j.jobType, operation: j.operation, entity: j.entityFriendlyName, outcome: j.outcome })),
+    jobIds: jobs.map((j) => ({
+      id: `${base}${j.jobId}`,
+      jobType: j.jobType,
+      operation: j.operation,
+      entity: j.entityFriendlyName,
+      outcome: j.outcome,
+    })),
     stop: () => server.stop(),
   };
 }
@@ -67,7 +73,9 @@ export function describeSimulator(sim: RunningSimulator, speed: number): string 
     `  BACKUP_VAULTS=${sim.vault}`,
     '',
     'Jobs served:',
-    ...sim.jobIds.map((j) => `  ${j.jobType.padEnd(17)} ${j.operation.padEnd(24)} ${j.entity.padEnd(14)} -> ${j.outcome.padEnd(21)} ${j.id}`),
+    ...sim.jobIds.map(
+      (j) => `  ${j.jobType.padEnd(17)} ${j.operation.padEnd(24)} ${j.entity.padEnd(14)} -> ${j.outcome.padEnd(21)} ${j.id}`,
+    ),
     '',
     'Ctrl-C to stop.',
   ];

@@ -16,7 +16,10 @@ export function seededRandom(seed: number): () => number {
 export function randomGuid(random: () => number): string {
   const hex = (n: number): string => {
     let out = '';
-    while (out.length < n) out += Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+    while (out.length < n)
+      out += Math.floor(random() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return out.slice(0, n);
   };
   const variant = (8 + Math.floor(random() * 4)).toString(16);

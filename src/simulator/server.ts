@@ -33,10 +33,27 @@ export interface SimulatorServerOptions {
   cancelAcceptMs?: number;
 }
 
-const COUNT_KINDS = ['getJob', 'listJobs', 'operationStatus', 'cancel', 'operationResult', 'notFound', 'badRequest', 'throttled', 'faults', 'total'];
+const COUNT_KINDS = [
+  'getJob',
+  'listJobs',
+  'operationStatus',
+  'cancel',
+  'operationResult',
+  'notFound',
+  'badRequest',
+  'throttled',
+  'faults',
+  'total',
+];
 const KIND_OF_ROUTE: Record<Route['kind'], string | undefined> = {
-  getJob: 'getJob', listJobs: 'listJobs', operationStatus: 'operationStatus', cancel: 'cancel',
-  jobOperationResult: 'operationResult', operationResult: 'operationResult', unknown: undefined, badPath: undefined,
+  getJob: 'getJob',
+  listJobs: 'listJobs',
+  operationStatus: 'operationStatus',
+  cancel: 'cancel',
+  jobOperationResult: 'operationResult',
+  operationResult: 'operationResult',
+  unknown: undefined,
+  badPath: undefined,
 };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -139,7 +156,11 @@ export class SimulatorServer {
    * appears when the operation succeeds, after `delayMs` of simulator time (default 5 s); with
    * `fail` no job appears and the operation fails. Paths carry their query, as header URLs do.
    */
-  triggerOperation(spec: SimJobSpec, delayMs = 5_000, fail?: { code: string; message: string }): { operationId: string; asyncOperationPath: string; locationPath: string } {
+  triggerOperation(
+    spec: SimJobSpec,
+    delayMs = 5_000,
+    fail?: { code: string; message: string },
+  ): { operationId: string; asyncOperationPath: string; locationPath: string } {
     return this.vault.trigger(spec, delayMs, fail);
   }
 
@@ -182,14 +203,29 @@ export class SimulatorServer {
     if (method === 'GET' && !bucket.take(now) && this.opts.armThrottle) {
       this.bump('throttled');
       const wait = bucket.secondsUntilToken(now);
-      this.send(res, armError(429, 'SubscriptionRequestsThrottled', `Number of read requests for subscription exceeded the limit. Retry after ${wait} seconds.`, { 'retry-after': String(wait) }), 0, 0);
+      this.send(
+        res,
+        armError(
+          429,
+          'SubscriptionRequestsThrottled',
+          `Number of read requests for subscription exceeded the limit. Retry after ${wait} seconds.`,
+          { 'retry-after': String(wait) },
+        ),
+        0,
+        0,
+      );
       return;
     }
     const remaining = bucket.remaining(now);
 
     const apiVersion = query.get('api-version');
     if (apiVersion === null || apiVersion === '') {
-      this.send(res, armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.'), remaining, 0);
+      this.send(
+        res,
+        armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.'),
+        remaining,
+        0,
+      );
       return;
     }
     if (!API_VERSION.test(apiVersion)) {
@@ -197,7 +233,16 @@ export class SimulatorServer {
       return;
     }
     if ('vault' in route && !GUID.test(route.vault.subscriptionId)) {
-      this.send(res, armError(400, 'InvalidSubscriptionId', `The provided subscription identifier '${route.vault.subscriptionId}' is malformed or invalid.`), remaining, 0);
+      this.send(
+        res,
+        armError(
+          400,
+          'InvalidSubscriptionId',
+          `The provided subscription identifier '${route.vault.subscriptionId}' is malformed or invalid.`,
+        ),
+        remaining,
+        0,
+      );
       return;
     }
 

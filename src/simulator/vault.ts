@@ -57,7 +57,8 @@ export class SimVault {
       const token = query.get('$skipToken') ?? query.get('$skiptoken');
       if (token !== null) after = decodeCursor(token);
     } catch (err) {
-      if (err instanceof FilterError) return armError(400, 'BMSUserErrorInvalidInput', `Input provided for the call is invalid: ${err.message}`);
+      if (err instanceof FilterError)
+        return armError(400, 'BMSUserErrorInvalidInput', `Input provided for the call is invalid: ${err.message}`);
       throw err;
     }
     const now = this.opts.clock.now();
@@ -83,7 +84,10 @@ export class SimVault {
     }
     if (status === 'InProgress') rec.cancel = { requestedAt: now, endsAt: now + this.opts.cancelDelayMs };
     const op = this.addOperation({ vaultKey: rec.vaultKey, kind: 'cancel', jobId: rec.jobId, doneAt: now + this.opts.cancelAcceptMs });
-    return { status: 202, headers: this.pollHeaders(origin, `${canonicalVaultPath(rec.spec.vault)}/backupJobs/${rec.jobId}/operationResults/${op.id}`) };
+    return {
+      status: 202,
+      headers: this.pollHeaders(origin, `${canonicalVaultPath(rec.spec.vault)}/backupJobs/${rec.jobId}/operationResults/${op.id}`),
+    };
   }
 
   jobOperationResult(r: Extract<Route, { kind: 'jobOperationResult' }>, origin: string): Reply {
@@ -107,7 +111,11 @@ export class SimVault {
   }
 
   /** See SimulatorServer.triggerOperation. */
-  trigger(spec: SimJobSpec, delayMs: number, fail?: { code: string; message: string }): { operationId: string; asyncOperationPath: string; locationPath: string } {
+  trigger(
+    spec: SimJobSpec,
+    delayMs: number,
+    fail?: { code: string; message: string },
+  ): { operationId: string; asyncOperationPath: string; locationPath: string } {
     const now = this.opts.clock.now();
     let jobId: string | undefined;
     if (!fail) {
@@ -149,7 +157,11 @@ export class SimVault {
 
   private notFound(vault: VaultId, below?: string): Reply {
     if (!this.store.hasVault(vaultKeyOf(vault))) {
-      return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.RecoveryServices/vaults/${vault.vaultName}' under resource group '${vault.resourceGroup}' was not found.`);
+      return armError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.RecoveryServices/vaults/${vault.vaultName}' under resource group '${vault.resourceGroup}' was not found.`,
+      );
     }
     return armError(404, 'ResourceNotFound', `The resource '${below ?? ''}' was not found in vault '${vault.vaultName}'.`);
   }

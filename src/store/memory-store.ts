@@ -191,7 +191,9 @@ export class MemoryStore implements StateStore {
     // Copy everything first: a value that cannot be stored must leave the state untouched.
     const lastJob = update.lastJob === undefined ? job.lastJob : jsonCopy(update.lastJob);
     const schedule = jsonCopy(update.schedule) as Record<string, unknown>;
-    const accepted = messages.filter((m) => bySub?.has(m.conversationId)).map((m) => ({ conversationId: m.conversationId, payload: jsonCopy(payloadOf(m)) }));
+    const accepted = messages
+      .filter((m) => bySub?.has(m.conversationId))
+      .map((m) => ({ conversationId: m.conversationId, payload: jsonCopy(payloadOf(m)) }));
 
     if (lastJob !== undefined) job.lastJob = lastJob;
     job.nextPollAt = update.nextPollAt;
@@ -356,7 +358,12 @@ export class MemoryStore implements StateStore {
 
   private subscriberOf(jobKey: string, row: SubRow): Subscriber {
     const i = jsonCopy(row.input);
-    return subscriberFromInput(jobKey, i, { teamId: i.teamId, createdAt: row.createdAt, cardActivityId: row.cardActivityId, cardDigest: row.cardDigest });
+    return subscriberFromInput(jobKey, i, {
+      teamId: i.teamId,
+      createdAt: row.createdAt,
+      cardActivityId: row.cardActivityId,
+      cardDigest: row.cardDigest,
+    });
   }
 }
 

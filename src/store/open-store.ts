@@ -6,12 +6,11 @@ import path from 'node:path';
 import type { Logger } from '../core/logger';
 import type { StateStore } from './types';
 
-const ACCEPTED = 'sqlite:<path> (relative to the working directory), sqlite::memory:, memory:, redis://host:port[/db] or rediss://:password@host:port[/db]';
+const ACCEPTED =
+  'sqlite:<path> (relative to the working directory), sqlite::memory:, memory:, redis://host:port[/db] or rediss://:password@host:port[/db]';
 
 export type StoreLocation =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'memory' }
-  | { readonly kind: 'redis'; readonly url: string };
+  { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string };
 
 /** Parses a STATE_STORE value; relative SQLite paths are resolved against `cwd`. */
 export function parseStoreUrl(url: string, cwd = process.cwd()): StoreLocation {

@@ -39,7 +39,14 @@ export interface DispatcherOptions {
 
 export type DispatchEvent =
   | { readonly type: 'sent'; readonly at: number; readonly id: number; readonly conversationId: string; readonly kind: string }
-  | { readonly type: 'retry'; readonly at: number; readonly id: number; readonly conversationId: string; readonly notBefore: number; readonly reason: string }
+  | {
+      readonly type: 'retry';
+      readonly at: number;
+      readonly id: number;
+      readonly conversationId: string;
+      readonly notBefore: number;
+      readonly reason: string;
+    }
   | { readonly type: 'failed'; readonly at: number; readonly id: number; readonly conversationId: string; readonly reason: string }
   | { readonly type: 'dropped'; readonly at: number; readonly conversationId: string; readonly subscriptions: number };
 
@@ -109,10 +116,12 @@ export class Dispatcher {
     const slots = new Semaphore(this.o.concurrency ?? 8);
     await Promise.all(
       [...byConversation.entries()].map(([conversationId, messages]) =>
-        slots.run(() => this.serveConversation(conversationId, messages, stats)).catch((error: unknown) => {
-          // A store failure: the leases expire and the messages are claimed again.
-          this.log.error({ err: error, conversationId }, 'delivery round failed for conversation');
-        }),
+        slots
+          .run(() => this.serveConversation(conversationId, messages, stats))
+          .catch((error: unknown) => {
+            // A store failure: the leases expire and the messages are claimed again.
+            this.log.error({ err: error, conversationId }, 'delivery round failed for conversation');
+          }),
       ),
     );
     return stats;
@@ -141,7 +150,10 @@ export class Dispatcher {
       const at = clock.now();
       if (result.ok) {
         const digest = m.message.kind === 'card' ? visibleDigest(m.message.job) : undefined;
-        await store.completeMessage(owner, m.id, { ...(result.activityId !== undefined ? { activityId: result.activityId } : {}), ...(digest ? { digest } : {}) });
+        await store.completeMessage(owner, m.id, {
+          ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
+          ...(digest ? { digest } : {}),
+        });
         stats.sent++;
         this.emit({ type: 'sent', at, id: m.id, conversationId, kind: m.message.kind });
         continue;
@@ -162,7 +174,10 @@ export class Dispatcher {
       if (result.conversationGone) {
         const dropped = await store.dropConversation(conversationId);
         stats.droppedConversations++;
-        this.log.warn({ conversationId, reason: result.reason, subscriptions: dropped }, 'conversation gone; its subscriptions were dropped');
+        this.log.warn(
+          { conversationId, reason: result.reason, subscriptions: dropped },
+          'conversation gone; its subscriptions were dropped',
+        );
         this.emit({ type: 'dropped', at, conversationId, subscriptions: dropped });
         return;
       }

@@ -13,7 +13,16 @@ import { ArmGate, type ReadEvent } from './arm-gate';
 import { ReadBudget, type BudgetOptions } from './budget';
 import { toOutbox } from './messages';
 import type { EndReason } from './ports';
-import { decide, defaultScheduleOptions, deferred, isExpired, parseSchedule, scheduleToJson, type Observation, type ScheduleOptions } from './schedule';
+import {
+  decide,
+  defaultScheduleOptions,
+  deferred,
+  isExpired,
+  parseSchedule,
+  scheduleToJson,
+  type Observation,
+  type ScheduleOptions,
+} from './schedule';
 import { Semaphore } from './semaphore';
 import type { DueJob, PollStrategy, StrategyName } from './strategy';
 import { NaiveStrategy } from './strategy-naive';
@@ -24,7 +33,13 @@ export type TrackerEvent =
   | ({ readonly type: 'read'; readonly at: number } & ReadEvent)
   | { readonly type: 'poll'; readonly at: number; readonly jobKey: string; readonly observation: Observation['kind'] | 'deferred' }
   | { readonly type: 'ended'; readonly at: number; readonly jobKey: string; readonly reason: EndReason; readonly job?: BackupJob }
-  | { readonly type: 'message'; readonly at: number; readonly jobKey: string; readonly conversationId: string; readonly kind: 'card' | 'final' | 'notice' };
+  | {
+      readonly type: 'message';
+      readonly at: number;
+      readonly jobKey: string;
+      readonly conversationId: string;
+      readonly kind: 'card' | 'final' | 'notice';
+    };
 
 /** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
 const LIST_PAGE_SIZE = 50;
@@ -133,7 +148,11 @@ export class Tracker {
     this.abort.abort(new Error('tracker stopping'));
     const keys = [...this.inFlight];
     this.inFlight.clear();
-    await Promise.all(keys.map((k) => this.o.store.releaseJob(this.o.owner, k).catch((e: unknown) => this.log.warn({ err: e, jobKey: k }, 'release failed'))));
+    await Promise.all(
+      keys.map((k) =>
+        this.o.store.releaseJob(this.o.owner, k).catch((e: unknown) => this.log.warn({ err: e, jobKey: k }, 'release failed')),
+      ),
+    );
   }
 
   /** One round: claim what is due now, poll it, commit it. Resolves when all of it is done. */
@@ -199,7 +218,12 @@ export class Tracker {
       else live.push(j);
     }
     if (live.length > 0) {
-      const seen = await this.strategy.observe(vault, live, { now, pollIntervalMs: this.o.pollIntervalMs, gate: this.gate, signal: this.abort.signal });
+      const seen = await this.strategy.observe(vault, live, {
+        now,
+        pollIntervalMs: this.o.pollIntervalMs,
+        gate: this.gate,
+        signal: this.abort.signal,
+      });
       for (const [k, v] of seen) observations.set(k, v);
     }
     const deferredJobs = jobs.filter((j) => observations.get(j.record.jobKey)?.kind === 'deferred');
@@ -208,7 +232,9 @@ export class Tracker {
       let shared: number | undefined;
       for (const j of deferredJobs) {
         const obs = observations.get(j.record.jobKey) as { kind: 'deferred'; until: number };
-        const until = perJob ? this.spreadDeferred(vault, 1, obs.until, now) : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until, now));
+        const until = perJob
+          ? this.spreadDeferred(vault, 1, obs.until, now)
+          : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until, now));
         observations.set(j.record.jobKey, { kind: 'deferred', until });
       }
     }
@@ -229,7 +255,12 @@ export class Tracker {
     }
   }
 
-  private async commit(record: TrackedJobRecord, due: DueJob, observation: Observation, totals: { committed: number; ended: number; messages: number }): Promise<void> {
+  private async commit(
+    record: TrackedJobRecord,
+    due: DueJob,
+    observation: Observation,
+    totals: { committed: number; ended: number; messages: number },
+  ): Promise<void> {
     const now = this.o.clock.now();
     const d = decide({
       now,
@@ -264,7 +295,10 @@ export class Tracker {
       this.log.info({ jobKey: record.jobKey, reason: d.end }, 'tracking ended');
       this.emit({ type: 'ended', at, jobKey: record.jobKey, reason: d.end, ...(d.lastJob ? { job: d.lastJob } : {}) });
     } else if (observation.kind === 'failed') {
-      this.log.warn({ jobKey: record.jobKey, kind: observation.failure.kind, failures: d.schedule.failures }, 'poll failed; retrying later');
+      this.log.warn(
+        { jobKey: record.jobKey, kind: observation.failure.kind, failures: d.schedule.failures },
+        'poll failed; retrying later',
+      );
     }
   }
 

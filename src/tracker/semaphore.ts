@@ -27,10 +27,12 @@ export class Semaphore {
       this.take();
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => this.waiting.push(() => {
-      this.take();
-      resolve();
-    }));
+    return new Promise<void>((resolve) =>
+      this.waiting.push(() => {
+        this.take();
+        resolve();
+      }),
+    );
   }
 
   private take(): void {

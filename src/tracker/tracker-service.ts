@@ -51,20 +51,33 @@ export class TrackerServiceImpl implements TrackerService {
       // Azure may heal: subscribe without a first state; the poller's failure handling (backoff,
       // the "still trying" notice) applies, and its first successful read posts the card.
       const now = this.o.clock.now();
-      const result = await this.o.store.subscribe({ jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) }, subscriber, now);
-      this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated, error: read.error }, 'tracking before the first read');
+      const result = await this.o.store.subscribe(
+        { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) },
+        subscriber,
+        now,
+      );
+      this.log.info(
+        { jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated, error: read.error },
+        'tracking before the first read',
+      );
       if (result.jobCreated) this.o.engine?.wake();
       return { ...read, subscribed: true };
     }
     const job = read.job;
     if (isTerminal(job.status)) {
       const existing = await this.o.store.getJob(jobKey);
-      const subscribed = existing?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === subscriber.conversationId);
+      const subscribed =
+        existing?.state === 'active' &&
+        (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === subscriber.conversationId);
       return { ok: true, job, alreadyTracked: subscribed, finished: true };
     }
     const now = this.o.clock.now();
     const nextPollAt = this.firstPollAt(key.vault, now);
-    const result = await this.o.store.subscribe({ jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), lastJob: job, nextPollAt }, subscriber, now);
+    const result = await this.o.store.subscribe(
+      { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), lastJob: job, nextPollAt },
+      subscriber,
+      now,
+    );
     this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated }, 'tracking');
     if (result.jobCreated) this.o.engine?.wake();
     return { ok: true, job, alreadyTracked: !result.subscriptionCreated, finished: false };
@@ -102,7 +115,8 @@ export class TrackerServiceImpl implements TrackerService {
     if (!read.ok) return read;
     const jobKey = jobKeyString(key);
     const record = await this.o.store.getJob(jobKey);
-    const subscribed = record?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === conversationId);
+    const subscribed =
+      record?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === conversationId);
     return { ok: true, job: read.job, alreadyTracked: subscribed, finished: isTerminal(read.job.status) };
   }
 
@@ -123,7 +137,8 @@ export class TrackerServiceImpl implements TrackerService {
       return { ok: false, error: 'throttled', message: `Azure's read limit is reached; try again in ${seconds} s.`, retryAfterMs };
     }
     const f = read.failure;
-    if (f.kind === 'forbidden') return { ok: false, error: f.kind, message: f.message, requiredRole: f.requiredRole ?? DEFAULT_REQUIRED_ROLE };
+    if (f.kind === 'forbidden')
+      return { ok: false, error: f.kind, message: f.message, requiredRole: f.requiredRole ?? DEFAULT_REQUIRED_ROLE };
     return { ok: false, error: f.kind, message: f.message };
   }
 

@@ -18,7 +18,13 @@ async function followWithCards(store: StateStore, follow: ReadonlyArray<readonly
   for (const job of jobs) {
     const subs = await store.getSubscribers(job.jobKey);
     const n = Number(job.jobId.slice(-12));
-    expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, subs.map((s) => card(n, s.conversationId)))).toBe(true);
+    expect(
+      await store.commitPoll(
+        'w1',
+        { jobKey: job.jobKey, nextPollAt: T0 + 30_000, schedule: {} },
+        subs.map((s) => card(n, s.conversationId)),
+      ),
+    ).toBe(true);
   }
 }
 

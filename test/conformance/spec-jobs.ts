@@ -80,7 +80,11 @@ export function describeJobSpec(ctx: SpecContext): void {
       const store = ctx.store();
       await track(1, T0);
       await store.claimDueJobs('w1', T0, LEASE, 10);
-      const ok = await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: HOSTILE, nextPollAt: T0 + 30_000, schedule: { step: 2, fails: [1, 'x'] } }, []);
+      const ok = await store.commitPoll(
+        'w1',
+        { jobKey: jobKeyOf(1), lastJob: HOSTILE, nextPollAt: T0 + 30_000, schedule: { step: 2, fails: [1, 'x'] } },
+        [],
+      );
       expect(ok).toBe(true);
       const job = await store.getJob(jobKeyOf(1));
       expect(job).toEqual({ ...jobInput(1, T0 + 30_000, HOSTILE), createdAt: T0, state: 'active', schedule: { step: 2, fails: [1, 'x'] } });
@@ -98,7 +102,11 @@ export function describeJobSpec(ctx: SpecContext): void {
       expect(unclaimed).toBe(false);
       await store.claimDueJobs('w1', T0, LEASE, 10);
       const before = await store.getJob(jobKeyOf(1));
-      const wrong = await store.commitPoll('w2', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 1, schedule: { x: 1 }, end: 'terminal' }, [final(1, CONV_A)]);
+      const wrong = await store.commitPoll(
+        'w2',
+        { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 1, schedule: { x: 1 }, end: 'terminal' },
+        [final(1, CONV_A)],
+      );
       expect(wrong).toBe(false);
       expect(await store.commitPoll('w1', { jobKey: jobKeyOf(99), nextPollAt: T0, schedule: {} }, [])).toBe(false);
       expect(await store.getJob(jobKeyOf(1))).toEqual(before);
@@ -110,19 +118,29 @@ export function describeJobSpec(ctx: SpecContext): void {
       await track(1, T0);
       await store.claimDueJobs('w1', T0, LEASE, 10);
       await store.claimDueJobs('w2', T0 + LEASE, LEASE, 10);
-      const late = await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A)]);
+      const late = await store.commitPoll(
+        'w1',
+        { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' },
+        [final(1, CONV_A)],
+      );
       expect(late).toBe(false);
       expect(await store.getJob(jobKeyOf(1))).toMatchObject({ state: 'active', leaseOwner: 'w2' });
       expect(await store.claimMessages('d1', T0 + LEASE, LEASE, 10)).toEqual([]);
       expect(await store.commitPoll('w2', { jobKey: jobKeyOf(1), nextPollAt: T0 + 2 * LEASE, schedule: {} }, [])).toBe(true);
     });
 
-    it("ending a job stores it and one final per subscriber together, and stops its polls", async () => {
+    it('ending a job stores it and one final per subscriber together, and stops its polls', async () => {
       const store = ctx.store();
       await track(1, T0, [CONV_A, CONV_B, CONV_C]);
       await store.claimDueJobs('w1', T0, LEASE, 10);
       const msgs = [final(1, CONV_A), final(1, CONV_B), final(1, CONV_C)];
-      expect(await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 30_000, schedule: {}, end: 'terminal' }, msgs)).toBe(true);
+      expect(
+        await store.commitPoll(
+          'w1',
+          { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 30_000, schedule: {}, end: 'terminal' },
+          msgs,
+        ),
+      ).toBe(true);
       expect(await store.getJob(jobKeyOf(1))).toMatchObject({ state: 'ended', endReason: 'terminal', lastJob: COMPLETED });
       expect(await store.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 3 });
       expect(await store.claimDueJobs('w1', T0 + 10 * LEASE, LEASE, 10)).toEqual([]);
@@ -143,10 +161,17 @@ export function describeJobSpec(ctx: SpecContext): void {
       // A value no store can hold (JSON has no BigInt) stands in for a failure halfway through the write.
       const unstorable = { ...COMPLETED, extra: { size: BigInt(1) } } as unknown as BackupJob;
       const msgs: OutboxInput[] = [final(1, CONV_A), { kind: 'final', conversationId: CONV_B, key: keyOf(1), job: unstorable }];
-      await expect(store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' }, msgs)).rejects.toThrow();
+      await expect(
+        store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' }, msgs),
+      ).rejects.toThrow();
       expect(await store.getJob(jobKeyOf(1))).toEqual(before);
       expect(await store.stats()).toEqual({ activeJobs: 1, subscriptions: 2, pendingMessages: 0 });
-      expect(await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A), final(1, CONV_B)])).toBe(true);
+      expect(
+        await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: {}, end: 'terminal' }, [
+          final(1, CONV_A),
+          final(1, CONV_B),
+        ]),
+      ).toBe(true);
       expect((await store.stats()).pendingMessages).toBe(2);
     });
 
@@ -155,7 +180,11 @@ export function describeJobSpec(ctx: SpecContext): void {
       await track(1, T0, [CONV_A, CONV_B]);
       await store.claimDueJobs('w1', T0, LEASE, 10);
       await store.unsubscribe(jobKeyOf(1), CONV_B);
-      await store.commitPoll('w1', { jobKey: jobKeyOf(1), nextPollAt: T0, schedule: {} }, [notice(1, CONV_A, 'ARM unreachable for 10 min'), notice(1, CONV_B), notice(1, CONV_C)]);
+      await store.commitPoll('w1', { jobKey: jobKeyOf(1), nextPollAt: T0, schedule: {} }, [
+        notice(1, CONV_A, 'ARM unreachable for 10 min'),
+        notice(1, CONV_B),
+        notice(1, CONV_C),
+      ]);
       const out = await store.claimMessages('d1', T0, LEASE, 10);
       expect(out.map((m) => m.conversationId)).toEqual([CONV_A]);
       expect(out[0].message).toMatchObject({ kind: 'notice', notice: 'stillTrying', detail: 'ARM unreachable for 10 min' });

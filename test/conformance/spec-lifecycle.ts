@@ -52,7 +52,10 @@ export function describeLifecycleSpec(ctx: SpecContext, durable: boolean): void 
       await store.subscribe(jobInput(2), subInput(CONV_A), T0);
       expect(await store.stats()).toEqual({ activeJobs: 2, subscriptions: 3, pendingMessages: 0 });
       await store.claimDueJobs('w1', T0, LEASE, 10);
-      await store.commitPoll('w1', { jobKey: jobKeyOf(1), nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A), final(1, CONV_B)]);
+      await store.commitPoll('w1', { jobKey: jobKeyOf(1), nextPollAt: T0, schedule: {}, end: 'terminal' }, [
+        final(1, CONV_A),
+        final(1, CONV_B),
+      ]);
       await store.commitPoll('w1', { jobKey: jobKeyOf(2), nextPollAt: T0, schedule: {} }, [card(2, CONV_A)]);
       expect(await store.stats()).toEqual({ activeJobs: 1, subscriptions: 1, pendingMessages: 3 });
       const [m] = await store.claimMessages('d1', T0, LEASE, 1);
@@ -108,7 +111,10 @@ export function describeLifecycleSpec(ctx: SpecContext, durable: boolean): void 
       await store.subscribe(jobInput(2, T0 + 500), subInput(CONV_A), T0);
       await store.setCard(jobKeyOf(1), CONV_B, '1:card-b', 'db');
       await store.claimDueJobs('w1', T0, LEASE, 1);
-      await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: { s: 1 }, end: 'terminal' }, [final(1, CONV_A), final(1, CONV_B)]);
+      await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0, schedule: { s: 1 }, end: 'terminal' }, [
+        final(1, CONV_A),
+        final(1, CONV_B),
+      ]);
       const [leased] = await store.claimDueJobs('w9', T0 + 500, LEASE, 10);
       const [delivering] = await store.claimMessages('d1', T0, LEASE, 1);
       const before = {

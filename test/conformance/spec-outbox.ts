@@ -1,7 +1,21 @@
 /** The outbox: coalescing, claiming with a lease, per-conversation order, completion, retries. */
 import type { OutboxInput } from '../../src/store/types';
 import type { SpecContext } from './store-conformance';
-import { CONV_A, CONV_B, COMPLETED, HOSTILE, RUNNING, T0, card, final, jobInput, jobKeyOf, keyOf, notice, subInput } from './store-fixtures';
+import {
+  CONV_A,
+  CONV_B,
+  COMPLETED,
+  HOSTILE,
+  RUNNING,
+  T0,
+  card,
+  final,
+  jobInput,
+  jobKeyOf,
+  keyOf,
+  notice,
+  subInput,
+} from './store-fixtures';
 
 const LEASE = 60_000;
 
@@ -12,7 +26,9 @@ export function describeOutboxSpec(ctx: SpecContext): void {
     const claimed = await store.claimDueJobs('w1', T0 + 1e12, LEASE, 100);
     expect(claimed.map((j) => j.jobKey)).toContain(jobKeyOf(n));
     for (const j of claimed) if (j.jobKey !== jobKeyOf(n)) await store.releaseJob('w1', j.jobKey);
-    expect(await store.commitPoll('w1', { jobKey: jobKeyOf(n), nextPollAt: T0, schedule: {}, ...(end ? { end } : {}) }, messages)).toBe(true);
+    expect(await store.commitPoll('w1', { jobKey: jobKeyOf(n), nextPollAt: T0, schedule: {}, ...(end ? { end } : {}) }, messages)).toBe(
+      true,
+    );
   }
 
   async function follow(n: number, ...convs: string[]): Promise<void> {
@@ -29,7 +45,12 @@ export function describeOutboxSpec(ctx: SpecContext): void {
       const first = await store.claimMessages('d1', T0, LEASE, 1);
       expect(first).toHaveLength(1);
       expect(first[0]).toMatchObject({ jobKey: jobKeyOf(1), conversationId: CONV_B, attempts: 0, notBefore: 0 });
-      expect(first[0].message).toEqual({ kind: 'card', key: keyOf(1), job: { ...HOSTILE, jobId: keyOf(1).jobId }, subscriber: { ...subInput(CONV_B), jobKey: jobKeyOf(1), createdAt: T0 } });
+      expect(first[0].message).toEqual({
+        kind: 'card',
+        key: keyOf(1),
+        job: { ...HOSTILE, jobId: keyOf(1).jobId },
+        subscriber: { ...subInput(CONV_B), jobKey: jobKeyOf(1), createdAt: T0 },
+      });
       const second = await store.claimMessages('d1', T0, LEASE, 10);
       expect(second.map((m) => m.conversationId)).toEqual([CONV_A]);
       expect(second[0].message.subscriber).toMatchObject({ cardActivityId: '1:newer', cardDigest: 'd1' });
@@ -56,7 +77,9 @@ export function describeOutboxSpec(ctx: SpecContext): void {
       await poll(1, [card(1, CONV_A, HOSTILE)]);
       expect((await store.stats()).pendingMessages).toBe(4);
       const out = await store.claimMessages('d1', T0, LEASE, 10);
-      const cards = out.filter((m) => m.message.kind === 'card').map((m) => [m.jobKey, m.conversationId, m.message.kind === 'card' && m.message.job.entityFriendlyName]);
+      const cards = out
+        .filter((m) => m.message.kind === 'card')
+        .map((m) => [m.jobKey, m.conversationId, m.message.kind === 'card' && m.message.job.entityFriendlyName]);
       expect(cards).toEqual(
         expect.arrayContaining([
           [jobKeyOf(1), CONV_B, RUNNING.entityFriendlyName],

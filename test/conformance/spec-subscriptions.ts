@@ -137,7 +137,11 @@ export function describeSubscriptionSpec(ctx: SpecContext): void {
       const store = ctx.store();
       await store.subscribe(jobInput(1), subInput(CONV_A), T0);
       await store.claimDueJobs('w1', T0, 60_000, 1);
-      await store.commitPoll('w1', { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 5, schedule: { step: 3 }, end: 'expired' }, []);
+      await store.commitPoll(
+        'w1',
+        { jobKey: jobKeyOf(1), lastJob: COMPLETED, nextPollAt: T0 + 5, schedule: { step: 3 }, end: 'expired' },
+        [],
+      );
       const res = await store.subscribe(jobInput(1, T0 + 50_000, RUNNING), subInput(CONV_B), T0 + 40_000);
       expect(res).toEqual({ jobCreated: true, subscriptionCreated: true });
       const job = await store.getJob(jobKeyOf(1));

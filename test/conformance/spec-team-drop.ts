@@ -28,7 +28,13 @@ async function followWithCards(store: StateStore, follow: ReadonlyArray<readonly
   for (const job of await store.claimDueJobs('w1', T0, 60_000, 100)) {
     const n = Number(job.jobId.slice(-12));
     const subs = await store.getSubscribers(job.jobKey);
-    expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, subs.map((s) => card(n, s.conversationId)))).toBe(true);
+    expect(
+      await store.commitPoll(
+        'w1',
+        { jobKey: job.jobKey, nextPollAt: T0 + 30_000, schedule: {} },
+        subs.map((s) => card(n, s.conversationId)),
+      ),
+    ).toBe(true);
   }
 }
 
@@ -78,7 +84,10 @@ export function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
       ]);
       expect((await store.listByConversation(OPS_THREAD_1)).map((e) => e.subscriber.teamId)).toEqual([TEAM]);
       const [job] = await store.claimDueJobs('w1', T0, 60_000, 10);
-      await store.commitPoll('w1', { jobKey: job!.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, [card(1, OPS_THREAD_1), card(1, PERSONAL)]);
+      await store.commitPoll('w1', { jobKey: job!.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, [
+        card(1, OPS_THREAD_1),
+        card(1, PERSONAL),
+      ]);
       const claimed = await store.claimMessages('d1', T0, 60_000, 10);
       expect(claimed.map((m) => [m.conversationId, m.message.subscriber.teamId])).toEqual([
         [OPS_THREAD_1, TEAM],
@@ -113,7 +122,10 @@ export function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
       expect(await store.dropTeam(TEAM)).toBe(2);
       expect(await store.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 0 });
 
-      expect(await store.subscribe(jobInput(1), inTeam(OPS_THREAD_1, TEAM), T0 + 10)).toEqual({ jobCreated: true, subscriptionCreated: true });
+      expect(await store.subscribe(jobInput(1), inTeam(OPS_THREAD_1, TEAM), T0 + 10)).toEqual({
+        jobCreated: true,
+        subscriptionCreated: true,
+      });
       expect(await store.dropTeam(TEAM)).toBe(1);
       expect(await store.dropTeam(TEAM)).toBe(0);
     });

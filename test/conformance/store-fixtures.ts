@@ -77,7 +77,11 @@ export const HOSTILE: BackupJob = {
   extra: { dpm: true, n: -0.5, s: '' },
 };
 
-export const VAULT: VaultId = { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'swaggertestrg', vaultName: 'netsdktestrsvault' };
+export const VAULT: VaultId = {
+  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  resourceGroup: 'swaggertestrg',
+  vaultName: 'netsdktestrsvault',
+};
 
 export function jobIdOf(n: number): string {
   return `00000000-0000-0000-0000-${n.toString().padStart(12, '0')}`;

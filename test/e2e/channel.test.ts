@@ -96,7 +96,11 @@ describe('e2e: team channel', () => {
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, `track operation ${operation.operationId}`);
 
-    const card = await playground.waitForMessage((m) => m.conversationId === sent.replyConversationId && cardShows(m, 'vm-chan-op'), WAIT, since);
+    const card = await playground.waitForMessage(
+      (m) => m.conversationId === sent.replyConversationId && cardShows(m, 'vm-chan-op'),
+      WAIT,
+      since,
+    );
     expect(card.attachments.map((a) => cardText(a.content)).join('\n')).toContain(spec.jobId);
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,

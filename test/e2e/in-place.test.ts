@@ -18,30 +18,41 @@ describe('e2e: card updated in place', () => {
     await stack?.stop();
   });
 
-  it.each([['team channel', true], ['personal chat', false]])('in a %s', async (_where, channel) => {
-    const { playground } = stack;
-    const entity = channel ? 'vm-inplace-chan' : 'vm-inplace-dm';
-    const jobId = stack.addJob({
-      entity,
-      tasks: [
-        { name: 'Take Snapshot', durationMs: 2000 },
-        { name: 'Transfer data to vault', durationMs: 2500 },
-      ],
-      outcome: 'Completed',
-    });
-    const since = playground.mark();
-    const sent = await playground.send(channel ? playground.generalChannelId : playground.personalChatId, `track job ${jobId}`);
-    const card = await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, entity), WAIT, since);
-    const updated = await playground.waitForMessage(
-      (m) => m.action === 'updateMessage' && m.messageId === card.messageId && cardShows(m, /Completed/),
-      WAIT,
-      since,
-    );
-    expect(updated.conversationId).toBe(sent.replyConversationId);
-    const notice = await playground.waitForMessage((m) => m.action === 'createMessage' && m.mentions.length > 0 && m.text.includes(entity), WAIT, since);
-    const progressCards = playground
-      .botMessages(since)
-      .filter((m) => m.action === 'createMessage' && m.seq < notice.seq && cardShows(m, entity));
-    expect(progressCards.map((m) => m.messageId)).toEqual([card.messageId]);
-  }, 40_000);
+  it.each([
+    ['team channel', true],
+    ['personal chat', false],
+  ])(
+    'in a %s',
+    async (_where, channel) => {
+      const { playground } = stack;
+      const entity = channel ? 'vm-inplace-chan' : 'vm-inplace-dm';
+      const jobId = stack.addJob({
+        entity,
+        tasks: [
+          { name: 'Take Snapshot', durationMs: 2000 },
+          { name: 'Transfer data to vault', durationMs: 2500 },
+        ],
+        outcome: 'Completed',
+      });
+      const since = playground.mark();
+      const sent = await playground.send(channel ? playground.generalChannelId : playground.personalChatId, `track job ${jobId}`);
+      const card = await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, entity), WAIT, since);
+      const updated = await playground.waitForMessage(
+        (m) => m.action === 'updateMessage' && m.messageId === card.messageId && cardShows(m, /Completed/),
+        WAIT,
+        since,
+      );
+      expect(updated.conversationId).toBe(sent.replyConversationId);
+      const notice = await playground.waitForMessage(
+        (m) => m.action === 'createMessage' && m.mentions.length > 0 && m.text.includes(entity),
+        WAIT,
+        since,
+      );
+      const progressCards = playground
+        .botMessages(since)
+        .filter((m) => m.action === 'createMessage' && m.seq < notice.seq && cardShows(m, entity));
+      expect(progressCards.map((m) => m.messageId)).toEqual([card.messageId]);
+    },
+    40_000,
+  );
 });

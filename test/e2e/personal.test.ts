@@ -30,11 +30,19 @@ describe('e2e: personal chat', () => {
     const since = playground.mark();
     await playground.send(chat, `track job ${jobId}`);
 
-    const card = await playground.waitForMessage((m) => m.conversationId === chat && m.action === 'createMessage' && cardShows(m, 'vm-dm-ok'), WAIT, since);
+    const card = await playground.waitForMessage(
+      (m) => m.conversationId === chat && m.action === 'createMessage' && cardShows(m, 'vm-dm-ok'),
+      WAIT,
+      since,
+    );
     expect(cardShows(card, 'In progress')).toBe(true);
     expect(buttonTitles(card)).toEqual(expect.arrayContaining(['Refresh', 'Stop tracking', 'Open in Azure portal']));
 
-    const notice = await playground.waitForMessage((m) => m.conversationId === chat && m.action === 'createMessage' && m.mentions.length > 0, WAIT, since);
+    const notice = await playground.waitForMessage(
+      (m) => m.conversationId === chat && m.action === 'createMessage' && m.mentions.length > 0,
+      WAIT,
+      since,
+    );
     expect(notice.mentions.map((x) => x.mentioned.id)).toEqual([playground.userId]);
     expect(notice.text).toMatch(/vm-dm-ok.*completed/i);
     expect(notice.text).toContain(`<at>${playground.config.currentUser.name}</at>`);
@@ -46,7 +54,11 @@ describe('e2e: personal chat', () => {
     const stopped = stack.addJob({ entity: 'vm-dm-stop', tasks: [{ name: 'Take Snapshot', durationMs: 4000 }], outcome: 'Completed' });
     const since = playground.mark();
     await playground.send(chat, `track job ${stopped}`);
-    const card = await playground.waitForMessage((m) => m.conversationId === chat && m.action === 'createMessage' && cardShows(m, 'vm-dm-stop'), WAIT, since);
+    const card = await playground.waitForMessage(
+      (m) => m.conversationId === chat && m.action === 'createMessage' && cardShows(m, 'vm-dm-stop'),
+      WAIT,
+      since,
+    );
 
     const pressed = playground.mark();
     await playground.submit(chat, card.messageId, submitData(card, 'Stop tracking'));
@@ -58,7 +70,11 @@ describe('e2e: personal chat', () => {
     // Once its notice arrives, the stopped job has ended and been polled past its end.
     const barrier = stack.addJob({ entity: 'vm-dm-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 6000 }], outcome: 'Completed' });
     await playground.send(chat, `track job ${barrier}`);
-    await playground.waitForMessage((m) => m.conversationId === chat && m.mentions.length > 0 && /vm-dm-barrier/.test(m.text), WAIT, pressed);
+    await playground.waitForMessage(
+      (m) => m.conversationId === chat && m.mentions.length > 0 && /vm-dm-barrier/.test(m.text),
+      WAIT,
+      pressed,
+    );
     expect(stack.sim.server.truth(stopped)?.status).toBe('Completed');
 
     const afterStop = playground.botMessages(pressed).filter((m) => m.seq > snapshot.seq);

@@ -41,7 +41,11 @@ describe('e2e: bot restarted mid-job', () => {
     expect(notice.text).toMatch(/vm-restart.*completed/i);
 
     // Barrier instead of a sleep: another job, tracked after the notice, announced in its turn.
-    const barrier = stack.addJob({ entity: 'vm-restart-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 2000 }], outcome: 'Completed' });
+    const barrier = stack.addJob({
+      entity: 'vm-restart-barrier',
+      tasks: [{ name: 'Take Snapshot', durationMs: 2000 }],
+      outcome: 'Completed',
+    });
     await playground.send(playground.generalChannelId, `track job ${barrier}`);
     await playground.waitForMessage((m) => m.mentions.length > 0 && /vm-restart-barrier/.test(m.text), WAIT, notice.seq);
 

@@ -36,7 +36,11 @@ export function fixtureBody(relative: string): unknown {
 
 /** A real in-progress IaaS VM job (examples/Common/GetJobDetails.json) re-addressed to `key`. */
 export function runningJob(key: JobKey, status: 'InProgress' | 'Completed' | 'Failed' = 'InProgress'): BackupJob {
-  const body = structuredClone(fixtureBody('Common/GetJobDetails.json')) as { id: string; name: string; properties: Record<string, unknown> };
+  const body = structuredClone(fixtureBody('Common/GetJobDetails.json')) as {
+    id: string;
+    name: string;
+    properties: Record<string, unknown>;
+  };
   body.name = key.jobId;
   body.id = `/subscriptions/${key.vault.subscriptionId}/resourceGroups/${key.vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${key.vault.vaultName}/backupJobs/${key.jobId}`;
   body.properties.status = status;

@@ -149,7 +149,13 @@ export class RecordingConnector {
   /** A compact summary for failure messages. */
   describe(): string {
     return JSON.stringify(
-      this.activities.map((a) => ({ op: a.op, conv: a.conversationId, id: a.activityId, text: a.activity.text?.slice(0, 80), card: cardOf(a) !== undefined })),
+      this.activities.map((a) => ({
+        op: a.op,
+        conv: a.conversationId,
+        id: a.activityId,
+        text: a.activity.text?.slice(0, 80),
+        card: cardOf(a) !== undefined,
+      })),
     );
   }
 
@@ -168,7 +174,15 @@ export class RecordingConnector {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(url.pathname);
-    const op: ConnectorOp | undefined = !m ? undefined : req.method === 'PUT' && m[2] ? 'update' : req.method === 'POST' ? (m[2] ? 'reply' : 'send') : undefined;
+    const op: ConnectorOp | undefined = !m
+      ? undefined
+      : req.method === 'PUT' && m[2]
+        ? 'update'
+        : req.method === 'POST'
+          ? m[2]
+            ? 'reply'
+            : 'send'
+          : undefined;
     if (!m || !op) {
       send(res, 404, { error: { code: 'NotFound', message: `no route ${req.method} ${url.pathname}` } });
       return;
@@ -178,7 +192,8 @@ export class RecordingConnector {
     const failure = this.takeFailure(conversationId, op);
     if (failure) {
       this.rejected.push({ op, conversationId, status: failure.status, at: Date.now() });
-      const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
+      const headers: Record<string, string> =
+        failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
       send(res, failure.status, { error: { code: `Status${failure.status}`, message: 'programmed failure' } }, headers);
       this.notify();
       return;

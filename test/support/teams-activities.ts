@@ -114,10 +114,19 @@ export function personalMessage(text: string, opts: MessageOptions & { readonly 
  */
 export function cardSubmit(
   value: Record<string, unknown>,
-  opts: MessageOptions & { readonly conversationId: string; readonly replyToId: string; readonly conversationType?: 'channel' | 'groupChat' | 'personal' },
+  opts: MessageOptions & {
+    readonly conversationId: string;
+    readonly replyToId: string;
+    readonly conversationType?: 'channel' | 'groupChat' | 'personal';
+  },
 ): Activity {
   const type = opts.conversationType ?? (opts.conversationId.includes(';messageid=') ? 'channel' : 'personal');
-  const a = base('message', opts, { id: opts.conversationId, conversationType: type, ...(type === 'personal' ? {} : { isGroup: true }) }, {});
+  const a = base(
+    'message',
+    opts,
+    { id: opts.conversationId, conversationType: type, ...(type === 'personal' ? {} : { isGroup: true }) },
+    {},
+  );
   return { ...a, replyToId: opts.replyToId, value, entities: [clientInfo(opts.locale ?? 'en-US', opts.timeZone)] };
 }
 
@@ -144,18 +153,20 @@ export function installationUpdate(action: 'add' | 'remove', scope: Scope, opts:
 }
 
 /** conversationUpdate: the bot was added or removed, or the team was deleted. */
-export function conversationUpdate(
-  event: 'botAdded' | 'botRemoved' | 'teamDeleted',
-  scope: Scope,
-  opts: MessageOptions,
-): Activity {
+export function conversationUpdate(event: 'botAdded' | 'botRemoved' | 'teamDeleted', scope: Scope, opts: MessageOptions): Activity {
   const { conversation, channelData } = scopeConversation(scope);
   const bot = { id: BOT.id, name: BOT.name };
   const extra =
     event === 'botAdded'
-      ? { membersAdded: [bot], channelData: { ...channelData, tenant: { id: TENANT_ID }, ...(scope === 'team' ? { eventType: 'teamMemberAdded' } : {}) } }
+      ? {
+          membersAdded: [bot],
+          channelData: { ...channelData, tenant: { id: TENANT_ID }, ...(scope === 'team' ? { eventType: 'teamMemberAdded' } : {}) },
+        }
       : event === 'botRemoved'
-        ? { membersRemoved: [bot], channelData: { ...channelData, tenant: { id: TENANT_ID }, ...(scope === 'team' ? { eventType: 'teamMemberRemoved' } : {}) } }
+        ? {
+            membersRemoved: [bot],
+            channelData: { ...channelData, tenant: { id: TENANT_ID }, ...(scope === 'team' ? { eventType: 'teamMemberRemoved' } : {}) },
+          }
         : { channelData: { ...channelData, tenant: { id: TENANT_ID }, eventType: 'teamDeleted' } };
   return { ...base('conversationUpdate', opts, conversation, channelData), ...extra };
 }
@@ -175,7 +186,12 @@ export function channelDeleted(channelId: string, opts: MessageOptions): Activit
   const { conversation, channelData } = scopeConversation('team');
   return {
     ...base('conversationUpdate', opts, conversation, channelData),
-    channelData: { ...channelData, channel: { id: channelId, name: 'Deleted channel' }, tenant: { id: TENANT_ID }, eventType: 'channelDeleted' },
+    channelData: {
+      ...channelData,
+      channel: { id: channelId, name: 'Deleted channel' },
+      tenant: { id: TENANT_ID },
+      eventType: 'channelDeleted',
+    },
   };
 }
 

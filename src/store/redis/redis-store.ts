@@ -62,7 +62,8 @@ export class RedisStore implements StateStore {
       const schemaKey = `${this.prefix}schema`;
       await client.set(schemaKey, SCHEMA_VERSION, 'NX');
       const found = await client.get(schemaKey);
-      if (found !== SCHEMA_VERSION) throw new Error(`redis state store: data under prefix ${this.prefix} has schema ${found}, this build expects ${SCHEMA_VERSION}`);
+      if (found !== SCHEMA_VERSION)
+        throw new Error(`redis state store: data under prefix ${this.prefix} has schema ${found}, this build expects ${SCHEMA_VERSION}`);
       await this.indexConversations(client);
     } catch (err) {
       client.disconnect();
@@ -90,7 +91,17 @@ export class RedisStore implements StateStore {
     sub: SubscriberInput,
     now: number,
   ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
-    const args = [job.jobKey, JSON.stringify(job.vault), job.jobId, job.lastJob === undefined ? '' : JSON.stringify(job.lastJob), ms(job.nextPollAt), sub.conversationId, JSON.stringify(sub), ms(now), teamOf(sub) ?? ''];
+    const args = [
+      job.jobKey,
+      JSON.stringify(job.vault),
+      job.jobId,
+      job.lastJob === undefined ? '' : JSON.stringify(job.lastJob),
+      ms(job.nextPollAt),
+      sub.conversationId,
+      JSON.stringify(sub),
+      ms(now),
+      teamOf(sub) ?? '',
+    ];
     const [jobCreated, subscriptionCreated] = asArray(await this.run('bjSubscribe', args));
     return { jobCreated: jobCreated === 1, subscriptionCreated: subscriptionCreated === 1 };
   }
@@ -117,7 +128,9 @@ export class RedisStore implements StateStore {
 
   async getSubscribers(jobKey: string): Promise<Subscriber[]> {
     const rows = asArray(await this.run('bjSubscribers', [jobKey])).map((r) => asArray(r));
-    return rows.map(([, input, at, id, digest, team]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null)).sort(bySubscription);
+    return rows
+      .map(([, input, at, id, digest, team]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null))
+      .sort(bySubscription);
   }
 
   async listByConversation(conversationId: string): Promise<Array<{ job: TrackedJobRecord; subscriber: Subscriber }>> {
@@ -125,7 +138,10 @@ export class RedisStore implements StateStore {
     return rows
       .map(([k, job, input, at, id, digest, team]) => {
         const jobKey = String(k);
-        return { job: toJob(jobKey, flatToObject(asArray(job))), subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null) };
+        return {
+          job: toJob(jobKey, flatToObject(asArray(job))),
+          subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null),
+        };
       })
       .sort((a, b) => a.subscriber.createdAt - b.subscriber.createdAt || cmp(a.job.jobKey, b.job.jobKey));
   }
@@ -186,7 +202,10 @@ export class RedisStore implements StateStore {
         id: Number(id),
         jobKey,
         conversationId: String(c),
-        message: toMessage(JSON.parse(String(payload)) as StoredPayload, toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null, team ?? null)),
+        message: toMessage(
+          JSON.parse(String(payload)) as StoredPayload,
+          toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null, team ?? null),
+        ),
         attempts: Number(attempts),
         notBefore: Number(notBefore),
       };
@@ -196,7 +215,14 @@ export class RedisStore implements StateStore {
   async completeMessage(_owner: string, id: number, result: { activityId?: string; digest?: string }): Promise<void> {
     const a = result.activityId;
     const d = result.digest;
-    await this.run('bjCompleteMessage', [String(id), this.doneTtl, a === undefined ? '0' : '1', a ?? '', d === undefined ? '0' : '1', d ?? '']);
+    await this.run('bjCompleteMessage', [
+      String(id),
+      this.doneTtl,
+      a === undefined ? '0' : '1',
+      a ?? '',
+      d === undefined ? '0' : '1',
+      d ?? '',
+    ]);
   }
 
   async retryMessage(owner: string, id: number, notBefore: number, error: string): Promise<void> {

@@ -18,12 +18,14 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
   } catch {
     throw new Error('STATE_STORE: not a valid redis:// or rediss:// URL');
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`STATE_STORE: expected redis:// or rediss://, got ${u.protocol}//`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`STATE_STORE: expected redis:// or rediss://, got ${u.protocol}//`);
   if (!u.hostname) throw new Error('STATE_STORE: the Redis URL has no host');
   const tls = u.protocol === 'rediss:';
   const port = u.port === '' ? (tls ? 6380 : 6379) : Number(u.port);
   const dbText = u.pathname.replace(/^\//, '');
-  if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new Error(`STATE_STORE: the Redis database must be a number (/0 … /15), got /${dbText}`);
+  if (dbText !== '' && !/^\d{1,2}$/.test(dbText))
+    throw new Error(`STATE_STORE: the Redis database must be a number (/0 … /15), got /${dbText}`);
   const db = dbText === '' ? 0 : Number(dbText);
   // URL keeps brackets around IPv6 hosts; ioredis wants the bare address.
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');

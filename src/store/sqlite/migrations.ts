@@ -78,7 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'team of each subscription, to drop a team\'s channels together',
+    description: "team of each subscription, to drop a team's channels together",
     // Rows written before this have no team: they are left to the 403/404 of a later send, as before.
     // The index holds only subscriptions in a team (chats have none), and serves dropTeam.
     sql: `

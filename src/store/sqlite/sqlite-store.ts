@@ -247,7 +247,12 @@ export class SqliteStore implements StateStore {
         st.markSent.run(id);
         return;
       }
-      st.setCard.run({ jobKey: m.job_key, conversationId: m.conversation_id, activityId: result.activityId ?? null, digest: result.digest ?? null });
+      st.setCard.run({
+        jobKey: m.job_key,
+        conversationId: m.conversation_id,
+        activityId: result.activityId ?? null,
+        digest: result.digest ?? null,
+      });
       // A delivered card is fully described by the subscription's card id and digest.
       st.deleteMessage.run(id);
     }).immediate();

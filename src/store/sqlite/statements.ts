@@ -55,7 +55,8 @@ export function prepareStatements(db: Database.Database) {
   const s = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
   return {
     getJob: s<[string], JobRow>('SELECT * FROM jobs WHERE job_key = ?'),
-    insertJob: s<object>(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
+    insertJob:
+      s<object>(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
       VALUES (@jobKey, @subscriptionId, @resourceGroup, @vaultName, @jobId, @now, 'active', @lastJob, @nextPollAt, '{}')`),
     reactivateJob: s<object>(`UPDATE jobs SET state = 'active', end_reason = NULL, created_at = @now, last_job = @lastJob,
       next_poll_at = @nextPollAt, schedule = '{}', lease_owner = NULL, lease_until = NULL WHERE job_key = @jobKey`),
@@ -87,12 +88,14 @@ export function prepareStatements(db: Database.Database) {
       'SELECT job_key, conversation_id FROM subscriptions WHERE team_id = ?',
     ),
     countSubs: s<[string], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE job_key = ?'),
-    insertSub: s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at)
+    insertSub:
+      s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at)
       VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @teamId, @now)`),
     updateSub: s<object>(`UPDATE subscriptions SET conversation_ref = @ref, requester_id = @requesterId, requester_name = @requesterName,
       locale = @locale, time_zone = @timeZone, team_id = COALESCE(@teamId, team_id) WHERE job_key = @jobKey AND conversation_id = @conversationId`),
     deleteSub: s<[string, string]>('DELETE FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
-    setCard: s<object>(`UPDATE subscriptions SET card_activity_id = COALESCE(@activityId, card_activity_id), card_digest = COALESCE(@digest, card_digest)
+    setCard:
+      s<object>(`UPDATE subscriptions SET card_activity_id = COALESCE(@activityId, card_activity_id), card_digest = COALESCE(@digest, card_digest)
       WHERE job_key = @jobKey AND conversation_id = @conversationId`),
 
     stats: s<[], { activeJobs: number; subscriptions: number; pendingMessages: number }>(`SELECT
@@ -112,11 +115,16 @@ export function prepareStatements(db: Database.Database) {
       ORDER BY o.id LIMIT @limit`),
     leaseMessage: s<object>('UPDATE outbox SET lease_owner = @owner, lease_until = @until WHERE id = @id'),
     markSent: s<[number]>(`UPDATE outbox SET state = 'sent', lease_owner = NULL, lease_until = NULL WHERE id = ?`),
-    retryMessage: s<object>(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, last_error = @error, lease_owner = NULL, lease_until = NULL
+    retryMessage:
+      s<object>(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, last_error = @error, lease_owner = NULL, lease_until = NULL
       WHERE id = @id AND state = 'pending' AND lease_owner = @owner`),
-    failMessage: s<object>(`UPDATE outbox SET attempts = attempts + 1, state = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL
+    failMessage:
+      s<object>(`UPDATE outbox SET attempts = attempts + 1, state = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL
       WHERE id = @id AND state = 'pending' AND lease_owner = @owner`),
-    nextMessageAt: s<[], { at: number | null }>(`SELECT min(CASE WHEN o.lease_owner IS NULL THEN o.not_before ELSE max(o.not_before, o.lease_until) END) AS at
+    nextMessageAt: s<
+      [],
+      { at: number | null }
+    >(`SELECT min(CASE WHEN o.lease_owner IS NULL THEN o.not_before ELSE max(o.not_before, o.lease_until) END) AS at
       FROM outbox o WHERE o.state = 'pending' AND ${IS_QUEUE_HEAD}`),
   };
 }

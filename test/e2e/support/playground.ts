@@ -180,7 +180,13 @@ export class Playground {
       const waiter: Waiter = { predicate: fromBot, since, resolve: () => undefined };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        const recent = this.messages.slice(-8).map((m) => `${m.action} ${m.conversationId} ${m.messageId} ${m.fromId}: ${m.text} ${m.attachments.map((a) => cardText(a.content)).join(' | ').slice(0, 300)}`);
+        const recent = this.messages.slice(-8).map(
+          (m) =>
+            `${m.action} ${m.conversationId} ${m.messageId} ${m.fromId}: ${m.text} ${m.attachments
+              .map((a) => cardText(a.content))
+              .join(' | ')
+              .slice(0, 300)}`,
+        );
         reject(new Error(`no matching bot message within ${timeoutMs} ms; recent events:\n${recent.join('\n')}`));
       }, timeoutMs);
       waiter.resolve = (m) => {

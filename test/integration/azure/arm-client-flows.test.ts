@@ -10,7 +10,10 @@ const VAULT: VaultId = { subscriptionId: SUB, resourceGroup: 'SwaggerTestRg', va
 const KEY: JobKey = { vault: VAULT, jobId: SUB };
 const VAULT_PATH = `/subscriptions/${SUB}/resourceGroups/SwaggerTestRg/providers/Microsoft.RecoveryServices/vaults/NetSDKTestRsVault`;
 const listBody = example('Common/ListJobs.json').responses['200'].body as { value: unknown[] };
-const pagedBody = example('Common/ListJobsWithStartTimeAndEndTimeFilters.json').responses['200'].body as { value: unknown[]; nextLink: string };
+const pagedBody = example('Common/ListJobsWithStartTimeAndEndTimeFilters.json').responses['200'].body as {
+  value: unknown[];
+  nextLink: string;
+};
 const cancelLocation = example('Common/TriggerCancelJob.json').responses['202'].headers!.Location as string;
 
 const server = new ScriptedServer();
@@ -47,20 +50,32 @@ async function failure(p: Promise<unknown>): Promise<ArmError> {
 describe('listJobs', () => {
   it('sends the $filter and follows nextLink verbatim to the last page', async () => {
     const next = local(pagedBody.nextLink);
-    server.script(json(200, { ...pagedBody, nextLink: next }, { 'x-ms-ratelimit-remaining-subscription-reads': '200' }), json(200, listBody, { 'x-ms-ratelimit-remaining-subscription-reads': '199' }));
-    const { value, meta } = await arm.listJobs(VAULT, { status: 'InProgress', startTime: '2016-01-01T00:00:00Z', endTime: '2017-11-29T00:00:00Z' });
+    server.script(
+      json(200, { ...pagedBody, nextLink: next }, { 'x-ms-ratelimit-remaining-subscription-reads': '200' }),
+      json(200, listBody, { 'x-ms-ratelimit-remaining-subscription-reads': '199' }),
+    );
+    const { value, meta } = await arm.listJobs(VAULT, {
+      status: 'InProgress',
+      startTime: '2016-01-01T00:00:00Z',
+      endTime: '2017-11-29T00:00:00Z',
+    });
     expect(value).toHaveLength(4);
     expect(meta).toEqual({ remainingReads: 199, attempts: 2 });
     const first = new URL(server.seen[0].url, endpoint);
     expect(first.pathname).toBe(`${VAULT_PATH}/backupJobs`);
     expect(first.searchParams.get('api-version')).toBe('2026-02-01');
-    expect(first.searchParams.get('$filter')).toBe("status eq 'InProgress' and startTime eq '2016-01-01 12:00:00 AM' and endTime eq '2017-11-29 12:00:00 AM'");
+    expect(first.searchParams.get('$filter')).toBe(
+      "status eq 'InProgress' and startTime eq '2016-01-01 12:00:00 AM' and endTime eq '2017-11-29 12:00:00 AM'",
+    );
     // The second request is the nextLink exactly as Azure wrote it, older api-version and skiptoken included.
     expect(endpoint + server.seen[1].url).toBe(next);
   });
 
   it('stops at maxPages and says the list is truncated', async () => {
-    const page = (n: number): unknown => ({ value: listBody.value, nextLink: `${endpoint}${VAULT_PATH}/backupJobs?api-version=2017-07-01&%24skiptoken=${n}` });
+    const page = (n: number): unknown => ({
+      value: listBody.value,
+      nextLink: `${endpoint}${VAULT_PATH}/backupJobs?api-version=2017-07-01&%24skiptoken=${n}`,
+    });
     server.script(json(200, page(1)), json(200, page(2)));
     const { value, meta } = await arm.listJobs(VAULT, {}, { maxPages: 2 });
     expect(value).toHaveLength(4);
@@ -86,10 +101,17 @@ describe('getOperationStatus', () => {
   it('follows a backupOperations GUID from InProgress to Succeeded with the job id', async () => {
     const done = example('AzureIaasVm/ProtectedItemOperationStatus.json').responses['200'].body as Record<string, unknown>;
     const running = example('Common/ProtectedItem_Delete_OperationStatus.json').responses['200'].body;
-    server.script(json(200, running), json(200, { ...done, properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: 'C0FFEE00-0000-4000-8000-000000000001' } }));
+    server.script(
+      json(200, running),
+      json(200, { ...done, properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: 'C0FFEE00-0000-4000-8000-000000000001' } }),
+    );
     const ref = { kind: 'guid', operationId: OP } as const;
     expect((await arm.getOperationStatus(VAULT, ref)).value).toEqual({ operationId: OP, state: 'InProgress', jobIds: [] });
-    expect((await arm.getOperationStatus(VAULT, ref)).value).toEqual({ operationId: OP, state: 'Succeeded', jobIds: ['c0ffee00-0000-4000-8000-000000000001'] });
+    expect((await arm.getOperationStatus(VAULT, ref)).value).toEqual({
+      operationId: OP,
+      state: 'Succeeded',
+      jobIds: ['c0ffee00-0000-4000-8000-000000000001'],
+    });
     expect(server.seen[0].url).toBe(`${VAULT_PATH}/backupOperations/${OP}?api-version=2026-02-01`);
   });
 
@@ -97,7 +119,9 @@ describe('getOperationStatus', () => {
     const header = example('Common/TriggerBackup_Post.json').responses['202'].headers!['Azure-AsyncOperation'] as string;
     const ref = parseOperationRef(header);
     const vault = ref.kind === 'url' ? ref.vault : VAULT;
-    server.script(json(200, { id: SUB, name: SUB, status: 'Succeeded', properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: OP } }));
+    server.script(
+      json(200, { id: SUB, name: SUB, status: 'Succeeded', properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: OP } }),
+    );
     const { value } = await arm.getOperationStatus(vault, ref);
     expect(value).toEqual({ operationId: SUB, state: 'Succeeded', jobIds: [OP] });
     expect(server.seen[0].url).toContain('/protectedItems/VM;iaasvmcontainer;testrg;v1win2012r/operationsStatus/');

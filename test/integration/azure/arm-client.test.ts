@@ -79,7 +79,11 @@ describe('ArmClient over real HTTP', () => {
   });
 
   it('prefers x-ms-retry-after-ms, and never waits less than the jitter', async () => {
-    server.script(json(429, {}, { 'x-ms-retry-after-ms': '1500', 'retry-after': '2' }), json(429, {}, { 'x-ms-retry-after-ms': '10' }), json(200, jobBody));
+    server.script(
+      json(429, {}, { 'x-ms-retry-after-ms': '1500', 'retry-after': '2' }),
+      json(429, {}, { 'x-ms-retry-after-ms': '10' }),
+      json(200, jobBody),
+    );
     await client().getJob(KEY);
     // Second wait: full jitter 0.5 × 1000 ms beats the 10 ms the server asked for.
     expect(clock.sleeps).toEqual([1500, 500]);
@@ -129,7 +133,10 @@ describe('ArmClient over real HTTP', () => {
 
   it('maps 401 to unauthorized with Azure’s message and fetches a new token next time', async () => {
     const c = client();
-    server.script(json(401, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } }), json(200, jobBody));
+    server.script(
+      json(401, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } }),
+      json(200, jobBody),
+    );
     const e = await failure(c.getJob(KEY));
     expect(e).toMatchObject({ kind: 'unauthorized', retryable: false, status: 401 });
     expect(e.message).toContain('The access token is invalid.');
@@ -228,12 +235,22 @@ describe('credentials', () => {
     await c.getJob(KEY);
     await c.getJob(KEY);
     expect(credential.calls).toBe(2);
-    expect(server.seen.map((s) => s.authorization)).toEqual(['Bearer secret-token-1', 'Bearer secret-token-1', 'Bearer secret-token-2', 'Bearer secret-token-2']);
+    expect(server.seen.map((s) => s.authorization)).toEqual([
+      'Bearer secret-token-1',
+      'Bearer secret-token-1',
+      'Bearer secret-token-2',
+      'Bearer secret-token-2',
+    ]);
   });
 
   it('never writes the token or the Authorization header to the logs', async () => {
     let out = '';
-    const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => { out += chunk.toString(); cb(); } });
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        out += chunk.toString();
+        cb();
+      },
+    });
     const logger = createLogger('debug', sink);
     server.script(json(503, ''), json(401, { error: { code: 'InvalidAuthenticationToken' } }), json(200, jobBody));
     const c = client({ logger });

@@ -4,7 +4,14 @@
  */
 import { startBotHarness, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION, SIM_VAULT, type BotHarness } from '../../support/bot-harness';
 import { cardOf, type RecordedActivity } from '../../support/recording-connector';
-import { CHANNEL_ID, GROUP_CHAT_ID, PERSONAL_CHAT_ID, channelMessage, groupChatMessage, personalMessage } from '../../support/teams-activities';
+import {
+  CHANNEL_ID,
+  GROUP_CHAT_ID,
+  PERSONAL_CHAT_ID,
+  channelMessage,
+  groupChatMessage,
+  personalMessage,
+} from '../../support/teams-activities';
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -70,7 +77,10 @@ describe('track job', () => {
     const b = job('FILESRV01');
     const link = `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${encodeURIComponent(`${vaultPath}/backupJobs/${b.jobId}`)}/overview`;
     const { sent } = await inChannel(`TRACK  JOB ${a.jobId}, <a href="${link}">${link}</a>`);
-    expect(sent.map((s) => JSON.stringify(cardOf(s)))).toEqual([expect.stringContaining('share-finance'), expect.stringContaining('FILESRV01')]);
+    expect(sent.map((s) => JSON.stringify(cardOf(s)))).toEqual([
+      expect.stringContaining('share-finance'),
+      expect.stringContaining('FILESRV01'),
+    ]);
   });
 
   it('works the same in a group chat and a personal chat', async () => {

@@ -85,7 +85,13 @@ describe('restart mid-job', () => {
     await first.advance(20_000, 5_000);
     await first.closeApp();
 
-    const second = await startBotHarness({ clock: first.clock, dbPath: first.dbPath, sim: first.sim, connector: first.connector, env: { ARM_ENDPOINT: first.simUrl } });
+    const second = await startBotHarness({
+      clock: first.clock,
+      dbPath: first.dbPath,
+      sim: first.sim,
+      connector: first.connector,
+      env: { ARM_ENDPOINT: first.simUrl },
+    });
     try {
       await second.advance(endOf(vm) - second.clock.now() + 20_000, 5_000);
       const list = first.connector.for(thread);
@@ -110,7 +116,13 @@ describe('restart mid-job', () => {
     await first.closeApp();
     expect(finals(first.connector.for(thread))).toHaveLength(0);
 
-    const second = await startBotHarness({ clock: first.clock, dbPath: first.dbPath, sim: first.sim, connector: first.connector, env: { ARM_ENDPOINT: first.simUrl } });
+    const second = await startBotHarness({
+      clock: first.clock,
+      dbPath: first.dbPath,
+      sim: first.sim,
+      connector: first.connector,
+      env: { ARM_ENDPOINT: first.simUrl },
+    });
     try {
       await second.advance(10_000, 1_000);
       expect(finals(first.connector.for(thread))).toHaveLength(1);
@@ -170,7 +182,9 @@ describe('Azure unreachable when tracking starts', () => {
     const answer = h.connector.for(thread);
     expect(answer).toHaveLength(1);
     expect(cardOf(answer[0]!)).toBeUndefined();
-    expect(answer[0]!.activity.text).toContain(`Azure is not answering right now, so I cannot show job ${spec.jobId} in rg-backup/vault-prod yet. I keep trying`);
+    expect(answer[0]!.activity.text).toContain(
+      `Azure is not answering right now, so I cannot show job ${spec.jobId} in rg-backup/vault-prod yet. I keep trying`,
+    );
 
     await h.advance(20_000, 1_000);
     const cards = h.connector.cards(thread).filter((a) => a.op !== 'update');
@@ -199,7 +213,12 @@ describe('Azure refuses access', () => {
   let h: BotHarness;
   beforeAll(async () => {
     arm = http.createServer((_req, res) => {
-      const body = JSON.stringify({ error: { code: 'AuthorizationFailed', message: "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupJobs/read'." } });
+      const body = JSON.stringify({
+        error: {
+          code: 'AuthorizationFailed',
+          message: "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupJobs/read'.",
+        },
+      });
       res.writeHead(403, { 'Content-Type': 'application/json' });
       res.end(body);
     });
@@ -214,7 +233,10 @@ describe('Azure refuses access', () => {
   it('forbidden: names the role the bot’s identity lacks', async () => {
     const id = `2100000000${++seq}`;
     await h.send(channelMessage('track job 7ddead57-bcb9-4269-ac31-6a1b57588700', { serviceUrl: h.connector.serviceUrl, id }));
-    const text = h.connector.for(`${CHANNEL_ID};messageid=${id}`).map((a) => a.activity.text).join('\n');
+    const text = h.connector
+      .for(`${CHANNEL_ID};messageid=${id}`)
+      .map((a) => a.activity.text)
+      .join('\n');
     expect(text).toContain('lacks the role Backup Reader');
   });
 });

@@ -60,7 +60,11 @@ it('keeps the card current in place and announces the end once, @mentioning the 
   const notice = final[0]!;
   expect(notice.op).toBe('reply');
   expect(notice.activity.text).toMatch(/^<at>Alex Wilber<\/at> vm-web-01 Backup completed after/);
-  expect(notice.activity.entities).toContainEqual({ type: 'mention', text: '<at>Alex Wilber</at>', mentioned: { id: ALEX.id, name: ALEX.name } });
+  expect(notice.activity.entities).toContainEqual({
+    type: 'mention',
+    text: '<at>Alex Wilber</at>',
+    mentioned: { id: ALEX.id, name: ALEX.name },
+  });
   expect(JSON.stringify(cardOf(notice))).toContain('2332 MB');
   // The progress card itself ended in its final state, in place.
   const lastUpdate = thread_.filter((a) => a.op === 'update').at(-1)!;
@@ -137,7 +141,12 @@ it('keeps a conversation within Teams’ send budget when many of its cards chan
 it('Refresh updates the card in place; Stop tracking ends updates', async () => {
   const vm = job('vm-app-02');
   const { thread, card } = await trackInChannel(`track job ${vm.jobId}`);
-  const value = { action: 'refresh', jobKey: `${vm.vault.subscriptionId}/${vm.vault.resourceGroup}/${vm.vault.vaultName}/${vm.jobId}`.toLowerCase(), jobId: vm.jobId, vault: `${vm.vault.resourceGroup}/${vm.vault.vaultName}` };
+  const value = {
+    action: 'refresh',
+    jobKey: `${vm.vault.subscriptionId}/${vm.vault.resourceGroup}/${vm.vault.vaultName}/${vm.jobId}`.toLowerCase(),
+    jobId: vm.jobId,
+    vault: `${vm.vault.resourceGroup}/${vm.vault.vaultName}`,
+  };
   const press = (v: Record<string, unknown>) =>
     h.send(cardSubmit(v, { serviceUrl: h.connector.serviceUrl, conversationId: thread, replyToId: card.activityId }));
 
@@ -182,7 +191,12 @@ it('track operation follows the operation to its job, then tracks it', async () 
   const thread = `${CHANNEL_ID};messageid=${id}`;
   expect(h.connector.for(thread)[0]!.activity.text).toContain(`Waiting for operation ${op.operationId}`);
   const card = await until(() => h.connector.cards(thread)[0]);
-  expect(h.connector.for(thread).map((a) => a.activity.text ?? '').join('\n')).toContain('created job aaaaaaaa-0000-4000-8000-0000000000aa');
+  expect(
+    h.connector
+      .for(thread)
+      .map((a) => a.activity.text ?? '')
+      .join('\n'),
+  ).toContain('created job aaaaaaaa-0000-4000-8000-0000000000aa');
   expect(JSON.stringify(cardOf(card))).toContain('vm-web-01');
   expect((await h.app.service.listForConversation(thread)).map((e) => e.key.jobId)).toEqual(['aaaaaaaa-0000-4000-8000-0000000000aa']);
 });
@@ -204,9 +218,14 @@ it('track operation while Azure is unreachable: says it keeps trying, then reach
 
 it('reports a failed operation with its error', async () => {
   const op = h.sim.triggerOperation(job('vm-web-01'), 0, { code: 'UserErrorVmNotFound', message: 'The VM was deleted.' });
-  const { status } = await h.send(channelMessage(`track operation ${op.operationId}`, { serviceUrl: h.connector.serviceUrl, id: 'op-fail-1' }));
+  const { status } = await h.send(
+    channelMessage(`track operation ${op.operationId}`, { serviceUrl: h.connector.serviceUrl, id: 'op-fail-1' }),
+  );
   expect(status).toBe(200);
-  const texts = h.connector.for(`${CHANNEL_ID};messageid=op-fail-1`).map((a) => a.activity.text).join('\n');
+  const texts = h.connector
+    .for(`${CHANNEL_ID};messageid=op-fail-1`)
+    .map((a) => a.activity.text)
+    .join('\n');
   expect(texts).toContain('failed');
   expect(texts).toContain('UserErrorVmNotFound');
 });

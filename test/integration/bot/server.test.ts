@@ -7,7 +7,9 @@ import { personalMessage, postActivity } from '../../support/teams-activities';
 describe('with MicrosoftAppId set', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' } });
+    h = await startBotHarness({
+      env: { MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -15,7 +17,10 @@ describe('with MicrosoftAppId set', () => {
 
   it('answers 401 to a POST /api/messages without a Bot Framework token, and runs nothing', async () => {
     h.sim.resetCounts();
-    const res = await postActivity(h.app.url, personalMessage('track job 7ddead57-bcb9-4269-ac31-6a1b57588700', { serviceUrl: h.connector.serviceUrl }));
+    const res = await postActivity(
+      h.app.url,
+      personalMessage('track job 7ddead57-bcb9-4269-ac31-6a1b57588700', { serviceUrl: h.connector.serviceUrl }),
+    );
     expect(res.status).toBe(401);
     expect(h.connector.activities).toEqual([]);
     expect(h.sim.counts().total ?? 0).toBe(0);

@@ -69,9 +69,13 @@ export class CrashChild {
     return new Promise<void>((resolve, reject) => {
       const check = (): void => {
         if (this.lines.some((l) => l.type === type)) finish();
-        else if (this.exit) finish(new Error(`child ${this.generation} exited (${JSON.stringify(this.exit)}) before ${type}; stderr:\n${this.stderr}`));
+        else if (this.exit)
+          finish(new Error(`child ${this.generation} exited (${JSON.stringify(this.exit)}) before ${type}; stderr:\n${this.stderr}`));
       };
-      const timer = setTimeout(() => finish(new Error(`child ${this.generation} wrote no ${type} within ${timeoutMs} ms; stderr:\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`child ${this.generation} wrote no ${type} within ${timeoutMs} ms; stderr:\n${this.stderr}`)),
+        timeoutMs,
+      );
       const finish = (error?: Error): void => {
         clearTimeout(timer);
         this.listeners.delete(check);

@@ -35,7 +35,7 @@ function numberEnv(key: string): number {
 /** stdout is a pipe: a synchronous write reaches the parent even when SIGKILL follows at once. */
 function say(line: string): void {
   const bytes = Buffer.from(`${line}\n`);
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     try {
       off += writeSync(1, bytes, off);
     } catch (error) {

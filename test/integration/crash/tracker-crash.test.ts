@@ -85,7 +85,13 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
   /** Jobs that end spread over the next ~5–25 real seconds, of every type and outcome. */
   function planJobs(): { specs: SimJobSpec[]; plan: PlannedJob[] } {
     const now = clock.now();
-    const scripted = scriptedJobs({ subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-backup', vaultName: 'vault-demo', start: now, scale: 2.5 });
+    const scripted = scriptedJobs({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: 'rg-backup',
+      vaultName: 'vault-demo',
+      start: now,
+      scale: 2.5,
+    });
     // Keep the demo jobs that end after the first run has tracked them and before the kills stop.
     const endOf = (s: SimJobSpec): number => s.startAt + s.tasks.reduce((sum, t) => sum + t.durationMs, 0);
     const demo = scripted.filter((s) => endOf(s) - now >= 5 * MIN && endOf(s) - now <= 20 * MIN);
@@ -142,7 +148,8 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
         await child.waitFor('READY', READY_TIMEOUT_MS);
         await sleep(150 + random() * 750);
       }
-      if (!child.running && child.killedAt === undefined) throw new Error(`child ${generation} exited on its own; stderr:\n${child.stderr}`);
+      if (!child.running && child.killedAt === undefined)
+        throw new Error(`child ${generation} exited on its own; stderr:\n${child.stderr}`);
       child.kill('SIGKILL');
       const exit = await child.closed;
       expect(exit.signal).toBe('SIGKILL');
@@ -208,7 +215,9 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
     expect([...subs].filter((k) => !byPair.has(k))).toEqual([]);
     // Nothing for conversations that never subscribed.
     expect([...byPair.keys()].filter((k) => !subs.has(k))).toEqual([]);
-    expect(finals.filter((n) => n.status !== truth.get(n.jobId)).map((n) => `${n.jobId}: ${n.status} instead of ${truth.get(n.jobId)}`)).toEqual([]);
+    expect(
+      finals.filter((n) => n.status !== truth.get(n.jobId)).map((n) => `${n.jobId}: ${n.status} instead of ${truth.get(n.jobId)}`),
+    ).toEqual([]);
     // The card left in each conversation shows the same end.
     expect([...subs].filter((k) => lastCards.get(k)?.status !== truth.get(k.split(' ')[0]!))).toEqual([]);
     // None twice, except in the window.

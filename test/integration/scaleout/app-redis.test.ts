@@ -40,7 +40,10 @@ describeWithRedis('startApp on Redis', () => {
     connector = await RecordingConnector.start();
     const admin = new Redis(`${redis!.url}/4`);
     try {
-      const clients = async (): Promise<number> => String(await admin.client('LIST')).split('\n').filter((l: string) => l.includes('db=4')).length;
+      const clients = async (): Promise<number> =>
+        String(await admin.client('LIST'))
+          .split('\n')
+          .filter((l: string) => l.includes('db=4')).length;
       const before = await clients();
       const config = readConfig({
         AZURE_SUBSCRIPTION_ID: SUB,
@@ -56,8 +59,13 @@ describeWithRedis('startApp on Redis', () => {
       expect(app.tracker).toBeInstanceOf(QueuedTracker);
       expect(await clients()).toBeGreaterThan(before);
 
-      const running = jobs.find((j) => j.startAt <= Date.now() && j.tasks.reduce((n, t) => n + t.durationMs, j.startAt) > Date.now() + 60_000)!;
-      const res = await postActivity(app.url, channelMessage(`track job ${running.jobId}`, { serviceUrl: connector.serviceUrl, id: '1767225600001' }));
+      const running = jobs.find(
+        (j) => j.startAt <= Date.now() && j.tasks.reduce((n, t) => n + t.durationMs, j.startAt) > Date.now() + 60_000,
+      )!;
+      const res = await postActivity(
+        app.url,
+        channelMessage(`track job ${running.jobId}`, { serviceUrl: connector.serviceUrl, id: '1767225600001' }),
+      );
       expect(res.status).toBe(200);
       sim.resetCounts();
       // A BullMQ round polls it within a few poll intervals, and the read spent a token in Redis.

@@ -118,7 +118,9 @@ async function runScenario(name: string, instances: number, stateStore: string, 
   const bots: BotProcess[] = [];
   try {
     const armUrl = await sim.start(0, '127.0.0.1');
-    const vaultIds = SUBSCRIPTIONS.map((sub, k) => `/subscriptions/${sub}/resourceGroups/rg-bench/providers/Microsoft.RecoveryServices/vaults/vault-${k + 1}`);
+    const vaultIds = SUBSCRIPTIONS.map(
+      (sub, k) => `/subscriptions/${sub}/resourceGroups/rg-bench/providers/Microsoft.RecoveryServices/vaults/vault-${k + 1}`,
+    );
     const env = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -135,9 +137,16 @@ async function runScenario(name: string, instances: number, stateStore: string, 
 
     const s = SPEED * 1000;
     const specs = SUBSCRIPTIONS.flatMap((subscriptionId, k) =>
-      generatedJobs({ seed: 6 + k, jobs: JOBS_PER_VAULT, vaults: 1, subscriptionId, start: clock.now() - 3 * s, startSpreadMs: 2 * s, minDurationMs: 15 * s, maxDurationMs: 28 * s }).map(
-        (spec) => ({ ...spec, vault: { ...spec.vault, vaultName: `vault-${k + 1}` } }),
-      ),
+      generatedJobs({
+        seed: 6 + k,
+        jobs: JOBS_PER_VAULT,
+        vaults: 1,
+        subscriptionId,
+        start: clock.now() - 3 * s,
+        startSpreadMs: 2 * s,
+        minDurationMs: 15 * s,
+        maxDurationMs: 28 * s,
+      }).map((spec) => ({ ...spec, vault: { ...spec.vault, vaultName: `vault-${k + 1}` } })),
     );
     for (const spec of specs) sim.addJob(spec);
     sim.resetCounts();
@@ -148,10 +157,20 @@ async function runScenario(name: string, instances: number, stateStore: string, 
       const armId = `/subscriptions/${spec.vault.subscriptionId}/resourceGroups/${spec.vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${spec.vault.vaultName}/backupJobs/${spec.jobId}`;
       const channelId = `19:ops-${i % 5}@thread.tacv2`;
       const id = `${1767225600000 + i}`;
-      posts.push({ bot: bots[i % instances]!, activity: channelMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, channelId, id }), jobId: spec.jobId, conversationId: `${channelId};messageid=${id}` });
+      posts.push({
+        bot: bots[i % instances]!,
+        activity: channelMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, channelId, id }),
+        jobId: spec.jobId,
+        conversationId: `${channelId};messageid=${id}`,
+      });
       if (i % 4 === 0) {
         const chatId = `a:personal-${i % 7}`;
-        posts.push({ bot: bots[(i + 1) % instances]!, activity: personalMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, chatId, from: MEGAN }), jobId: spec.jobId, conversationId: chatId });
+        posts.push({
+          bot: bots[(i + 1) % instances]!,
+          activity: personalMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, chatId, from: MEGAN }),
+          jobId: spec.jobId,
+          conversationId: chatId,
+        });
       }
     });
     const pairs = new Set<string>();
@@ -253,7 +272,10 @@ describeWithRedis('scale-out: three bot processes on one Redis', () => {
   });
 
   it('one killed -9 midway: each completion announced once per conversation, ARM reads within 10 % of one bot', async () => {
-    const [single, multi] = await Promise.all([runScenario('single', 1, `${redis!.url}/2`, false), runScenario('multi', 3, `${redis!.url}/1`, true)]);
+    const [single, multi] = await Promise.all([
+      runScenario('single', 1, `${redis!.url}/2`, false),
+      runScenario('multi', 3, `${redis!.url}/1`, true),
+    ]);
 
     const ratio = multi.reads / single.reads;
     // The figures behind the bounds, for the record.

@@ -17,7 +17,7 @@ describe('wire formats of the simulated vault', () => {
     expect(formatTimestamp(Date.UTC(2018, 4, 21, 8, 35, 40, 948))).toBe('2018-05-21T08:35:40.9480000Z');
   });
 
-  it('reads filter times in ISO and in the examples\' AM/PM form, as UTC', () => {
+  it("reads filter times in ISO and in the examples' AM/PM form, as UTC", () => {
     expect(parseFilterTime('2016-01-01 00:00:00 AM', 'startTime')).toBe(Date.UTC(2016, 0, 1));
     expect(parseFilterTime('2016-01-01 12:30:00 AM', 'startTime')).toBe(Date.UTC(2016, 0, 1, 0, 30));
     expect(parseFilterTime('2016-01-01 12:30:00 PM', 'startTime')).toBe(Date.UTC(2016, 0, 1, 12, 30));

@@ -4,7 +4,15 @@ import { generatedJobs } from '../../../src/simulator/spec';
 import { API, arr, Harness, obj, START, SUB } from './helpers';
 
 const MIN = 60_000;
-const P1 = { jobs: 2000, vaults: 40, subscriptionId: SUB, start: START, startSpreadMs: 120 * MIN, minDurationMs: 5 * MIN, maxDurationMs: 180 * MIN };
+const P1 = {
+  jobs: 2000,
+  vaults: 40,
+  subscriptionId: SUB,
+  start: START,
+  startSpreadMs: 120 * MIN,
+  minDurationMs: 5 * MIN,
+  maxDurationMs: 180 * MIN,
+};
 
 describe('generatedJobs', () => {
   const jobs = generatedJobs({ seed: 1, ...P1 });
@@ -51,12 +59,21 @@ describe('generatedJobs', () => {
 });
 
 describe('10,000 generated jobs served over HTTP', () => {
-  const jobs = generatedJobs({ seed: 3, jobs: 10_000, vaults: 50, subscriptionId: SUB, start: START, startSpreadMs: 60 * MIN, minDurationMs: 5 * MIN, maxDurationMs: 180 * MIN });
+  const jobs = generatedJobs({
+    seed: 3,
+    jobs: 10_000,
+    vaults: 50,
+    subscriptionId: SUB,
+    start: START,
+    startSpreadMs: 60 * MIN,
+    minDurationMs: 5 * MIN,
+    maxDurationMs: 180 * MIN,
+  });
   const h = new Harness(jobs, {}, new VirtualClock(START));
   beforeAll(() => h.start());
   afterAll(() => h.close());
 
-  it('lists a vault\'s running jobs consistently with the ground truth as time passes', async () => {
+  it("lists a vault's running jobs consistently with the ground truth as time passes", async () => {
     const vault = jobs[0]!.vault;
     const path = `/subscriptions/${SUB}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.vaultName}/backupJobs`;
     for (const at of [30 * MIN, 90 * MIN, 240 * MIN]) {
@@ -68,7 +85,9 @@ describe('10,000 generated jobs served over HTTP', () => {
         names.push(...arr(body['value']).map((v) => String(obj(v)['name'])));
         next = body['nextLink'] === undefined ? undefined : String(body['nextLink']);
       }
-      const expected = jobs.filter((j) => j.vault.vaultName === vault.vaultName && h.server.truth(j.jobId)?.status === 'InProgress').map((j) => j.jobId);
+      const expected = jobs
+        .filter((j) => j.vault.vaultName === vault.vaultName && h.server.truth(j.jobId)?.status === 'InProgress')
+        .map((j) => j.jobId);
       expect(names.sort()).toEqual(expected.sort());
       if (at === 30 * MIN) expect(names.length).toBeGreaterThan(20);
       if (at === 240 * MIN) expect(names).toHaveLength(0);

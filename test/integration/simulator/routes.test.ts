@@ -45,7 +45,12 @@ describe('simulated vault routes', () => {
   });
 
   it('says 404 with an ARM error body for an unknown job, a job not started yet, an unknown vault and an unknown route', async () => {
-    for (const p of [jobPath(guid(5000)), jobPath(guid(999)), jobPath(guid(1), VAULT_PATH.replace('vault-demo', 'vault-other')), `${VAULT_PATH}/backupPolicies?${API}`]) {
+    for (const p of [
+      jobPath(guid(5000)),
+      jobPath(guid(999)),
+      jobPath(guid(1), VAULT_PATH.replace('vault-demo', 'vault-other')),
+      `${VAULT_PATH}/backupPolicies?${API}`,
+    ]) {
       const r = await h.get(p);
       expect(r.status).toBe(404);
       const err = obj(r.json()['error']);
@@ -57,7 +62,9 @@ describe('simulated vault routes', () => {
 
   it('refuses encoded slashes and control characters in path segments', async () => {
     for (const seg of ['rg-backup%2Fproviders', 'rg%5Cbackup', 'rg%00backup', '%E0%A4%A']) {
-      const r = await h.get(`/subscriptions/${SUB}/resourceGroups/${seg}/providers/Microsoft.RecoveryServices/vaults/vault-demo/backupJobs?${API}`);
+      const r = await h.get(
+        `/subscriptions/${SUB}/resourceGroups/${seg}/providers/Microsoft.RecoveryServices/vaults/vault-demo/backupJobs?${API}`,
+      );
       expect(r.status).toBe(400);
     }
   });
@@ -83,7 +90,9 @@ describe('simulated vault routes', () => {
     const restores = await listAll(q("operation eq 'Restore'"));
     expect(restores.items.map((i) => i['name'])).toEqual(jobs.filter((j) => j.operation === 'Restore').map((j) => j.jobId));
     const sqlBackups = await listAll(q("backupManagementType eq 'AzureWorkload' and operation eq 'Backup'"));
-    expect(sqlBackups.items.map((i) => i['name'])).toEqual(jobs.filter((j) => j.backupManagementType === 'AzureWorkload' && j.operation === 'Backup').map((j) => j.jobId));
+    expect(sqlBackups.items.map((i) => i['name'])).toEqual(
+      jobs.filter((j) => j.backupManagementType === 'AzureWorkload' && j.operation === 'Backup').map((j) => j.jobId),
+    );
     // Jobs last 5 minutes: the 4 newest are running at START, the rest are done.
     const running = await listAll(q("status eq 'InProgress'"));
     expect(running.items.map((i) => i['name'])).toEqual(jobs.slice(0, 4).map((j) => j.jobId));
@@ -95,7 +104,9 @@ describe('simulated vault routes', () => {
     const window = await listAll(q(`startTime eq '${from}' and endTime eq '${to}'`));
     expect(window.items.map((i) => i['name'])).toEqual(jobs.slice(4, 10).map((j) => j.jobId));
     // The examples' own time format.
-    const old = await listAll(q("startTime eq '2016-01-01 00:00:00 AM' and endTime eq '2017-11-29 00:00:00 AM' and status eq 'InProgress'"));
+    const old = await listAll(
+      q("startTime eq '2016-01-01 00:00:00 AM' and endTime eq '2017-11-29 00:00:00 AM' and status eq 'InProgress'"),
+    );
     expect(old.items).toHaveLength(0);
   });
 
@@ -108,7 +119,7 @@ describe('simulated vault routes', () => {
   it.each([
     ["status eq 'Running'"],
     ["status = 'InProgress'"],
-    ["status eq InProgress"],
+    ['status eq InProgress'],
     ["colour eq 'blue'"],
     ["status eq 'InProgress' or operation eq 'Backup'"],
     ["status eq 'InProgress' and"],
@@ -163,7 +174,10 @@ describe('simulated vault routes', () => {
   });
 
   it('reports a failed operation with its error and creates no job', async () => {
-    const op = h.server.triggerOperation(vmJob(guid(2001), 0), 1_000, { code: 'UserErrorBackupOperationInProgress', message: 'Another backup is running.' });
+    const op = h.server.triggerOperation(vmJob(guid(2001), 0), 1_000, {
+      code: 'UserErrorBackupOperationInProgress',
+      message: 'Another backup is running.',
+    });
     await h.clock.advance(1_000);
     const status = await h.getJson(`${VAULT_PATH}/backupOperations/${op.operationId}?${API}`);
     expect(status['status']).toBe('Failed');

@@ -18,16 +18,30 @@ function allowed(def: string): Set<string> {
 }
 
 const EXTENDED: Record<string, string | undefined> = {
-  AzureIaaSVMJob: 'AzureIaaSVMJobExtendedInfo', AzureIaaSVMJobV2: 'AzureIaaSVMJobExtendedInfo', AzureStorageJob: 'AzureStorageJobExtendedInfo',
-  AzureWorkloadJob: 'AzureWorkloadJobExtendedInfo', DpmJob: 'DpmJobExtendedInfo', MabJob: 'MabJobExtendedInfo', VaultJob: 'VaultJobExtendedInfo',
+  AzureIaaSVMJob: 'AzureIaaSVMJobExtendedInfo',
+  AzureIaaSVMJobV2: 'AzureIaaSVMJobExtendedInfo',
+  AzureStorageJob: 'AzureStorageJobExtendedInfo',
+  AzureWorkloadJob: 'AzureWorkloadJobExtendedInfo',
+  DpmJob: 'DpmJobExtendedInfo',
+  MabJob: 'MabJobExtendedInfo',
+  VaultJob: 'VaultJobExtendedInfo',
 };
 const TASK: Record<string, string | undefined> = {
-  AzureIaaSVMJob: 'AzureIaaSVMJobTaskDetails', AzureIaaSVMJobV2: 'AzureIaaSVMJobTaskDetails', AzureStorageJob: 'AzureStorageJobTaskDetails',
-  AzureWorkloadJob: 'AzureWorkloadJobTaskDetails', DpmJob: 'DpmJobTaskDetails', MabJob: 'MabJobTaskDetails',
+  AzureIaaSVMJob: 'AzureIaaSVMJobTaskDetails',
+  AzureIaaSVMJobV2: 'AzureIaaSVMJobTaskDetails',
+  AzureStorageJob: 'AzureStorageJobTaskDetails',
+  AzureWorkloadJob: 'AzureWorkloadJobTaskDetails',
+  DpmJob: 'DpmJobTaskDetails',
+  MabJob: 'MabJobTaskDetails',
 };
 const ERROR: Record<string, string> = {
-  AzureIaaSVMJob: 'AzureIaaSVMErrorInfo', AzureIaaSVMJobV2: 'AzureIaaSVMErrorInfo', AzureStorageJob: 'AzureStorageErrorInfo',
-  AzureWorkloadJob: 'AzureWorkloadErrorInfo', DpmJob: 'DpmErrorInfo', MabJob: 'MabErrorInfo', VaultJob: 'VaultJobErrorInfo',
+  AzureIaaSVMJob: 'AzureIaaSVMErrorInfo',
+  AzureIaaSVMJobV2: 'AzureIaaSVMErrorInfo',
+  AzureStorageJob: 'AzureStorageErrorInfo',
+  AzureWorkloadJob: 'AzureWorkloadErrorInfo',
+  DpmJob: 'DpmErrorInfo',
+  MabJob: 'MabErrorInfo',
+  VaultJob: 'VaultJobErrorInfo',
 };
 
 function expectSubset(actual: string[], allowedKeys: Set<string>, what: string): void {
@@ -43,7 +57,8 @@ function checkAgainstSpec(body: JsonObject): void {
   if (props['extendedInfo']) {
     const ext = obj(props['extendedInfo']);
     expectSubset(Object.keys(ext), allowed(EXTENDED[jobType]!), `${jobType} extendedInfo`);
-    for (const t of ext['tasksList'] ? arr(ext['tasksList']) : []) expectSubset(Object.keys(obj(t)), allowed(TASK[jobType]!), `${jobType} task`);
+    for (const t of ext['tasksList'] ? arr(ext['tasksList']) : [])
+      expectSubset(Object.keys(obj(t)), allowed(TASK[jobType]!), `${jobType} task`);
   }
   for (const e of props['errorDetails'] ? arr(props['errorDetails']) : []) {
     expect(Object.keys(obj(e)).sort()).toEqual([...allowed(ERROR[jobType]!)].sort());
@@ -85,36 +100,49 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     for (const j of jobs) expect(j.tasks.reduce((s, t) => s + t.durationMs, 0)).toBeLessThanOrEqual(11 * 60_000);
   });
 
-  it.each(jobs.map((j) => [`${j.jobType} ${j.operation} ${j.entityFriendlyName}`, j.outcome, j] as const))('%s runs and ends %s', (_name, _outcome, job) => {
-    const statuses = statusesOf(job);
-    expect(statuses[0]).toBe('InProgress');
-    expect(statuses.at(-1)).toBe(job.outcome);
-    // Once ended it stays ended.
-    const firstEnd = statuses.indexOf(job.outcome);
-    expect(statuses.slice(firstEnd).every((s) => s === job.outcome)).toBe(true);
-    if (job.outcome === 'Cancelled') expect(statuses).toContain('Cancelling');
-    const props = last(job);
-    expect(props['endTime']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
-    const durationPattern = job.durationFormat === 'timespan' ? /^\d{2}:\d{2}:\d{2}(\.\d{7})?$/ : /^PT(\d+H)?(\d+M)?([\d.]+S)?$/;
-    expect(props['duration']).toMatch(durationPattern);
-    for (const o of timeline.get(job.jobId)!) checkAgainstSpec(o.body);
-  });
+  it.each(jobs.map((j) => [`${j.jobType} ${j.operation} ${j.entityFriendlyName}`, j.outcome, j] as const))(
+    '%s runs and ends %s',
+    (_name, _outcome, job) => {
+      const statuses = statusesOf(job);
+      expect(statuses[0]).toBe('InProgress');
+      expect(statuses.at(-1)).toBe(job.outcome);
+      // Once ended it stays ended.
+      const firstEnd = statuses.indexOf(job.outcome);
+      expect(statuses.slice(firstEnd).every((s) => s === job.outcome)).toBe(true);
+      if (job.outcome === 'Cancelled') expect(statuses).toContain('Cancelling');
+      const props = last(job);
+      expect(props['endTime']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
+      const durationPattern = job.durationFormat === 'timespan' ? /^\d{2}:\d{2}:\d{2}(\.\d{7})?$/ : /^PT(\d+H)?(\d+M)?([\d.]+S)?$/;
+      expect(props['duration']).toMatch(durationPattern);
+      for (const o of timeline.get(job.jobId)!) checkAgainstSpec(o.body);
+    },
+  );
 
-  it.each(jobs.filter((j) => j.jobType !== 'VaultJob').map((j) => [j.entityFriendlyName, j] as const))('%s walks through its tasks in order', (_n, job) => {
-    const seen = timeline.get(job.jobId)!.map((o) => arr(obj(obj(o.body['properties'])['extendedInfo'])['tasksList']).map((t) => String(obj(t)['status'])));
-    const names = arr(obj(last(job)['extendedInfo'])['tasksList']).map((t) => obj(t)['taskId']);
-    expect(names).toEqual(job.tasks.map((t) => t.name));
-    // Every task is seen running at some point (all last at least 30 s; we look every 5 s).
-    job.tasks.forEach((_t, i) => {
-      if (job.outcome !== 'Cancelled' || i === 0) expect(seen.some((s) => s[i] === 'InProgress')).toBe(true);
-    });
-    // A task never runs before the previous one completed.
-    for (const s of seen) for (let i = 1; i < s.length; i++) if (s[i] !== 'NotStarted') expect(s[i - 1]).toBe('Completed');
-    const final = seen.at(-1)!;
-    const expectedLast = { Completed: 'Completed', CompletedWithWarnings: 'CompletedWithWarnings', Failed: 'Failed', Cancelled: 'Cancelled' }[job.outcome];
-    if (job.outcome === 'Cancelled') expect(final).toContain('Cancelled');
-    else expect(final).toEqual([...final.slice(0, -1).map(() => 'Completed'), expectedLast]);
-  });
+  it.each(jobs.filter((j) => j.jobType !== 'VaultJob').map((j) => [j.entityFriendlyName, j] as const))(
+    '%s walks through its tasks in order',
+    (_n, job) => {
+      const seen = timeline
+        .get(job.jobId)!
+        .map((o) => arr(obj(obj(o.body['properties'])['extendedInfo'])['tasksList']).map((t) => String(obj(t)['status'])));
+      const names = arr(obj(last(job)['extendedInfo'])['tasksList']).map((t) => obj(t)['taskId']);
+      expect(names).toEqual(job.tasks.map((t) => t.name));
+      // Every task is seen running at some point (all last at least 30 s; we look every 5 s).
+      job.tasks.forEach((_t, i) => {
+        if (job.outcome !== 'Cancelled' || i === 0) expect(seen.some((s) => s[i] === 'InProgress')).toBe(true);
+      });
+      // A task never runs before the previous one completed.
+      for (const s of seen) for (let i = 1; i < s.length; i++) if (s[i] !== 'NotStarted') expect(s[i - 1]).toBe('Completed');
+      const final = seen.at(-1)!;
+      const expectedLast = {
+        Completed: 'Completed',
+        CompletedWithWarnings: 'CompletedWithWarnings',
+        Failed: 'Failed',
+        Cancelled: 'Cancelled',
+      }[job.outcome];
+      if (job.outcome === 'Cancelled') expect(final).toContain('Cancelled');
+      else expect(final).toEqual([...final.slice(0, -1).map(() => 'Completed'), expectedLast]);
+    },
+  );
 
   it('reports IaaS VM progress and remaining time only while running, rising and falling', () => {
     const vm = jobs.find((j) => j.entityFriendlyName === 'vm-web-01' && j.operation === 'Backup')!;
@@ -155,7 +183,11 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     const exProps = obj(ex['properties']);
     const props = obj(body['properties']);
     expectSubset(Object.keys(exProps), new Set(Object.keys(props)), 'example properties present');
-    expectSubset(Object.keys(obj(exProps['extendedInfo'])), new Set(Object.keys(obj(props['extendedInfo']))), 'example extendedInfo present');
+    expectSubset(
+      Object.keys(obj(exProps['extendedInfo'])),
+      new Set(Object.keys(obj(props['extendedInfo']))),
+      'example extendedInfo present',
+    );
     const exTask = obj(arr(obj(exProps['extendedInfo'])['tasksList'])[0]);
     const task = obj(arr(obj(props['extendedInfo'])['tasksList'])[0]);
     expectSubset(Object.keys(exTask), new Set(Object.keys(task)), 'example task present');
@@ -168,7 +200,9 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     const body = timeline.get(vm.jobId)!.at(-1)!.body;
     expect(Object.keys(body).sort()).toEqual(Object.keys(ex).sort());
     expect(Object.keys(obj(body['properties'])).sort()).toEqual(Object.keys(obj(ex['properties'])).sort());
-    expect(Object.keys(obj(obj(body['properties'])['extendedInfo'])).sort()).toEqual(Object.keys(obj(obj(ex['properties'])['extendedInfo'])).sort());
+    expect(Object.keys(obj(obj(body['properties'])['extendedInfo'])).sort()).toEqual(
+      Object.keys(obj(obj(ex['properties'])['extendedInfo'])).sort(),
+    );
     expect(String(body['id'])).toContain('/providers/microsoft.recoveryservices/vaults/');
     expect(body['type']).toBe(ex['type']);
   });

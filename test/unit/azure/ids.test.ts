@@ -45,7 +45,11 @@ describe('parseJobRef accepts', () => {
     const id = listJobs.responses[200].body.value[0].id;
     expect(id.startsWith('/Subscriptions/')).toBe(true);
     const ref = parseJobRef(id);
-    expect(ref.kind === 'resourceId' && ref.key.vault).toEqual({ subscriptionId: SUB, resourceGroup: 'SwaggerTestRg', vaultName: 'NetSDKTestRsVault' });
+    expect(ref.kind === 'resourceId' && ref.key.vault).toEqual({
+      subscriptionId: SUB,
+      resourceGroup: 'SwaggerTestRg',
+      vaultName: 'NetSDKTestRsVault',
+    });
   });
 
   it('an id without the leading slash and any keyword casing', () => {
@@ -59,7 +63,10 @@ describe('parseJobRef accepts', () => {
     ['plain portal link', `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${plainId}/overview`],
     ['URL-encoded portal link', `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${encodeURIComponent(plainId)}`],
     ['id in a query parameter', `https://portal.azure.com/?feature.x=1&id=${encodeURIComponent(plainId)}#home`],
-    ['id in a blade parameter after a vault id', `https://portal.azure.com/#view/Blade/vaultId/${encodeURIComponent(plainId.split('/backupJobs')[0])}/jobId/${encodeURIComponent(plainId)}`],
+    [
+      'id in a blade parameter after a vault id',
+      `https://portal.azure.com/#view/Blade/vaultId/${encodeURIComponent(plainId.split('/backupJobs')[0])}/jobId/${encodeURIComponent(plainId)}`,
+    ],
     ['upper-case percent escapes', `https://portal.azure.com/#resource${encodeURIComponent(plainId).replace(/%2f/gi, '%2F')}`],
     ['an id that starts with %2F', encodeURIComponent(plainId)],
   ])('a %s', (_name, input) => {
@@ -70,7 +77,11 @@ describe('parseJobRef accepts', () => {
 describe('parseVaultRef accepts', () => {
   it('a vault name', () => expect(parseVaultRef('abdemovault')).toEqual({ kind: 'name', vaultName: 'abdemovault' }));
   it('resourceGroup/vaultName', () =>
-    expect(parseVaultRef('SwaggerTestRg/NetSDKTestRsVault')).toEqual({ kind: 'groupAndName', resourceGroup: 'SwaggerTestRg', vaultName: 'NetSDKTestRsVault' }));
+    expect(parseVaultRef('SwaggerTestRg/NetSDKTestRsVault')).toEqual({
+      kind: 'groupAndName',
+      resourceGroup: 'SwaggerTestRg',
+      vaultName: 'NetSDKTestRsVault',
+    }));
   it('a resource group with dots and parentheses', () =>
     expect(parseVaultRef('my.rg(prod)_1/v-1')).toEqual({ kind: 'groupAndName', resourceGroup: 'my.rg(prod)_1', vaultName: 'v-1' }));
   it('a full vault id in any casing', () =>
@@ -79,12 +90,20 @@ describe('parseVaultRef accepts', () => {
       vault: { subscriptionId: SUB, resourceGroup: 'rg', vaultName: 'v1' },
     }));
   it('a portal link to the vault overview', () =>
-    expect(parseVaultRef(`https://portal.azure.com/#@t/resource/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/overview`)).toEqual({
+    expect(
+      parseVaultRef(
+        `https://portal.azure.com/#@t/resource/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/overview`,
+      ),
+    ).toEqual({
       kind: 'resourceId',
       vault: { subscriptionId: SUB, resourceGroup: 'rg', vaultName: 'v1' },
     }));
   it('parseVaultId takes only a full id', () => {
-    expect(parseVaultId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1`)).toEqual({ subscriptionId: SUB, resourceGroup: 'rg', vaultName: 'v1' });
+    expect(parseVaultId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1`)).toEqual({
+      subscriptionId: SUB,
+      resourceGroup: 'rg',
+      vaultName: 'v1',
+    });
     expect(() => parseVaultId('v1')).toThrow(IdError);
     expect(() => parseVaultId('rg/v1')).toThrow(IdError);
   });
@@ -100,7 +119,8 @@ describe('parseOperationRef accepts', () => {
       operationId: SUB,
       vault: { subscriptionId: SUB, resourceGroup: 'linuxRsVaultRG', vaultName: 'linuxRsVault' },
       pathBelowVault:
-        'backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainer;testrg;v1win2012r/protectedItems/VM;iaasvmcontainer;testrg;v1win2012r/operationsStatus/' + SUB,
+        'backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainer;testrg;v1win2012r/protectedItems/VM;iaasvmcontainer;testrg;v1win2012r/operationsStatus/' +
+        SUB,
       style: 'operationsStatus',
     });
   });
@@ -112,7 +132,9 @@ describe('parseOperationRef accepts', () => {
   });
 
   it('the protected item operationResults Location and the export Location', () => {
-    expect(parseOperationRef(headerOf('examples/Common/TriggerBackup_Post.json', '202', 'Location'))).toMatchObject({ style: 'operationResults' });
+    expect(parseOperationRef(headerOf('examples/Common/TriggerBackup_Post.json', '202', 'Location'))).toMatchObject({
+      style: 'operationResults',
+    });
     expect(parseOperationRef(headerOf('examples/Common/TriggerExportJobs.json', '202', 'Location'))).toMatchObject({
       style: 'operationResults',
       pathBelowVault: `backupJobs/operationResults/${SUB}`,
@@ -120,7 +142,11 @@ describe('parseOperationRef accepts', () => {
   });
 
   it('a vault-level backupOperations URL', () => {
-    expect(parseOperationRef(`https://management.azure.com/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupOperations/${JOB}?api-version=2026-02-01`)).toEqual({
+    expect(
+      parseOperationRef(
+        `https://management.azure.com/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupOperations/${JOB}?api-version=2026-02-01`,
+      ),
+    ).toEqual({
       kind: 'url',
       operationId: JOB,
       vault: { subscriptionId: SUB, resourceGroup: 'rg', vaultName: 'v1' },
@@ -171,11 +197,23 @@ const HOSTILE_JOBS: Array<[string, string]> = [
   ['path traversal in id', `${VAULT}/backupJobs/../../../../subscriptions/${SUB}/backupJobs/${JOB}`],
   ['dot segment', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/./backupJobs/${JOB}`],
   ['traversal after job id', `${JOBID}/..`],
-  ['encoded slash in rg', `/subscriptions/${SUB}/resourceGroups/rg%2F..%2Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
+  [
+    'encoded slash in rg',
+    `/subscriptions/${SUB}/resourceGroups/rg%2F..%2Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`,
+  ],
   ['encoded dots', `/subscriptions/${SUB}/resourceGroups/%2e%2e/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
-  ['encoded slash in link segment', `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg%2F..%2F..%2Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
-  ['double-encoded slash in link', `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg%252F..%252Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
-  ['encoded dots in link', `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/%2e%2e/${JOB}`],
+  [
+    'encoded slash in link segment',
+    `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg%2F..%2F..%2Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`,
+  ],
+  [
+    'double-encoded slash in link',
+    `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg%252F..%252Fx/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`,
+  ],
+  [
+    'encoded dots in link',
+    `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/%2e%2e/${JOB}`,
+  ],
   ['encoded NUL in link', `${PORTAL}${JOBID.replace('v1', 'v1%00')}`],
   ['encoded CRLF in link', `${PORTAL}${JOBID}%0d%0aX: y`],
   ['encoded zero-width in link', `${PORTAL}${JOBID.replace('v1', 'v%E2%80%8B1')}`],
@@ -183,8 +221,14 @@ const HOSTILE_JOBS: Array<[string, string]> = [
   ['query in vault segment', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1?x=/backupJobs/${JOB}`],
   ['fragment in id', `${JOBID}#frag`],
   ['fragment in rg', `/subscriptions/${SUB}/resourceGroups/rg#/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
-  ['query injected in link segment', `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg?a=b/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
-  ['ampersand in link segment', `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg&x/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`],
+  [
+    'query injected in link segment',
+    `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg?a=b/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`,
+  ],
+  [
+    'ampersand in link segment',
+    `${PORTAL}/subscriptions/${SUB}/resourceGroups/rg&x/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/${JOB}`,
+  ],
   ['vault name too short', JOBID.replace('/vaults/v1/', '/vaults/v/')],
   ['vault name too long', JOBID.replace('/vaults/v1/', `/vaults/v${'a'.repeat(50)}/`)],
   ['vault name starts with digit', JOBID.replace('/vaults/v1/', '/vaults/1v/')],
@@ -254,8 +298,14 @@ describe('vault and operation references reject', () => {
     ['unknown style', `https://management.azure.com${VAULT}/operations/${JOB}`],
     ['non-GUID operation', `https://management.azure.com${VAULT}/backupOperations/abc`],
     ['traversal', `https://management.azure.com${VAULT}/backupOperations/../../x/${JOB}`],
-    ['container with slash', `https://management.azure.com${VAULT}/backupFabrics/Azure/protectionContainers/a%2Fb/protectedItems/i/operationsStatus/${JOB}`],
-    ['container with space', `https://management.azure.com${VAULT}/backupFabrics/Azure/protectionContainers/a b/protectedItems/i/operationsStatus/${JOB}`],
+    [
+      'container with slash',
+      `https://management.azure.com${VAULT}/backupFabrics/Azure/protectionContainers/a%2Fb/protectedItems/i/operationsStatus/${JOB}`,
+    ],
+    [
+      'container with space',
+      `https://management.azure.com${VAULT}/backupFabrics/Azure/protectionContainers/a b/protectedItems/i/operationsStatus/${JOB}`,
+    ],
   ])('operation: %s', (_n, input) => {
     const run = (): unknown => parseOperationRef(input);
     expect(run).toThrow(IdError);

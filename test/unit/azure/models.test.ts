@@ -31,7 +31,8 @@ function allBodies(): Array<{ file: string; code: string; body: Record<string, u
         const json = JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, unknown>;
         const rel = path.relative(EXAMPLES, full);
         if (isObj(json.responses)) {
-          for (const [code, r] of Object.entries(json.responses)) if (isObj(r) && isObj(r.body)) out.push({ file: rel, code, body: r.body });
+          for (const [code, r] of Object.entries(json.responses))
+            if (isObj(r) && isObj(r.body)) out.push({ file: rel, code, body: r.body });
         } else out.push({ file: rel, code: 'raw', body: json });
       }
     }
@@ -41,7 +42,11 @@ function allBodies(): Array<{ file: string; code: string; body: Record<string, u
 }
 
 /** Bodies that are neither jobs nor operation statuses; a new example must be placed in one list or the other. */
-const OTHER = new Set(['AzureIaasVm/ProtectedItemOperationResults.json:200', 'Common/ExportJobsOperationResult.json:200', 'Common/ExportJobsOperationResult.json:202']);
+const OTHER = new Set([
+  'AzureIaasVm/ProtectedItemOperationResults.json:200',
+  'Common/ExportJobsOperationResult.json:200',
+  'Common/ExportJobsOperationResult.json:202',
+]);
 
 describe('every example body parses into the right model', () => {
   const bodies = allBodies();
@@ -75,7 +80,13 @@ describe('every example body parses into the right model', () => {
 
   it('reads a running IaaS VM job with its tasks (JobDetails_Get)', () => {
     const job = parseJobResource(byFile('Common/GetJobDetails.json'));
-    expect(job).toMatchObject({ jobType: 'AzureIaaSVMJob', status: 'InProgress', durationMs: 9878, entityFriendlyName: 'testvm', operation: 'Backup' });
+    expect(job).toMatchObject({
+      jobType: 'AzureIaaSVMJob',
+      status: 'InProgress',
+      durationMs: 9878,
+      entityFriendlyName: 'testvm',
+      operation: 'Backup',
+    });
     expect(job.endTime).toBeUndefined();
     expect(isTerminal(job.status)).toBe(false);
     expect(job.tasks.map((t) => [t.name, t.status, t.durationMs])).toEqual([
@@ -88,7 +99,13 @@ describe('every example body parses into the right model', () => {
 
   it('reads the completed docs job: .NET duration and numeric actionsInfo', () => {
     const job = parseJobResource(byFile('docs/managejobs_AzureIaaSVMJob_Completed.json', 'raw'));
-    expect(job).toMatchObject({ status: 'Completed', durationMs: 1_223_090, actionsInfo: ['Cancellable'], isCancellable: true, endTime: '2018-05-21T08:56:04.0385664Z' });
+    expect(job).toMatchObject({
+      status: 'Completed',
+      durationMs: 1_223_090,
+      actionsInfo: ['Cancellable'],
+      isCancellable: true,
+      endTime: '2018-05-21T08:56:04.0385664Z',
+    });
     expect(job.propertyBag['Backup Size']).toBe('2332 MB');
     expect(isTerminal(job.status)).toBe(true);
   });
@@ -99,7 +116,11 @@ describe('every example body parses into the right model', () => {
       state: 'Succeeded',
       jobIds: ['41f3e94b-ae6b-4a20-b422-65abfcaf03e5'],
     });
-    expect(parseOperationStatus(byFile('Common/ProtectedItem_Delete_OperationStatus.json'), 'y')).toEqual({ operationId: 'y', state: 'InProgress', jobIds: [] });
+    expect(parseOperationStatus(byFile('Common/ProtectedItem_Delete_OperationStatus.json'), 'y')).toEqual({
+      operationId: 'y',
+      state: 'InProgress',
+      jobIds: [],
+    });
   });
 
   it('keeps nextLink of a paged list verbatim', () => {
@@ -121,16 +142,26 @@ describe('parseDuration', () => {
     ['12:00:00.5', 43_200_500],
   ])('%s → %d ms', (s, ms) => expect(parseDuration(s)).toBe(ms));
 
-  it.each(['', 'P', 'PT', 'abc', '25:00:00', '00:61:00', '-PT1S', 'P1Y', undefined])('%s → undefined', (s) => expect(parseDuration(s)).toBeUndefined());
+  it.each(['', 'P', 'PT', 'abc', '25:00:00', '00:61:00', '-PT1S', 'P1Y', undefined])('%s → undefined', (s) =>
+    expect(parseDuration(s)).toBeUndefined(),
+  );
 });
 
-const ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/';
+const ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/backupJobs/';
 const GUID = 'a1b2c3d4-0000-4000-8000-000000000001';
-const resource = (properties: Record<string, unknown>): unknown => ({ id: ID + GUID, name: GUID, type: 'Microsoft.RecoveryServices/vaults/backupJobs', properties });
+const resource = (properties: Record<string, unknown>): unknown => ({
+  id: ID + GUID,
+  name: GUID,
+  type: 'Microsoft.RecoveryServices/vaults/backupJobs',
+  properties,
+});
 
 describe('normalisation', () => {
   it('maps the 0001-01-01 sentinel end time to absent', () => {
-    const job = parseJobResource(resource({ jobType: 'AzureIaaSVMJob', status: 'InProgress', endTime: '0001-01-01T00:00:00Z', startTime: '2026-01-01T00:00:00Z' }));
+    const job = parseJobResource(
+      resource({ jobType: 'AzureIaaSVMJob', status: 'InProgress', endTime: '0001-01-01T00:00:00Z', startTime: '2026-01-01T00:00:00Z' }),
+    );
     expect(job.endTime).toBeUndefined();
     expect(job.startTime).toBe('2026-01-01T00:00:00Z');
   });
@@ -159,7 +190,15 @@ describe('normalisation', () => {
   });
 
   it('rejects bodies that are not job resources', () => {
-    for (const bad of [null, 'x', [], {}, { id: ID + GUID, name: GUID }, { id: 'x', name: 'y', properties: { jobType: 'MabJob' } }, resource({ status: 'InProgress' })]) {
+    for (const bad of [
+      null,
+      'x',
+      [],
+      {},
+      { id: ID + GUID, name: GUID },
+      { id: 'x', name: 'y', properties: { jobType: 'MabJob' } },
+      resource({ status: 'InProgress' }),
+    ]) {
       expect(() => parseJobResource(bad)).toThrow(MalformedResponseError);
     }
     expect(() => parseJobList({ value: 'nope' })).toThrow(MalformedResponseError);
@@ -168,7 +207,9 @@ describe('normalisation', () => {
 
   it('reads operation statuses: Canceled, jobIds, error object', () => {
     const ids = ['A1B2C3D4-0000-4000-8000-000000000002', GUID];
-    expect(parseOperationStatus({ status: 'Succeeded', properties: { objectType: 'OperationStatusJobsExtendedInfo', jobIds: ids } }, 'o').jobIds).toEqual(ids.map((i) => i.toLowerCase()));
+    expect(
+      parseOperationStatus({ status: 'Succeeded', properties: { objectType: 'OperationStatusJobsExtendedInfo', jobIds: ids } }, 'o').jobIds,
+    ).toEqual(ids.map((i) => i.toLowerCase()));
     expect(parseOperationStatus({ status: 'Cancelled' }, 'o').state).toBe('Canceled');
     expect(parseOperationStatus({ status: 'Failed', error: { code: 'UserErrorX', message: 'It broke' } }, 'o')).toEqual({
       operationId: 'o',
@@ -208,8 +249,15 @@ describe('each of the seven job types built from the spec definitions', () => {
     const props = { ...sampleFor('Job'), ...sampleFor(type), jobType: type, status: 'Failed' };
     const job: BackupJob = parseJobResource(resource(props));
     expect(job.jobType).toBe(type);
-    expect(job).toMatchObject({ status: 'Failed', durationMs: 60_000, actionsInfo: ['Cancellable'], entityFriendlyName: 'entityFriendlyName-value' });
-    const errorDef = SPEC.definitions[`${type === 'AzureIaaSVMJobV2' ? 'AzureIaaSVM' : type.replace(/Job$/, '')}ErrorInfo`]?.properties ?? SPEC.definitions.VaultJobErrorInfo.properties!;
+    expect(job).toMatchObject({
+      status: 'Failed',
+      durationMs: 60_000,
+      actionsInfo: ['Cancellable'],
+      entityFriendlyName: 'entityFriendlyName-value',
+    });
+    const errorDef =
+      SPEC.definitions[`${type === 'AzureIaaSVMJobV2' ? 'AzureIaaSVM' : type.replace(/Job$/, '')}ErrorInfo`]?.properties ??
+      SPEC.definitions.VaultJobErrorInfo.properties!;
     expect(job.errors).toHaveLength(1);
     const err = job.errors[0];
     expect(err.recommendations).toEqual(['Do this']);
@@ -227,6 +275,7 @@ describe('each of the seven job types built from the spec definitions', () => {
     }
     if (type === 'DpmJob') expect(job.extra).toMatchObject({ dpmServerName: 'dpmServerName-value', containerType: 'containerType-value' });
     if (type === 'MabJob') expect(job.extra).toMatchObject({ mabServerName: 'mabServerName-value' });
-    if (type === 'AzureStorageJob') expect(job.extra).toMatchObject({ storageAccountName: 'storageAccountName-value', isUserTriggered: true });
+    if (type === 'AzureStorageJob')
+      expect(job.extra).toMatchObject({ storageAccountName: 'storageAccountName-value', isUserTriggered: true });
   });
 });

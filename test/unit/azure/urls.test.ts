@@ -56,8 +56,16 @@ describe('paths', () => {
 describe('buildFilter', () => {
   it('writes the ARM $filter from enums and times', () => {
     expect(
-      buildFilter({ status: 'InProgress', operation: 'backup', backupManagementType: 'azureiaasvm', startTime: '2016-01-01T00:00:00Z', endTime: '2017-11-29T13:05:09.123Z' }),
-    ).toBe("status eq 'InProgress' and operation eq 'Backup' and backupManagementType eq 'AzureIaasVM' and startTime eq '2016-01-01 12:00:00 AM' and endTime eq '2017-11-29 01:05:09 PM'");
+      buildFilter({
+        status: 'InProgress',
+        operation: 'backup',
+        backupManagementType: 'azureiaasvm',
+        startTime: '2016-01-01T00:00:00Z',
+        endTime: '2017-11-29T13:05:09.123Z',
+      }),
+    ).toBe(
+      "status eq 'InProgress' and operation eq 'Backup' and backupManagementType eq 'AzureIaasVM' and startTime eq '2016-01-01 12:00:00 AM' and endTime eq '2017-11-29 01:05:09 PM'",
+    );
     expect(buildFilter({})).toBe('');
   });
 
@@ -86,10 +94,50 @@ const randomCase = (s: string, flips: number[]): string =>
 /** Pieces of ids mixed with every kind of hostile token, so generated strings get close to valid. */
 const PIECE = fc.oneof(
   fc.constantFrom(
-    '/subscriptions/', `${SUB}`, '/resourceGroups/', 'rg', '/providers/Microsoft.RecoveryServices/vaults/', 'v1', '/backupJobs/', JOB,
-    '/backupOperations/', '/operationResults/', '/operationsStatus/', 'https://portal.azure.com/#@t/resource', 'https://x/',
-    '/', '//', '.', '..', '%2F', '%2f', '%2e', '%2E%2E', '%25', '%00', '%0d%0a', '%E2%80%8B', '?', '#', '&', '\\', ';',
-    '\u0000', '\r\n', '\t', ' ', '\u200b', '\u0430', '\uff0f', '\u2024', '@', ':', "'", '"', '<', '>',
+    '/subscriptions/',
+    `${SUB}`,
+    '/resourceGroups/',
+    'rg',
+    '/providers/Microsoft.RecoveryServices/vaults/',
+    'v1',
+    '/backupJobs/',
+    JOB,
+    '/backupOperations/',
+    '/operationResults/',
+    '/operationsStatus/',
+    'https://portal.azure.com/#@t/resource',
+    'https://x/',
+    '/',
+    '//',
+    '.',
+    '..',
+    '%2F',
+    '%2f',
+    '%2e',
+    '%2E%2E',
+    '%25',
+    '%00',
+    '%0d%0a',
+    '%E2%80%8B',
+    '?',
+    '#',
+    '&',
+    '\\',
+    ';',
+    '\u0000',
+    '\r\n',
+    '\t',
+    ' ',
+    '\u200b',
+    '\u0430',
+    '\uff0f',
+    '\u2024',
+    '@',
+    ':',
+    "'",
+    '"',
+    '<',
+    '>',
   ),
   fc.string({ maxLength: 6 }),
 );
@@ -144,7 +192,10 @@ describe('property: nothing rejected reaches a URL, nothing accepted leaves the 
             assertSafe(operationRefPath(v, r), v);
           } else {
             const r = ref as ReturnType<typeof parseVaultRef>;
-            const v = r.kind === 'resourceId' ? r.vault : { subscriptionId: SUB, resourceGroup: r.kind === 'groupAndName' ? r.resourceGroup : 'rg', vaultName: r.vaultName };
+            const v =
+              r.kind === 'resourceId'
+                ? r.vault
+                : { subscriptionId: SUB, resourceGroup: r.kind === 'groupAndName' ? r.resourceGroup : 'rg', vaultName: r.vaultName };
             assertSafe(jobsPath(v) + '/', v);
           }
         }
@@ -155,16 +206,35 @@ describe('property: nothing rejected reaches a URL, nothing accepted leaves the 
 
   it('round-trips generated valid ids in every accepted form', () => {
     fc.assert(
-      fc.property(GUID, RG, VAULT_NAME, GUID, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.nat(3), (sub, rg, vault, job, flips, form) => {
-        const k = (s: string): string => randomCase(s, flips);
-        const id = `/${k('subscriptions')}/${sub}/${k('resourceGroups')}/${rg}/${k('providers')}/${k('Microsoft.RecoveryServices')}/${k('vaults')}/${vault}/${k('backupJobs')}/${job.toUpperCase()}`;
-        const input = [id, `https://portal.azure.com/#@t/resource${id}/overview`, `https://portal.azure.com/#@t/resource${encodeURIComponent(id)}`, portalJobUrl({ vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault }, jobId: job })][form];
-        expect(parseJobRef(input)).toEqual({ kind: 'resourceId', key: { vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault }, jobId: job } });
-        const vaultId = id.slice(0, id.toLowerCase().indexOf('/backupjobs/'));
-        expect(parseVaultRef(vaultId)).toEqual({ kind: 'resourceId', vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault } });
-        const op = `https://management.azure.com${vaultId}/${k('backupJobs')}/${job}/${k('operationResults')}/${sub}?api-version=2017-07-01`;
-        expect(parseOperationRef(op)).toMatchObject({ operationId: sub, pathBelowVault: `backupJobs/${job}/operationResults/${sub}` });
-      }),
+      fc.property(
+        GUID,
+        RG,
+        VAULT_NAME,
+        GUID,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        fc.nat(3),
+        (sub, rg, vault, job, flips, form) => {
+          const k = (s: string): string => randomCase(s, flips);
+          const id = `/${k('subscriptions')}/${sub}/${k('resourceGroups')}/${rg}/${k('providers')}/${k('Microsoft.RecoveryServices')}/${k('vaults')}/${vault}/${k('backupJobs')}/${job.toUpperCase()}`;
+          const input = [
+            id,
+            `https://portal.azure.com/#@t/resource${id}/overview`,
+            `https://portal.azure.com/#@t/resource${encodeURIComponent(id)}`,
+            portalJobUrl({ vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault }, jobId: job }),
+          ][form];
+          expect(parseJobRef(input)).toEqual({
+            kind: 'resourceId',
+            key: { vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault }, jobId: job },
+          });
+          const vaultId = id.slice(0, id.toLowerCase().indexOf('/backupjobs/'));
+          expect(parseVaultRef(vaultId)).toEqual({
+            kind: 'resourceId',
+            vault: { subscriptionId: sub, resourceGroup: rg, vaultName: vault },
+          });
+          const op = `https://management.azure.com${vaultId}/${k('backupJobs')}/${job}/${k('operationResults')}/${sub}?api-version=2017-07-01`;
+          expect(parseOperationRef(op)).toMatchObject({ operationId: sub, pathBelowVault: `backupJobs/${job}/operationResults/${sub}` });
+        },
+      ),
       { numRuns: 1000 },
     );
   });

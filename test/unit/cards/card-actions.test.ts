@@ -18,7 +18,10 @@ describe('parseCardAction', () => {
     ['unknown action', { ...(submitted[0] as object), action: 'delete' }],
     ['job key and job id disagree', { ...(submitted[0] as object), jobId: '11111111-1111-4111-8111-111111111111' }],
     ['path traversal in the key', { ...(submitted[0] as object), jobKey: '../../x' }],
-    ['missing vault', { action: 'refresh', jobKey: (submitted[0] as { jobKey: string }).jobKey, jobId: (submitted[0] as { jobId: string }).jobId }],
+    [
+      'missing vault',
+      { action: 'refresh', jobKey: (submitted[0] as { jobKey: string }).jobKey, jobId: (submitted[0] as { jobId: string }).jobId },
+    ],
     ['an empty job key', { ...(submitted[0] as object), jobKey: '' }],
     ['a job id that is not a string', { ...(submitted[0] as object), jobId: 42 }],
     ['an overlong vault', { ...(submitted[0] as object), vault: 'v'.repeat(151) }],

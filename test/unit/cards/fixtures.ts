@@ -22,7 +22,8 @@ export function ctx(overrides: Partial<CardContext> = {}): CardContext {
     key: KEY,
     now: NOW,
     vaultLabel: 'SwaggerTestRg/NetSDKTestRsVault',
-    portalUrl: 'https://portal.azure.com/#@/resource/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/SwaggerTestRg/providers/Microsoft.RecoveryServices/vaults/NetSDKTestRsVault/backupJobs',
+    portalUrl:
+      'https://portal.azure.com/#@/resource/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/SwaggerTestRg/providers/Microsoft.RecoveryServices/vaults/NetSDKTestRsVault/backupJobs',
     final: false,
     tracking: true,
     ...overrides,
@@ -150,7 +151,13 @@ export function allTypeJobs(): Array<{ readonly name: string; readonly job: Back
         errorDetails: [{ errorString: 'The job was cancelled by an administrator.', recommendations: [] }],
         extendedInfo: {
           tasksList: [
-            { taskId: 'Replica creation', status: 'Cancelled', startTime: '2017-08-03T05:31:07Z', endTime: '2017-08-03T05:40:07Z', duration: '00:09:00' },
+            {
+              taskId: 'Replica creation',
+              status: 'Cancelled',
+              startTime: '2017-08-03T05:31:07Z',
+              endTime: '2017-08-03T05:40:07Z',
+              duration: '00:09:00',
+            },
           ],
         },
       }),
@@ -167,7 +174,10 @@ export function allTypeJobs(): Array<{ readonly name: string; readonly job: Back
         errorDetails: [{ errorString: 'The agent lost its connection to the vault.', recommendations: ['Check the proxy settings.'] }],
       }),
     ],
-    ['VaultJob completed', raw('VaultJob', { entityFriendlyName: 'NetSDKTestRsVault', operation: 'ConfigureBackup', status: 'Completed', ...ENDED })],
+    [
+      'VaultJob completed',
+      raw('VaultJob', { entityFriendlyName: 'NetSDKTestRsVault', operation: 'ConfigureBackup', status: 'Completed', ...ENDED }),
+    ],
     [
       'Unknown job type with unknown status and no names',
       raw('FutureJob', { status: 'Paused', operation: undefined, entityFriendlyName: undefined, startTime: undefined }),

@@ -44,7 +44,10 @@ describe('message catalog', () => {
     let dir: string;
     beforeAll(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-'));
-      fs.writeFileSync(path.join(dir, 'fr.json'), JSON.stringify({ 'help.title': 'Ce que je sais faire', 'not.an.id': 'x', 'help.help': 42 }));
+      fs.writeFileSync(
+        path.join(dir, 'fr.json'),
+        JSON.stringify({ 'help.title': 'Ce que je sais faire', 'not.an.id': 'x', 'help.help': 42 }),
+      );
       fs.writeFileSync(path.join(dir, 'pt-BR.json'), JSON.stringify({ 'help.title': 'O que eu faço' }));
       fs.writeFileSync(path.join(dir, 'README.md'), 'not a locale');
     });

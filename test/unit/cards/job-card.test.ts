@@ -73,10 +73,22 @@ describe('progress card', () => {
     const submits = submitActions(card);
     expect(submits.map((a) => a.title)).toEqual(['Refresh', 'Stop tracking']);
     expect(submits.map((a) => a.data)).toEqual([
-      { action: 'refresh', jobKey: `00000000-0000-0000-0000-000000000000/swaggertestrg/netsdktestrsvault/${KEY.jobId}`, jobId: KEY.jobId, vault: 'SwaggerTestRg/NetSDKTestRsVault' },
-      { action: 'untrack', jobKey: `00000000-0000-0000-0000-000000000000/swaggertestrg/netsdktestrsvault/${KEY.jobId}`, jobId: KEY.jobId, vault: 'SwaggerTestRg/NetSDKTestRsVault' },
+      {
+        action: 'refresh',
+        jobKey: `00000000-0000-0000-0000-000000000000/swaggertestrg/netsdktestrsvault/${KEY.jobId}`,
+        jobId: KEY.jobId,
+        vault: 'SwaggerTestRg/NetSDKTestRsVault',
+      },
+      {
+        action: 'untrack',
+        jobKey: `00000000-0000-0000-0000-000000000000/swaggertestrg/netsdktestrsvault/${KEY.jobId}`,
+        jobId: KEY.jobId,
+        vault: 'SwaggerTestRg/NetSDKTestRsVault',
+      },
     ]);
-    expect(card.actions).toContainEqual(expect.objectContaining({ type: 'Action.OpenUrl', url: ctx().portalUrl, title: 'Open in Azure portal' }));
+    expect(card.actions).toContainEqual(
+      expect.objectContaining({ type: 'Action.OpenUrl', url: ctx().portalUrl, title: 'Open in Azure portal' }),
+    );
   });
 
   test('absolute start time follows the user time zone, labelled, UTC without one or with a bad one', () => {
@@ -173,9 +185,7 @@ describe('finalSummary', () => {
   });
 
   test('a failure carries its first error', () => {
-    expect(finalSummary(byName['AzureIaaSVMJobV2 failed']!)).toBe(
-      'vm-db-02 Backup failed after 1 h 5 min: UserErrorVmNotInDesirableState',
-    );
+    expect(finalSummary(byName['AzureIaaSVMJobV2 failed']!)).toBe('vm-db-02 Backup failed after 1 h 5 min: UserErrorVmNotInDesirableState');
   });
 
   test('cancelled, unknown status and missing duration still read as a sentence', () => {

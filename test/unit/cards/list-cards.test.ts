@@ -98,7 +98,16 @@ describe('tracking list card', () => {
 describe('help and welcome cards', () => {
   test('help lists every command and the allowed vaults', () => {
     const seen = expectClean(buildHelpCard('en', { vaults: ['rg-a/vault-a', 'rg-b/vault-b'] }));
-    for (const command of ['track job', 'track operation', 'untrack', 'stop tracking', 'tracking', 'list', 'jobs [running|failed|all]', 'help']) {
+    for (const command of [
+      'track job',
+      'track operation',
+      'untrack',
+      'stop tracking',
+      'tracking',
+      'list',
+      'jobs [running|failed|all]',
+      'help',
+    ]) {
       expect(seen).toContain(command);
     }
     expect(seen).toContain('Vaults I may use: rg-a/vault-a, rg-b/vault-b');

@@ -4,7 +4,9 @@ const job = { jobId: '7ddead57-bcb9-4269-ac31-6a1b57588700', vault: 'rg/vault' }
 
 describe('notices', () => {
   test('each kind names the job and vault and says what happens next', () => {
-    expect(noticeText('notFound', job)).toBe('Job 7ddead57-bcb9-4269-ac31-6a1b57588700 in rg/vault no longer exists in Azure. I stopped tracking it.');
+    expect(noticeText('notFound', job)).toBe(
+      'Job 7ddead57-bcb9-4269-ac31-6a1b57588700 in rg/vault no longer exists in Azure. I stopped tracking it.',
+    );
     expect(noticeText('forbidden', { ...job, detail: 'Backup Operator' })).toContain('lacks the role Backup Operator');
     expect(noticeText('forbidden', job)).toContain('lacks the role Backup Reader');
     expect(noticeText('stillTrying', { ...job, detail: String(16 * 60_000) })).toBe(

@@ -12,7 +12,13 @@ const upperGuid = guid.map((g) => g.toUpperCase());
 const vaultIdText = (sub: string, rg: string, name: string): string =>
   `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${name}`;
 
-const allowedVault = fc.constantFrom('vault-prod', 'rg-prod/vault-prod', 'VAULT-DEV', 'rg-dev/vault-dev', vaultIdText(SUBSCRIPTION, 'rg-prod', 'vault-prod'));
+const allowedVault = fc.constantFrom(
+  'vault-prod',
+  'rg-prod/vault-prod',
+  'VAULT-DEV',
+  'rg-dev/vault-dev',
+  vaultIdText(SUBSCRIPTION, 'rg-prod', 'vault-prod'),
+);
 const foreignVault = fc.constantFrom(
   'vault-x',
   'rg-x/vault-prod',
@@ -67,10 +73,20 @@ export const hostileId = fc.oneof(
 );
 const jobRef = fc.oneof(guid, upperGuid, fullJobId, portalLink, hostileId, fc.string({ maxLength: 60 }));
 const opRef = fc.oneof(guid, operationUrl, hostileId, fc.string({ maxLength: 60 }));
-const inVault = fc.option(anyVault.map((v) => ` in ${v}`), { nil: '' });
+const inVault = fc.option(
+  anyVault.map((v) => ` in ${v}`),
+  { nil: '' },
+);
 
 export const validCommand = fc.oneof(
-  fc.tuple(fc.constantFrom('track job', 'track jobs', 'track'), fc.array(jobRef, { maxLength: 4 }), fc.constantFrom(' ', ', ', ' and '), inVault).map(([c, refs, sep, v]) => `${c} ${refs.join(sep)}${v}`),
+  fc
+    .tuple(
+      fc.constantFrom('track job', 'track jobs', 'track'),
+      fc.array(jobRef, { maxLength: 4 }),
+      fc.constantFrom(' ', ', ', ' and '),
+      inVault,
+    )
+    .map(([c, refs, sep, v]) => `${c} ${refs.join(sep)}${v}`),
   fc.tuple(fc.constantFrom('track operation', 'track op'), opRef, inVault).map(([c, r, v]) => `${c} ${r}${v}`),
   fc.tuple(fc.constantFrom('untrack', 'stop tracking', 'untrack job'), jobRef, inVault).map(([c, r, v]) => `${c} ${r}${v}`),
   fc.constantFrom('tracking', 'list', 'help', '?'),
@@ -102,7 +118,18 @@ export const randomText = fc.oneof(
 
 /** Azure behaves in various ways so error paths run too. */
 export function flakyApi(seed: number): RecordingApi {
-  const kinds = [undefined, undefined, undefined, 'notFound', 'forbidden', 'transient', 'throttled', 'unauthorized', 'badRequest', 'malformed'] as const;
+  const kinds = [
+    undefined,
+    undefined,
+    undefined,
+    'notFound',
+    'forbidden',
+    'transient',
+    'throttled',
+    'unauthorized',
+    'badRequest',
+    'malformed',
+  ] as const;
   const kind = kinds[seed % kinds.length];
   return new RecordingApi(() => {
     if (kind) throw armError(kind, kind === 'forbidden' ? { requiredRole: 'Backup Reader' } : {});
@@ -136,4 +163,3 @@ export async function runMessage(text: string, seed: number): Promise<void> {
   }
   assertCallsAllowed(h.api.calls);
 }
-

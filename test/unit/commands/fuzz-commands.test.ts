@@ -12,11 +12,17 @@ import { mutated, runMessage, validCommand } from './fuzz-arbitraries';
 
 describe('command fuzz: commands', () => {
   it('handles 2,500 structured commands with hostile ids', async () => {
-    await fc.assert(fc.asyncProperty(validCommand, fc.nat(), async (text, seed) => runMessage(text, seed)), { numRuns: 2500 });
+    await fc.assert(
+      fc.asyncProperty(validCommand, fc.nat(), async (text, seed) => runMessage(text, seed)),
+      { numRuns: 2500 },
+    );
   });
 
   it('handles 2,500 mutated commands', async () => {
-    await fc.assert(fc.asyncProperty(mutated, fc.nat(), async (text, seed) => runMessage(text, seed)), { numRuns: 2500 });
+    await fc.assert(
+      fc.asyncProperty(mutated, fc.nat(), async (text, seed) => runMessage(text, seed)),
+      { numRuns: 2500 },
+    );
   });
 
   it('really reaches Azure for allowed vaults (the property is not vacuous)', async () => {

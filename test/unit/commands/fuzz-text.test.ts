@@ -7,7 +7,10 @@ import { anyVault, assertCallsAllowed, flakyApi, guid, hostileId, randomText, ru
 
 describe('command fuzz: text and buttons', () => {
   it('handles 5,000 random strings', async () => {
-    await fc.assert(fc.asyncProperty(randomText, fc.nat(), async (text, seed) => runMessage(text, seed)), { numRuns: 5000 });
+    await fc.assert(
+      fc.asyncProperty(randomText, fc.nat(), async (text, seed) => runMessage(text, seed)),
+      { numRuns: 5000 },
+    );
   });
 
   it('handles 1,000 card button payloads, real and forged', async () => {

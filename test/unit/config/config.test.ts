@@ -107,7 +107,21 @@ describe('readConfig', () => {
         throw err;
       }
     };
-    const values = ['memory:', 'sqlite::memory:', ' memory: ', 'sqlite:./data/state.db', 'sqlite:/var/lib/bot.db', 'redis://cache:6379', 'rediss://:pw@cache:6380/0', 'sqlite:', 'sqlite://x', 'memory', 'redis://', 'mysql://x', 'file:./x.db'];
+    const values = [
+      'memory:',
+      'sqlite::memory:',
+      ' memory: ',
+      'sqlite:./data/state.db',
+      'sqlite:/var/lib/bot.db',
+      'redis://cache:6379',
+      'rediss://:pw@cache:6380/0',
+      'sqlite:',
+      'sqlite://x',
+      'memory',
+      'redis://',
+      'mysql://x',
+      'file:./x.db',
+    ];
     expect(values.map((v) => [v, accepts(v)])).toEqual(values.map((v) => [v, opens(v)]));
     expect(accepts('memory:') && accepts('sqlite::memory:')).toBe(true);
     expect(readConfig({ ...base, STATE_STORE: 'sqlite::memory:' }).stateStore).toBe('sqlite::memory:');
@@ -133,7 +147,9 @@ describe('readConfig', () => {
   it('requires a password for an app id with a secret-based type, and a tenant for single tenant', () => {
     const appId = '12345678-1234-1234-1234-123456789012';
     expect(errorOf({ ...base, MicrosoftAppId: appId }).key).toBe('MicrosoftAppPassword');
-    expect(errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe('MicrosoftAppTenantId');
+    expect(errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe(
+      'MicrosoftAppTenantId',
+    );
     expect(readConfig({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' }).bot.appId).toBe(appId);
   });
 

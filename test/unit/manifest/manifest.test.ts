@@ -45,7 +45,10 @@ function validateArchives(files: string[]): Verdict[] {
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } },
   );
   if (result.status === 2 || result.error) throw new Error(`validator crashed: ${result.stderr} ${String(result.error)}`);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Verdict);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Verdict);
 }
 
 describe('Teams app package', () => {
@@ -111,7 +114,10 @@ describe('Teams app package', () => {
       copyFileSync(path.join(ROOT, 'manifest', f), path.join(root, 'manifest', f));
     }
     copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
-    writeFileSync(path.join(root, '.env'), `# bot identity\nMicrosoftAppId="${BOT_ID}"\nTEAMS_APP_ID=2f0e9c1a-1111-4222-8333-944455556666\n`);
+    writeFileSync(
+      path.join(root, '.env'),
+      `# bot identity\nMicrosoftAppId="${BOT_ID}"\nTEAMS_APP_ID=2f0e9c1a-1111-4222-8333-944455556666\n`,
+    );
     const { manifest } = build({}, root);
     expect((manifest.bots as BotEntry[])[0]!.botId).toBe(BOT_ID);
     expect(manifest.id).toBe('2f0e9c1a-1111-4222-8333-944455556666');

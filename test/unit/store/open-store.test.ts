@@ -15,15 +15,23 @@ describe('parseStoreUrl (STATE_STORE)', () => {
     expect(parseStoreUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
     expect(parseStoreUrl('memory:')).toEqual({ kind: 'memory' });
     expect(parseStoreUrl('redis://127.0.0.1:6379/2')).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379/2' });
-    expect(parseStoreUrl('rediss://:pw@cache.redis.cache.windows.net:6380')).toEqual({ kind: 'redis', url: 'rediss://:pw@cache.redis.cache.windows.net:6380' });
+    expect(parseStoreUrl('rediss://:pw@cache.redis.cache.windows.net:6380')).toEqual({
+      kind: 'redis',
+      url: 'rediss://:pw@cache.redis.cache.windows.net:6380',
+    });
   });
 
-  it.each(['', 'sqlite:', 'state.db', 'postgres://u:hunter2@db/x', 'redis://', 'sqlite://host/x', 'memory'])('rejects %p naming STATE_STORE and the accepted forms', (value) => {
-    expect(() => parseStoreUrl(value)).toThrow(/STATE_STORE.*sqlite:<path>.*memory:.*redis:\/\//);
-  });
+  it.each(['', 'sqlite:', 'state.db', 'postgres://u:hunter2@db/x', 'redis://', 'sqlite://host/x', 'memory'])(
+    'rejects %p naming STATE_STORE and the accepted forms',
+    (value) => {
+      expect(() => parseStoreUrl(value)).toThrow(/STATE_STORE.*sqlite:<path>.*memory:.*redis:\/\//);
+    },
+  );
 
   it('never repeats the rejected value, which may hold a password', () => {
-    expect(() => parseStoreUrl('postgres://u:hunter2@db/x')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => parseStoreUrl('postgres://u:hunter2@db/x')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });
 

@@ -154,7 +154,12 @@ describe('parseRedisUrl', () => {
 
   it('rediss:// turns TLS on (Azure Cache for Redis, port 6380) and keeps the password out of the display form', () => {
     const p = parseRedisUrl('rediss://:s3cr%2Ft@bj.redis.cache.windows.net:6380');
-    expect(p.options).toMatchObject({ host: 'bj.redis.cache.windows.net', port: 6380, password: 's3cr/t', tls: { servername: 'bj.redis.cache.windows.net' } });
+    expect(p.options).toMatchObject({
+      host: 'bj.redis.cache.windows.net',
+      port: 6380,
+      password: 's3cr/t',
+      tls: { servername: 'bj.redis.cache.windows.net' },
+    });
     expect(p.display).toBe('rediss://bj.redis.cache.windows.net:6380/0');
     expect(p.display).not.toContain('s3cr');
     expect(parseRedisUrl('rediss://h').options.port).toBe(6380);

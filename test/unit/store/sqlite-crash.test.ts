@@ -86,30 +86,44 @@ describe('SqliteStore survives kill -9', () => {
       // end and its notices were committed together, never twice. (A child may die between its
       // two subscribes, leaving a job with one subscriber.)
       const mismatched = conn
-        .prepare(`SELECT j.job_key,
+        .prepare(
+          `SELECT j.job_key,
             (SELECT group_concat(conversation_id) FROM (SELECT conversation_id FROM subscriptions s WHERE s.job_key = j.job_key ORDER BY 1)) AS subs,
             (SELECT group_concat(conversation_id) FROM (SELECT conversation_id FROM outbox o WHERE o.job_key = j.job_key AND o.kind = 'final' ORDER BY 1)) AS finals
-          FROM jobs j WHERE j.state = 'ended'`)
+          FROM jobs j WHERE j.state = 'ended'`,
+        )
         .all()
         .filter((r) => {
           const row = r as { subs: string | null; finals: string | null };
           return row.subs === null || row.subs !== row.finals;
         });
       expect({ run, mismatched }).toEqual({ run, mismatched: [] });
-      const strayFinals = conn.prepare(`SELECT count(*) AS n FROM outbox o WHERE kind = 'final'
-        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_key = o.job_key AND j.state = 'ended')`).get() as { n: number };
+      const strayFinals = conn
+        .prepare(
+          `SELECT count(*) AS n FROM outbox o WHERE kind = 'final'
+        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_key = o.job_key AND j.state = 'ended')`,
+        )
+        .get() as { n: number };
       expect({ run, strayFinals: strayFinals.n }).toEqual({ run, strayFinals: 0 });
-      const endedKeys = new Set((conn.prepare(`SELECT job_key FROM jobs WHERE state = 'ended'`).all() as Array<{ job_key: string }>).map((r) => r.job_key));
+      const endedKeys = new Set(
+        (conn.prepare(`SELECT job_key FROM jobs WHERE state = 'ended'`).all() as Array<{ job_key: string }>).map((r) => r.job_key),
+      );
       expect({ run, lost: [...committed].filter((k) => !endedKeys.has(k)) }).toEqual({ run, lost: [] });
 
       // Sent stays sent: finals are kept as sent, cards are gone and left their id on the subscription.
-      const stateOf = new Map((conn.prepare('SELECT id, state FROM outbox').all() as Array<{ id: number; state: string }>).map((r) => [r.id, r.state]));
+      const stateOf = new Map(
+        (conn.prepare('SELECT id, state FROM outbox').all() as Array<{ id: number; state: string }>).map((r) => [r.id, r.state]),
+      );
       const resurrected = [...sentIds].filter(([id, what]) => stateOf.get(id) !== (what.startsWith('final') ? 'sent' : undefined));
       expect({ run, resurrected }).toEqual({ run, resurrected: [] });
       const stats = await store.stats();
       const pending = conn.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`).get() as { n: number };
-      const orphans = conn.prepare(`SELECT count(*) AS n FROM outbox o WHERE state = 'pending'
-        AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.job_key = o.job_key AND s.conversation_id = o.conversation_id)`).get() as { n: number };
+      const orphans = conn
+        .prepare(
+          `SELECT count(*) AS n FROM outbox o WHERE state = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.job_key = o.job_key AND s.conversation_id = o.conversation_id)`,
+        )
+        .get() as { n: number };
       expect({ run, pending: stats.pendingMessages, orphans: orphans.n }).toEqual({ run, pending: pending.n, orphans: 0 });
       await store.close();
     }
@@ -130,7 +144,9 @@ describe('SqliteStore survives kill -9', () => {
         await store.completeMessage('drain', m.id, {});
       }
     }
-    const unsent = store.connection().prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'final' AND state <> 'sent'`).get() as { n: number };
+    const unsent = store.connection().prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'final' AND state <> 'sent'`).get() as {
+      n: number;
+    };
     expect(unsent.n).toBe(0);
     expect((await store.stats()).pendingMessages).toBe(0);
     await store.close();

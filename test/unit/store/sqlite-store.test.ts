@@ -50,10 +50,18 @@ describe('SqliteStore (SQLite specifics)', () => {
     const old = new Database(file);
     migrate(old, silentLogger(), 1);
     expect(schemaVersion(old)).toBe(1);
-    old.prepare(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
-      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{"step":1}')`).run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
-    old.prepare(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, created_at)
-      VALUES (?, ?, ?, ?, ?, ?)`).run(jobKeyOf(1), CONV_A, JSON.stringify(subInput(CONV_A).conversationRef), '29:1abc', 'Ada Lovelace', T0);
+    old
+      .prepare(
+        `INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
+      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{"step":1}')`,
+      )
+      .run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
+    old
+      .prepare(
+        `INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(jobKeyOf(1), CONV_A, JSON.stringify(subInput(CONV_A).conversationRef), '29:1abc', 'Ada Lovelace', T0);
     old.close();
 
     const lines: string[] = [];
@@ -65,7 +73,9 @@ describe('SqliteStore (SQLite specifics)', () => {
     expect(await store.getJob(jobKeyOf(1))).toMatchObject({ state: 'active', lastJob: RUNNING, schedule: { step: 1 } });
     // The migrated database does everything, including what only the newer schema can.
     const [job] = await store.claimDueJobs('w1', T0, 60_000, 10);
-    expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A)])).toBe(true);
+    expect(await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0, schedule: {}, end: 'terminal' }, [final(1, CONV_A)])).toBe(
+      true,
+    );
     const [m] = await store.claimMessages('d1', T0, 60_000, 10);
     expect(m.message.subscriber).toMatchObject({ conversationId: CONV_A, requester: { id: '29:1abc', name: 'Ada Lovelace' } });
     await store.close();
@@ -76,13 +86,23 @@ describe('SqliteStore (SQLite specifics)', () => {
     const old = new Database(file);
     migrate(old, silentLogger(), 2);
     expect(schemaVersion(old)).toBe(2);
-    old.prepare(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
-      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{}')`).run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
+    old
+      .prepare(
+        `INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
+      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, '{}')`,
+      )
+      .run(jobKeyOf(1), VAULT.subscriptionId, VAULT.resourceGroup, VAULT.vaultName, jobIdOf(1), T0, JSON.stringify(RUNNING), T0);
     for (const conv of [CONV_A, CONV_B]) {
-      old.prepare(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, created_at, card_activity_id, card_digest)
-        VALUES (?, ?, ?, '29:1abc', 'Ada Lovelace', 'en-US', 'Europe/Berlin', ?, 'card-1', 'digest-1')`).run(jobKeyOf(1), conv, JSON.stringify(subInput(conv).conversationRef), T0);
+      old
+        .prepare(
+          `INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, created_at, card_activity_id, card_digest)
+        VALUES (?, ?, ?, '29:1abc', 'Ada Lovelace', 'en-US', 'Europe/Berlin', ?, 'card-1', 'digest-1')`,
+        )
+        .run(jobKeyOf(1), conv, JSON.stringify(subInput(conv).conversationRef), T0);
     }
-    old.prepare(`INSERT INTO outbox (job_key, conversation_id, kind, payload) VALUES (?, ?, 'final', ?)`).run(jobKeyOf(1), CONV_A, JSON.stringify(final(1, CONV_A)));
+    old
+      .prepare(`INSERT INTO outbox (job_key, conversation_id, kind, payload) VALUES (?, ?, 'final', ?)`)
+      .run(jobKeyOf(1), CONV_A, JSON.stringify(final(1, CONV_A)));
     old.close();
 
     const lines: string[] = [];
@@ -99,7 +119,10 @@ describe('SqliteStore (SQLite specifics)', () => {
     expect(await store.dropTeam(team)).toBe(0);
     await store.subscribe(jobInput(1), { ...subInput(CONV_A), teamId: team }, T0 + 1);
     expect((await store.getSubscribers(jobKeyOf(1)))[0]).toEqual({ ...before, teamId: team });
-    const plan = store.connection().prepare(`EXPLAIN QUERY PLAN ${prepareStatements(store.connection()).subsOfTeam.source}`).all(team);
+    const plan = store
+      .connection()
+      .prepare(`EXPLAIN QUERY PLAN ${prepareStatements(store.connection()).subsOfTeam.source}`)
+      .all(team);
     expect(plan.map((r) => (r as { detail: string }).detail).join('\n')).toMatch(/USING (COVERING )?INDEX subscriptions_by_team/);
     expect(await store.dropTeam(team)).toBe(1);
     expect(await store.stats()).toEqual({ activeJobs: 1, subscriptions: 1, pendingMessages: 0 });
@@ -124,7 +147,12 @@ describe('SqliteStore (SQLite specifics)', () => {
     await store.init();
     for (let n = 0; n < 10_000; n++) await store.subscribe(jobInput(n, T0 + (n % 1000) * 1000), subInput(`19:c${n % 50}@thread.tacv2`), T0);
     const plan = (sql: string): string =>
-      store.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ owner: 'w', until: 0, now: 0, limit: 8 }).map((r) => (r as { detail: string }).detail).join('\n');
+      store
+        .connection()
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ owner: 'w', until: 0, now: 0, limit: 8 })
+        .map((r) => (r as { detail: string }).detail)
+        .join('\n');
     const claimSql = prepareStatements(store.connection()).claimJobs.source;
     expect(plan(claimSql)).toMatch(/SEARCH j USING INDEX jobs_due \(state=\? AND next_poll_at<\?\)/);
     expect(plan(claimSql)).not.toMatch(/TEMP B-TREE/);
@@ -145,10 +173,15 @@ describe('SqliteStore (SQLite specifics)', () => {
     const store = new SqliteStore({ path: path.join(dir, 'state.db') });
     await store.init();
     const channel = (c: number): string => `19:c${c}@thread.tacv2`;
-    for (let n = 0; n < 2_000; n++) await store.subscribe(jobInput(n), subInput(`${channel(n % 20)};messageid=${1_700_000_000_000 + n}`), T0);
+    for (let n = 0; n < 2_000; n++)
+      await store.subscribe(jobInput(n), subInput(`${channel(n % 20)};messageid=${1_700_000_000_000 + n}`), T0);
     await store.subscribe(jobInput(0), subInput(channel(7)), T0);
     const sql = prepareStatements(store.connection()).subsOfConversationAndThreads.source;
-    const plan = store.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ id: 'x', from: 'x', to: 'y' }).map((r) => (r as { detail: string }).detail);
+    const plan = store
+      .connection()
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all({ id: 'x', from: 'x', to: 'y' })
+      .map((r) => (r as { detail: string }).detail);
     expect(plan.filter((d) => /SEARCH subscriptions USING (COVERING )?INDEX subscriptions_by_conversation/.test(d))).toHaveLength(2);
     expect(plan.join('\n')).not.toMatch(/SCAN/);
     expect(await store.dropConversation(channel(7))).toBe(101);

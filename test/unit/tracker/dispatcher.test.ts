@@ -13,14 +13,22 @@ import { Harness, seeded } from './harness';
 const MIN = 60_000;
 
 /** Puts `messages` card updates (or finals) of job `n` into the outbox the way a poll commits them. */
-async function commitUpdate(store: StateStore, clock: VirtualClock, key: JobKey, job: BackupJob, kinds: Array<'card' | 'final'>, conversations: string[]): Promise<void> {
+async function commitUpdate(
+  store: StateStore,
+  clock: VirtualClock,
+  key: JobKey,
+  job: BackupJob,
+  kinds: Array<'card' | 'final'>,
+  conversations: string[],
+): Promise<void> {
   const jobKey = jobKeyString(key);
   const claimed = await store.claimDueJobs('poller', clock.now(), 60_000, 1_000);
   const mine = claimed.find((r) => r.jobKey === jobKey);
   for (const r of claimed) if (r !== mine) await store.releaseJob('poller', r.jobKey);
   if (!mine) throw new Error(`job ${jobKey} not due`);
   const messages = conversations.flatMap((conversationId) => kinds.map((kind) => ({ kind, job, key, conversationId })));
-  if (!(await store.commitPoll('poller', { jobKey, lastJob: job, nextPollAt: clock.now(), schedule: {} }, messages))) throw new Error('commit refused');
+  if (!(await store.commitPoll('poller', { jobKey, lastJob: job, nextPollAt: clock.now(), schedule: {} }, messages)))
+    throw new Error('commit refused');
 }
 
 function setup(): { clock: VirtualClock; store: MemoryStore; notifier: RecordingNotifier; dispatcher: Dispatcher; api: FakeBackupApi } {
@@ -34,7 +42,11 @@ function setup(): { clock: VirtualClock; store: MemoryStore; notifier: Recording
 async function subscribeJob(store: StateStore, clock: VirtualClock, n: number, conversations: string[]): Promise<JobKey> {
   const key = { vault: vault(), jobId: jobGuid(n) };
   for (const c of conversations) {
-    await store.subscribe({ jobKey: jobKeyString(key), vault: key.vault, jobId: key.jobId, nextPollAt: clock.now() }, subscriber(c), clock.now());
+    await store.subscribe(
+      { jobKey: jobKeyString(key), vault: key.vault, jobId: key.jobId, nextPollAt: clock.now() },
+      subscriber(c),
+      clock.now(),
+    );
   }
   return key;
 }
@@ -75,8 +87,12 @@ describe('Dispatcher', () => {
     expect(finals).toHaveLength(100);
     // Each job's card update goes before its completion notice.
     for (let n = 1; n <= 100; n++) {
-      const i = notifier.delivered.findIndex((d) => d.message.subscriber.conversationId === 'busy' && d.message.kind === 'card' && d.message.job.jobId === jobGuid(n));
-      const j = notifier.delivered.findIndex((d) => d.message.subscriber.conversationId === 'busy' && d.message.kind === 'final' && d.message.job.jobId === jobGuid(n));
+      const i = notifier.delivered.findIndex(
+        (d) => d.message.subscriber.conversationId === 'busy' && d.message.kind === 'card' && d.message.job.jobId === jobGuid(n),
+      );
+      const j = notifier.delivered.findIndex(
+        (d) => d.message.subscriber.conversationId === 'busy' && d.message.kind === 'final' && d.message.job.jobId === jobGuid(n),
+      );
       expect(i).toBeLessThan(j);
     }
     expect((await store.stats()).pendingMessages).toBe(0);
@@ -86,7 +102,8 @@ describe('Dispatcher', () => {
     const { clock, store, notifier, dispatcher } = setup();
     const key = await subscribeJob(store, clock, 1, ['c1']);
     let first = true;
-    notifier.respond = (): DeliveryResult => (first ? ((first = false), { ok: false, retry: true, retryAfterMs: 12_000, reason: '429' }) : { ok: true });
+    notifier.respond = (): DeliveryResult =>
+      first ? ((first = false), { ok: false, retry: true, retryAfterMs: 12_000, reason: '429' }) : { ok: true };
     await commitUpdate(store, clock, key, snapshot({ key, startAt: clock.now() - MIN, durationMs: MIN }, clock.now()), ['final'], ['c1']);
     const t0 = clock.now();
     await drain(dispatcher, store, clock, 5 * MIN);
@@ -114,8 +131,16 @@ describe('Dispatcher', () => {
     const { clock, store, notifier, dispatcher } = setup();
     const key = await subscribeJob(store, clock, 1, ['gone', 'alive']);
     const other = await subscribeJob(store, clock, 2, ['gone']);
-    notifier.respond = (m): DeliveryResult => (m.subscriber.conversationId === 'gone' ? { ok: false, retry: false, conversationGone: true, reason } : { ok: true });
-    await commitUpdate(store, clock, key, snapshot({ key, startAt: clock.now(), durationMs: MIN }, clock.now()), ['card'], ['gone', 'alive']);
+    notifier.respond = (m): DeliveryResult =>
+      m.subscriber.conversationId === 'gone' ? { ok: false, retry: false, conversationGone: true, reason } : { ok: true };
+    await commitUpdate(
+      store,
+      clock,
+      key,
+      snapshot({ key, startAt: clock.now(), durationMs: MIN }, clock.now()),
+      ['card'],
+      ['gone', 'alive'],
+    );
     await drain(dispatcher, store, clock, MIN);
     expect(await store.listByConversation('gone')).toEqual([]);
     expect(await store.getJob(jobKeyString(other))).toBeUndefined();
@@ -171,7 +196,12 @@ describe('Dispatcher', () => {
 
     const second = new Harness({ clock, store, api, tracker: { owner: 'proc-2' }, dispatcher: { owner: 'proc-2' } });
     await second.run(60 * MIN);
-    expect(second.notifier.of('final').map((d) => d.message.kind === 'final' && d.message.job.jobId).sort()).toEqual([jobGuid(1), jobGuid(2)]);
+    expect(
+      second.notifier
+        .of('final')
+        .map((d) => d.message.kind === 'final' && d.message.job.jobId)
+        .sort(),
+    ).toEqual([jobGuid(1), jobGuid(2)]);
     expect(first.notifier.of('final')).toHaveLength(0);
     expect(await store.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 0 });
   });

@@ -69,7 +69,12 @@ describe('tracker lifecycle', () => {
     await h.run(5 * MIN);
     h.api.plans.delete(jobKeyString(plan.key));
     await h.run(30 * MIN);
-    expect(h.notifier.notices('notFound').map((n) => n.subscriber.conversationId).sort()).toEqual(['conv-1', 'conv-2']);
+    expect(
+      h.notifier
+        .notices('notFound')
+        .map((n) => n.subscriber.conversationId)
+        .sort(),
+    ).toEqual(['conv-1', 'conv-2']);
     expect(h.notifier.notices()).toHaveLength(2);
     expect(await h.activeJobs()).toBe(0);
   });
@@ -171,7 +176,12 @@ describe('tracker lifecycle', () => {
 
     // The second track() reads once to answer; polling costs the same.
     expect(two.api.gets - 1).toBe(one.api.gets);
-    expect(two.notifier.of('final').map((d) => d.message.subscriber.conversationId).sort()).toEqual(['conv-1', 'conv-2']);
+    expect(
+      two.notifier
+        .of('final')
+        .map((d) => d.message.subscriber.conversationId)
+        .sort(),
+    ).toEqual(['conv-1', 'conv-2']);
     expect(two.notifier.of('card', 'conv-2').length).toBe(two.notifier.of('card', 'conv-1').length);
   });
 

@@ -12,7 +12,9 @@ function snapshotOf(h: Harness, key: JobKey): BackupJob {
   return snapshot(h.api.plans.get(jobKeyString(key))!, h.clock.now());
 }
 
-async function fiftyJobsForAnHour(strategy: StrategyName): Promise<{ reads: number; gets: number; lists: number; latencies: number[]; h: Harness }> {
+async function fiftyJobsForAnHour(
+  strategy: StrategyName,
+): Promise<{ reads: number; gets: number; lists: number; latencies: number[]; h: Harness }> {
   const h = new Harness({ tracker: { strategy } });
   const rnd = seeded(99);
   const keys: JobKey[] = [];
@@ -118,7 +120,12 @@ describe('ARM read budget', () => {
       h.api.add({ key: { vault: vault(`v${i}`), jobId: jobGuid(i) }, startAt: h.clock.now(), durationMs: 600 * MIN });
       // Tracking bypasses nothing: subscribe straight in the store so the budget starts full for polling.
       await h.store.subscribe(
-        { jobKey: jobKeyString({ vault: vault(`v${i}`), jobId: jobGuid(i) }), vault: vault(`v${i}`), jobId: jobGuid(i), nextPollAt: h.clock.now() },
+        {
+          jobKey: jobKeyString({ vault: vault(`v${i}`), jobId: jobGuid(i) }),
+          vault: vault(`v${i}`),
+          jobId: jobGuid(i),
+          nextPollAt: h.clock.now(),
+        },
         { conversationId: 'c', conversationRef: {}, requester: { id: 'u', name: 'U' } },
         h.clock.now(),
       );

@@ -54,7 +54,10 @@ export function snapshot(plan: FakeJobPlan, now: number): BackupJob {
       : {}),
     tasks: [
       { name: 'Take Snapshot', status: snapshotDone ? 'Completed' : 'InProgress' },
-      { name: 'Transfer data to vault', status: done ? (status === 'Completed' ? 'Completed' : status) : snapshotDone ? 'InProgress' : 'NotStarted' },
+      {
+        name: 'Transfer data to vault',
+        status: done ? (status === 'Completed' ? 'Completed' : status) : snapshotDone ? 'InProgress' : 'NotStarted',
+      },
     ],
     propertyBag: {},
     errors: status === 'Failed' ? [{ code: 'UserErrorVmNotFound', title: 'VM not found', message: 'gone', recommendations: [] }] : [],
@@ -119,7 +122,14 @@ export class FakeBackupApi implements BackupJobsApi {
     throw new Error('not used by the tracker');
   }
 
-  private async call<T>(op: 'get' | 'list', target: JobKey | VaultId, sub: string, jobKey: string | undefined, signal: AbortSignal | undefined, fn: () => T): Promise<ArmResult<T>> {
+  private async call<T>(
+    op: 'get' | 'list',
+    target: JobKey | VaultId,
+    sub: string,
+    jobKey: string | undefined,
+    signal: AbortSignal | undefined,
+    fn: () => T,
+  ): Promise<ArmResult<T>> {
     if (op === 'get') this.gets++;
     else this.lists++;
     this.readsBySub.set(sub, (this.readsBySub.get(sub) ?? 0) + 1);
@@ -132,7 +142,9 @@ export class FakeBackupApi implements BackupJobsApi {
       if (this.hold) {
         await Promise.race([
           this.hold,
-          new Promise<never>((_r, reject) => signal?.addEventListener('abort', () => reject(new ArmError('transient', 'aborted')), { once: true })),
+          new Promise<never>((_r, reject) =>
+            signal?.addEventListener('abort', () => reject(new ArmError('transient', 'aborted')), { once: true }),
+          ),
         ]);
       }
       const fault = this.fault?.(op, target);
@@ -165,13 +177,16 @@ export class RecordingNotifier implements Notifier {
     const r = this.respond(message);
     if (r.ok) {
       this.delivered.push({ at, message });
-      if (message.kind === 'card' && r.activityId === undefined) return { ok: true, activityId: message.subscriber.cardActivityId ?? `act-${this.nextActivity++}` };
+      if (message.kind === 'card' && r.activityId === undefined)
+        return { ok: true, activityId: message.subscriber.cardActivityId ?? `act-${this.nextActivity++}` };
     }
     return r;
   }
 
   of(kind: OutboundMessage['kind'], conversationId?: string): Delivered[] {
-    return this.delivered.filter((d) => d.message.kind === kind && (!conversationId || d.message.subscriber.conversationId === conversationId));
+    return this.delivered.filter(
+      (d) => d.message.kind === kind && (!conversationId || d.message.subscriber.conversationId === conversationId),
+    );
   }
 
   notices(notice?: string): Array<Extract<OutboundMessage, { kind: 'notice' }>> {

@@ -56,8 +56,23 @@ export class Harness {
       onEvent: (e) => this.events.push(e),
       ...o.tracker,
     });
-    this.dispatcher = new Dispatcher({ store: this.store, notifier: this.notifier, clock: this.clock, logger, owner: 'test-1', random: seeded(7), ...o.dispatcher });
-    this.service = new TrackerServiceImpl({ store: this.store, api: this.api, clock: this.clock, logger, engine: this.tracker, pollIntervalMs: P });
+    this.dispatcher = new Dispatcher({
+      store: this.store,
+      notifier: this.notifier,
+      clock: this.clock,
+      logger,
+      owner: 'test-1',
+      random: seeded(7),
+      ...o.dispatcher,
+    });
+    this.service = new TrackerServiceImpl({
+      store: this.store,
+      api: this.api,
+      clock: this.clock,
+      logger,
+      engine: this.tracker,
+      pollIntervalMs: P,
+    });
   }
 
   /** A job in `vault1` that started a minute ago and runs `durationMs` in total. */

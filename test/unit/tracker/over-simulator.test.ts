@@ -56,7 +56,16 @@ describe('tracker over the simulated vault', () => {
     const api = new ArmClient({ endpoint: origin, credential: 'none', clock, logger, maxAttempts: 1 });
     const store = new MemoryStore();
     const events: TrackerEvent[] = [];
-    const tracker = new Tracker({ store, api, clock, logger, owner: 't', pollIntervalMs: P, random: seeded(), onEvent: (e) => events.push(e) });
+    const tracker = new Tracker({
+      store,
+      api,
+      clock,
+      logger,
+      owner: 't',
+      pollIntervalMs: P,
+      random: seeded(),
+      onEvent: (e) => events.push(e),
+    });
     const notifier = new RecordingNotifier(clock);
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner: 't', random: seeded(5) });
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs: P });
@@ -79,7 +88,9 @@ describe('tracker over the simulated vault', () => {
       const job = f.message.job;
       const i = Number.parseInt(job.jobId.slice(-4), 16);
       expect(job.status).toBe(OUTCOMES[i % 4]);
-      const endedAt = events.find((e) => e.type === 'ended' && e.jobKey === jobKeyString({ vault: f.message.key.vault, jobId: job.jobId }))!.at;
+      const endedAt = events.find(
+        (e) => e.type === 'ended' && e.jobKey === jobKeyString({ vault: f.message.key.vault, jobId: job.jobId }),
+      )!.at;
       const latency = endedAt - Date.parse(job.endTime!);
       expect(latency).toBeGreaterThanOrEqual(0);
       expect(latency).toBeLessThanOrEqual(P);

@@ -25,7 +25,13 @@ describe('restart on SQLite', () => {
     const store1 = new SqliteStore({ path: file });
     stores.push(store1);
     await store1.init();
-    const first = new Harness({ clock, store: store1, api, tracker: { owner: 'proc-1', leaseMs: 2 * MIN }, dispatcher: { owner: 'proc-1' } });
+    const first = new Harness({
+      clock,
+      store: store1,
+      api,
+      tracker: { owner: 'proc-1', leaseMs: 2 * MIN },
+      dispatcher: { owner: 'proc-1' },
+    });
     const ending = first.addJob(1, 3 * MIN, { finalStatus: 'Failed' });
     const running = first.addJob(2, 30 * MIN);
     await first.track(ending.key, 'c1');
@@ -43,7 +49,9 @@ describe('restart on SQLite', () => {
     await store2.init();
     const second = new Harness({ clock, store: store2, api, tracker: { owner: 'proc-2' }, dispatcher: { owner: 'proc-2' } });
     await second.run(60 * MIN);
-    const finals = second.notifier.of('final').map((d) => `${d.message.subscriber.conversationId}:${d.message.kind === 'final' ? d.message.job.jobId : ''}`);
+    const finals = second.notifier
+      .of('final')
+      .map((d) => `${d.message.subscriber.conversationId}:${d.message.kind === 'final' ? d.message.job.jobId : ''}`);
     expect(finals.sort()).toEqual([`c1:${jobGuid(1)}`, `c1:${jobGuid(2)}`, `c2:${jobGuid(1)}`]);
     expect(await store2.stats()).toEqual({ activeJobs: 0, subscriptions: 0, pendingMessages: 0 });
   });

@@ -71,7 +71,12 @@ describe('decide', () => {
   it("with detailResetOn 'any', a progress step also snaps the cadence back", () => {
     const j = job(T0, { progressPercentage: 10 });
     const s = { ...INITIAL_SCHEDULE, detailStep: 3 };
-    const d = decide(input({ kind: 'job', job: { ...j, progressPercentage: 20 } }, { lastJob: j, schedule: s, options: { ...options, detailResetOn: 'any' } }));
+    const d = decide(
+      input(
+        { kind: 'job', job: { ...j, progressPercentage: 20 } },
+        { lastJob: j, schedule: s, options: { ...options, detailResetOn: 'any' } },
+      ),
+    );
     expect(d.schedule.detailStep).toBe(0);
     const major = decide(input({ kind: 'job', job: { ...j, progressPercentage: 20 } }, { lastJob: j, schedule: s }));
     expect(major.schedule.detailStep).toBe(3);
@@ -86,13 +91,16 @@ describe('decide', () => {
     expect(off.schedule.nextDetailAt).toBe(T0 + 8 * P);
   });
 
-  it.each(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled'] as const)('ends on %s with a final card and a completion notice', (status) => {
-    const j = job(T0, { status, rawStatus: status });
-    const d = decide(input({ kind: 'job', job: j }, { lastJob: job(T0) }));
-    expect(d.end).toBe('terminal');
-    expect(d.effects.map((e) => e.kind)).toEqual(['card', 'final']);
-    expect(d.lastJob).toBe(j);
-  });
+  it.each(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled'] as const)(
+    'ends on %s with a final card and a completion notice',
+    (status) => {
+      const j = job(T0, { status, rawStatus: status });
+      const d = decide(input({ kind: 'job', job: j }, { lastJob: job(T0) }));
+      expect(d.end).toBe('terminal');
+      expect(d.effects.map((e) => e.kind)).toEqual(['card', 'final']);
+      expect(d.lastJob).toBe(j);
+    },
+  );
 
   it('keeps polling through Cancelling (not terminal)', () => {
     const d = decide(input({ kind: 'job', job: job(T0, { status: 'Cancelling', rawStatus: 'Cancelling' }) }, { lastJob: job(T0) }));
@@ -118,7 +126,9 @@ describe('decide', () => {
     const notices: string[] = [];
     const delays: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const d = decide(input({ kind: 'failed', failure: { kind: 'transient', message: '503' } }, { now, schedule: s, random: () => 0.999 }));
+      const d = decide(
+        input({ kind: 'failed', failure: { kind: 'transient', message: '503' } }, { now, schedule: s, random: () => 0.999 }),
+      );
       expect(d.end).toBeUndefined();
       for (const e of d.effects) if (e.kind === 'notice') notices.push(`${e.notice}@${(now - T0) / 60_000}`);
       delays.push(d.nextPollAt - now);
@@ -129,7 +139,9 @@ describe('decide', () => {
     expect(delays.slice(0, 5).map((x) => Math.round(x / 1000))).toEqual([30, 60, 120, 240, 300]);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^stillTrying@1[0-5]/);
-    const honoured = decide(input({ kind: 'failed', failure: { kind: 'transient', message: '503', retryAfterMs: 90_000 } }, { random: () => 0 }));
+    const honoured = decide(
+      input({ kind: 'failed', failure: { kind: 'transient', message: '503', retryAfterMs: 90_000 } }, { random: () => 0 }),
+    );
     expect(honoured.nextPollAt).toBe(T0 + 90_000);
     const back = decide(input({ kind: 'job', job: job(now) }, { now, schedule: s, lastJob: job(now) }));
     expect(back.effects).toEqual([{ kind: 'notice', notice: 'recovered' }]);

@@ -31,8 +31,16 @@ describe('TrackerServiceImpl', () => {
 
   it.each([
     ['not found', new ArmError('notFound', 'The job was not found', { status: 404 }), { ok: false, error: 'notFound' }],
-    ['forbidden', new ArmError('forbidden', 'AuthorizationFailed', { status: 403 }), { ok: false, error: 'forbidden', requiredRole: 'Backup Reader' }],
-    ['forbidden naming a role', new ArmError('forbidden', 'AuthorizationFailed', { status: 403, requiredRole: 'Reader' }), { ok: false, error: 'forbidden', requiredRole: 'Reader' }],
+    [
+      'forbidden',
+      new ArmError('forbidden', 'AuthorizationFailed', { status: 403 }),
+      { ok: false, error: 'forbidden', requiredRole: 'Backup Reader' },
+    ],
+    [
+      'forbidden naming a role',
+      new ArmError('forbidden', 'AuthorizationFailed', { status: 403, requiredRole: 'Reader' }),
+      { ok: false, error: 'forbidden', requiredRole: 'Reader' },
+    ],
   ])('maps %s to a clear answer and tracks nothing', async (_name, error, expected) => {
     const h = new Harness();
     const plan = h.addJob(1, 30 * MIN);

@@ -99,7 +99,15 @@ describe('the user lane of ARM reads', () => {
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(h.api.peakInFlight).toBe(64);
 
-    const narrow = new TrackerServiceImpl({ store: h.store, api: h.api, clock: h.clock, logger: silentLogger(), engine: h.tracker, pollIntervalMs: P, userReadConcurrency: 2 });
+    const narrow = new TrackerServiceImpl({
+      store: h.store,
+      api: h.api,
+      clock: h.clock,
+      logger: silentLogger(),
+      engine: h.tracker,
+      pollIntervalMs: P,
+      userReadConcurrency: 2,
+    });
     h.api.hold = new Promise<void>((r) => (release = r));
     const refreshes = jobs.slice(0, 5).map((j) => narrow.refresh(j.key, 'c0'));
     await turns();
