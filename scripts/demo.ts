@@ -9,8 +9,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger } from '../src/core/logger';
-import { startSimulator, type RunningSimulator } from '../src/simulator/main';
-import { ScaledClock } from '../src/simulator/scaled-clock';
+import { startSimulator, type RunningSimulator } from '../tools/simulator/main';
+import { ScaledClock } from '../tools/simulator/scaled-clock';
 import { startBotProcess, type BotProcess } from './lib/bot-process';
 import { freePort, startPlaygroundProcess, type PlaygroundProcess } from './lib/playground-process';
 

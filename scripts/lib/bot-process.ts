@@ -42,7 +42,7 @@ export function startBotProcess(options: BotProcessOptions): BotProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   // An empty working directory: a developer's .env in the repository must not leak into the bot.
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-bot-'));
-  const child = spawn(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(ROOT, 'src', 'index.ts')], {
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), path.join(ROOT, 'src', 'index.ts')], {
     cwd,
     env: {
       ...process.env,

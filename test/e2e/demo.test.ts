@@ -28,7 +28,7 @@ describe('npm run demo', () => {
 
   it('prints a URL and commands that work, and stops everything on Ctrl-C', async () => {
     const port = await freePort();
-    demo = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'], {
+    demo = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), 'scripts/demo.ts'], {
       cwd: ROOT,
       env: { ...process.env, DEMO_PLAYGROUND_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { ArmClient } from '../../../src/azure/arm-client';
 import { parseJobRef, parseVaultRef } from '../../../src/azure/ids';
 import type { JobKey, VaultId } from '../../../src/azure/types';
-import { startSimulator, type RunningSimulator } from '../../../src/simulator/main';
+import { startSimulator, type RunningSimulator } from '../../../tools/simulator/main';
 import { RecordingClock } from './scripted-server';
 
 /** Smoke test: the client against the simulated vault the demo and benchmarks use. */

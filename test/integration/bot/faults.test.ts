@@ -18,7 +18,7 @@ import {
   installationUpdate,
   personalMessage,
 } from '../../support/teams-activities';
-import type { SimJobSpec } from '../../../src/simulator/spec';
+import type { SimJobSpec } from '../../../tools/simulator/spec';
 
 const endOf = (spec: SimJobSpec) => spec.startAt + spec.tasks.reduce((s, t) => s + t.durationMs, 0);
 const finals = (list: readonly RecordedActivity[]) => list.filter((a) => (a.activity.entities ?? []).some((e) => e.type === 'mention'));

@@ -6,7 +6,7 @@ import { flushMicrotasks, VirtualClock } from '../../../src/core/clock';
 import { startBotHarness, type BotHarness } from '../../support/bot-harness';
 import { cardOf, type RecordedActivity } from '../../support/recording-connector';
 import { ALEX, CHANNEL_ID, cardSubmit, channelMessage } from '../../support/teams-activities';
-import type { SimJobSpec } from '../../../src/simulator/spec';
+import type { SimJobSpec } from '../../../tools/simulator/spec';
 
 let h: BotHarness;
 beforeEach(async () => {

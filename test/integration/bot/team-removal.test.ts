@@ -6,7 +6,7 @@
  */
 import { flushMicrotasks } from '../../../src/core/clock';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { SimJobSpec } from '../../../src/simulator/spec';
+import type { SimJobSpec } from '../../../tools/simulator/spec';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION, SIM_VAULT, startBotHarness, type BotHarness } from '../../support/bot-harness';
 import type { RecordedActivity } from '../../support/recording-connector';
 import {

@@ -30,9 +30,9 @@ export class CrashChild {
     readonly generation: number,
     env: Readonly<Record<string, string>>,
   ) {
-    this.proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD_ENTRY], {
+    this.proc = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'scripts', 'register-ts.js'), CHILD_ENTRY], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let partial = '';

@@ -3,13 +3,13 @@
  * simulated vault through the real ArmClient, delivering through a Notifier that POSTs to the
  * parent's recording connector. The parent kills it with SIGKILL at random moments and starts it
  * again on the same file; SIGTERM stops it gracefully.
- * Run with: node -r ts-node/register/transpile-only test/integration/crash/crash-child.ts
+ * Run with: node -r ./scripts/register-ts.js test/integration/crash/crash-child.ts
  */
 import { readFileSync, writeSync } from 'node:fs';
 import pino from 'pino';
 import { ArmClient } from '../../../src/azure/arm-client';
 import { createLogger, type Logger } from '../../../src/core/logger';
-import { ScaledClock } from '../../../src/simulator/scaled-clock';
+import { ScaledClock } from '../../../tools/simulator/scaled-clock';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { Dispatcher } from '../../../src/tracker/dispatcher';
 import { Tracker } from '../../../src/tracker/engine';

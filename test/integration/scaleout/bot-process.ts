@@ -10,7 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const TS_NODE = require.resolve('ts-node/register/transpile-only');
+const TS_REGISTER = path.join(ROOT, 'scripts', 'register-ts.js');
 
 export interface BotProcess {
   readonly name: string;
@@ -26,12 +26,12 @@ export interface BotProcess {
   signal(sig: NodeJS.Signals): void;
 }
 
-/** Starts `node -r ts-node/register/transpile-only src/index.ts` with `env` and waits for "bot ready". */
+/** Starts `node -r scripts/register-ts.js src/index.ts` with `env` and waits for "bot ready". */
 export async function startBot(name: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<BotProcess> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `bj-${name}-`));
-  const child: ChildProcess = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src', 'index.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['-r', TS_REGISTER, path.join(ROOT, 'src', 'index.ts')], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NODE_NO_WARNINGS: '1', ...env },
+    env: { PATH: process.env['PATH'] ?? '', NODE_NO_WARNINGS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let running = true;

@@ -14,9 +14,9 @@
  */
 import { Redis } from 'ioredis';
 import { silentLogger } from '../../../src/core/logger';
-import { generatedJobs } from '../../../src/simulator/generated-jobs';
-import { ScaledClock } from '../../../src/simulator/scaled-clock';
-import { SimulatorServer } from '../../../src/simulator/server';
+import { generatedJobs } from '../../../tools/simulator/generated-jobs';
+import { ScaledClock } from '../../../tools/simulator/scaled-clock';
+import { SimulatorServer } from '../../../tools/simulator/server';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { RecordingConnector, cardOf, type RecordedActivity } from '../../support/recording-connector';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';

@@ -1,5 +1,5 @@
 import { VirtualClock } from '../../../src/core/clock';
-import { seededRandom } from '../../../src/simulator/random';
+import { seededRandom } from '../../../tools/simulator/random';
 import { API, guid, Harness, jobPath, obj, START, SUB, VAULT_PATH, vmJob } from './helpers';
 
 const OTHER_SUB = '99999999-2222-4333-8444-555555555555';

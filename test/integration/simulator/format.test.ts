@@ -1,5 +1,5 @@
-import { formatIsoDuration, formatTimeSpan, formatTimestamp } from '../../../src/simulator/format';
-import { parseFilterTime } from '../../../src/simulator/filter';
+import { formatIsoDuration, formatTimeSpan, formatTimestamp } from '../../../tools/simulator/format';
+import { parseFilterTime } from '../../../tools/simulator/filter';
 
 describe('wire formats of the simulated vault', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { JOB_TYPES } from '../../../src/azure/types';
 import { VirtualClock } from '../../../src/core/clock';
-import { generatedJobs } from '../../../src/simulator/spec';
+import { generatedJobs } from '../../../tools/simulator/spec';
 import { API, arr, Harness, obj, START, SUB } from './helpers';
 
 const MIN = 60_000;

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { VirtualClock } from '../../../src/core/clock';
-import { SimulatorServer, type SimulatorServerOptions } from '../../../src/simulator/server';
-import type { SimJobSpec } from '../../../src/simulator/spec';
+import { SimulatorServer, type SimulatorServerOptions } from '../../../tools/simulator/server';
+import type { SimJobSpec } from '../../../tools/simulator/spec';
 
 export const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');
 export const SUB = '11111111-2222-4333-8444-555555555555';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { request } from 'undici';
 import { VirtualClock } from '../../../src/core/clock';
-import { describeSimulator, startSimulator } from '../../../src/simulator/main';
-import { ScaledClock } from '../../../src/simulator/scaled-clock';
+import { describeSimulator, startSimulator } from '../../../tools/simulator/main';
+import { ScaledClock } from '../../../tools/simulator/scaled-clock';
 import { obj, START, type JsonObject } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -58,7 +58,7 @@ describe('startSimulator (what the demo calls in-process)', () => {
 
 describe('npm run simulator', () => {
   it('prints its URL, the bot settings and every job, serves them, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/simulator/main.ts'], {
+    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), 'tools/simulator/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, SIM_PORT: '0', SIM_SPEED: '30' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { JOB_TYPES } from '../../../src/azure/types';
-import { scriptedJobs, type SimJobSpec } from '../../../src/simulator/spec';
+import { scriptedJobs, type SimJobSpec } from '../../../tools/simulator/spec';
 import { API, arr, example, Harness, jobPath, obj, RG, START, SUB, VAULT, VAULT_PATH, type JsonObject } from './helpers';
 
 const jobs = scriptedJobs({ subscriptionId: SUB, resourceGroup: RG, vaultName: VAULT, start: START });

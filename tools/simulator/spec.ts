@@ -1,4 +1,4 @@
-import type { KnownJobType, VaultId } from '../azure/types';
+import type { KnownJobType, VaultId } from '../../src/azure/types';
 import { hash32, randomGuid, seededRandom } from './random';
 
 export { generatedJobs } from './generated-jobs';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../core/clock';
+import { systemClock, type Clock } from '../../src/core/clock';
 
 /**
  * Real time sped up: `speed` simulated milliseconds pass per real millisecond, counted from `start`

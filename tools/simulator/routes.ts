@@ -1,4 +1,4 @@
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../../src/azure/types';
 
 /** What a request asks for, resolved from an ARM path compared case-insensitively. */
 export type Route =

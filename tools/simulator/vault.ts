@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { VaultId } from '../azure/types';
-import type { Clock } from '../core/clock';
+import type { VaultId } from '../../src/azure/types';
+import type { Clock } from '../../src/core/clock';
 import { FilterError, parseFilter, type JobFilter } from './filter';
 import { canonicalVaultPath, renderJob, type Json } from './job-body';
 import { statusAt, vaultKeyOf } from './job-state';

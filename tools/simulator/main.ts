@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock';
-import { createLogger, type Logger } from '../core/logger';
+import type { Clock } from '../../src/core/clock';
+import { createLogger, type Logger } from '../../src/core/logger';
 import { ScaledClock } from './scaled-clock';
 import { SimulatorServer } from './server';
 import { scriptedJobs, type SimJobSpec } from './spec';

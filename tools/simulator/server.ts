@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { Clock } from '../core/clock';
-import type { Logger } from '../core/logger';
-import { silentLogger } from '../core/logger';
+import type { Clock } from '../../src/core/clock';
+import type { Logger } from '../../src/core/logger';
+import { silentLogger } from '../../src/core/logger';
 import { faultAnswer, FaultBook, type FaultRule } from './faults';
 import { canonicalVaultPath } from './job-body';
 import { endOf, isEnded, statusAt } from './job-state';
