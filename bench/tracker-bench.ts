@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ArmClient } from '../src/azure/arm-client';
-import type { JobKey } from '../src/azure/types';
+import type { JobKey } from '../src/domain/job';
 import { VirtualClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
 import { generatedJobs } from '../tools/simulator/generated-jobs';
@@ -23,7 +23,8 @@ import { SimulatorServer } from '../tools/simulator/server';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
 import { Dispatcher } from '../src/tracker/dispatcher';
 import { Tracker } from '../src/tracker/engine';
-import type { DeliveryResult, Notifier, OutboundMessage } from '../src/tracker/ports';
+import type { Notifier } from '../src/tracker/ports';
+import type { DeliveryResult, OutboundMessage } from '../src/domain/subscriber';
 import { TrackerServiceImpl } from '../src/tracker/tracker-service';
 import { percentile, printTable, writeResults } from './lib/stats';
 

@@ -3,17 +3,8 @@
  * how many job reads were in flight at once (the ARM gate's concurrency bound shows here) and how
  * long each took on the wire. It changes nothing about the calls.
  */
-import type {
-  ArmResult,
-  BackupJob,
-  BackupJobsApi,
-  CallOptions,
-  JobKey,
-  JobListFilter,
-  OperationRef,
-  OperationStatus,
-  VaultId,
-} from '../../src/azure/types';
+import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../../src/azure/types';
+import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../../src/domain/job';
 
 export class MeteredApi implements BackupJobsApi {
   private inFlight = 0;

@@ -14,18 +14,8 @@ import { parseJobList, parseJobResource, parseOperationStatus } from './models';
 import { ArmTransport, type ArmResponse, type RequestInfo } from './arm-transport';
 import { TokenCache } from './token-cache';
 import { isLoopbackEndpoint } from './loopback';
-import type {
-  ArmMeta,
-  ArmResult,
-  BackupJob,
-  BackupJobsApi,
-  CallOptions,
-  JobKey,
-  JobListFilter,
-  OperationRef,
-  OperationStatus,
-  VaultId,
-} from './types';
+import type { ArmMeta, ArmResult, BackupJobsApi, CallOptions, JobListFilter } from './types';
+import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
 import { buildFilter, cancelPath, jobPath, jobsPath, operationRefPath, vaultPath } from './urls';
 
 export interface ArmClientOptions {

@@ -2,7 +2,7 @@
  * Typed ARM failures. Each message says what the user or operator should do; `retryable` tells
  * callers (the tracker) whether trying again later can help.
  */
-import type { ArmErrorKind } from './types';
+import type { ArmErrorKind } from '../domain/job';
 
 export interface ArmErrorOptions {
   readonly status?: number;

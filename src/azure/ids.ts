@@ -3,7 +3,7 @@
  * Every segment that can later reach a URL is checked against ARM's naming rules here; anything
  * else is rejected with an IdError naming the accepted forms.
  */
-import type { JobKey, JobRef, OperationRef, VaultId, VaultRef } from './types';
+import type { JobKey, JobRef, OperationRef, VaultId, VaultRef } from '../domain/job';
 import {
   IdError,
   JOB_FORMS,

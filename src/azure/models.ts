@@ -14,7 +14,7 @@ import {
   type KnownJobType,
   type OperationState,
   type OperationStatus,
-} from './types';
+} from '../domain/job';
 
 type Obj = Record<string, unknown>;
 

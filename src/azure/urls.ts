@@ -2,7 +2,8 @@
  * ARM paths built only from validated values. Each function re-checks what it is given (a VaultId
  * may come from storage, not from the parser) so that nothing unchecked is ever spliced into a URL.
  */
-import type { JobKey, JobListFilter, OperationRef, VaultId } from './types';
+import type { JobListFilter } from './types';
+import type { JobKey, OperationRef, VaultId } from '../domain/job';
 import {
   FILTER_FORMS,
   IdError,

@@ -3,7 +3,7 @@
  * already retried 429 (honouring Retry-After) and 5xx a few times on its own; what reaches us is
  * the final answer, and the dispatcher decides when to try again.
  */
-import type { DeliveryResult } from '../tracker/ports';
+import type { DeliveryResult } from '../domain/subscriber';
 
 type Failure = Extract<DeliveryResult, { ok: false }>;
 

@@ -5,7 +5,7 @@
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { isValidTimeZone } from '../cards/format';
-import type { JsonObject, SubscriberInput } from '../tracker/ports';
+import type { JsonObject, SubscriberInput } from '../domain/subscriber';
 
 const THREAD_MARK = ';messageid=';
 

@@ -10,7 +10,8 @@ import { noticeText } from '../cards/messages';
 import { vaultLabel } from '../commands/resolve';
 import { jobCard } from '../commands/views';
 import type { Clock } from '../core/clock';
-import type { DeliveryResult, Notifier, OutboundMessage, Subscriber } from '../tracker/ports';
+import type { Notifier } from '../tracker/ports';
+import type { DeliveryResult, OutboundMessage, Subscriber } from '../domain/subscriber';
 import { classifyConnectorError } from './connector-errors';
 import { sendCard, updateCard } from './reply';
 

@@ -2,7 +2,7 @@
  * The progress card of one job (kept current in place) and its final form, plus the one-line
  * completion summary.
  */
-import type { BackupJob, JobErrorDetail, JobKey, JobTask } from '../azure/types';
+import type { BackupJob, JobErrorDetail, JobKey, JobTask } from '../domain/job';
 import { formatAbsolute, formatDuration, formatPercent, formatRelative, parseTime, truncate } from './format';
 import { t } from './i18n';
 import {

@@ -1,7 +1,7 @@
 /**
  * How a job's fields read to a user: labels, colours and keys shared by every card and reply.
  */
-import type { BackupJob, JobKey, JobStatus } from '../azure/types';
+import type { BackupJob, JobKey, JobStatus } from '../domain/job';
 import { t, type MessageId } from './i18n';
 
 /** Adaptive Card colour names (TextBlock `color`, Container `style` where they overlap). */

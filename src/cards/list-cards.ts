@@ -2,7 +2,7 @@
  * Cards that list many jobs: a vault's jobs of the last 24 hours, and the jobs a conversation
  * tracks. Rows are capped so the card stays under the byte budget; the rest is counted.
  */
-import type { BackupJob } from '../azure/types';
+import type { BackupJob } from '../domain/job';
 import type { TrackedEntry } from '../tracker/ports';
 import { formatDuration, formatRelative, parseTime, truncate } from './format';
 import { t } from './i18n';

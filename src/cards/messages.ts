@@ -2,8 +2,8 @@
  * Plain-text replies that need more than one catalog lookup: notices, error answers and the
  * outcome of following an operation.
  */
-import type { ArmErrorKind } from '../azure/types';
-import type { NoticeKind } from '../tracker/ports';
+import type { ArmErrorKind } from '../domain/job';
+import type { NoticeKind } from '../domain/subscriber';
 import { formatDuration } from './format';
 import { t } from './i18n';
 

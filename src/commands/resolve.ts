@@ -3,7 +3,7 @@
  * BACKUP_VAULTS and nothing the id parsers reject ever leaves this file as a key.
  */
 import { IdError, isGuid, jobKeyString, parseJobRef, parseOperationRef, parseVaultRef, sameVault } from '../azure/ids';
-import type { JobKey, OperationRef, VaultId } from '../azure/types';
+import type { JobKey, OperationRef, VaultId } from '../domain/job';
 import { t } from '../cards/i18n';
 import type { VaultAllowList } from './types';
 

@@ -1,5 +1,5 @@
 import { jobKeyString } from '../azure/ids';
-import type { JobKey } from '../azure/types';
+import type { JobKey } from '../domain/job';
 import { t } from '../cards/i18n';
 import { MAX_REFS_PER_MESSAGE, splitRefs } from './args';
 import { resolveJob } from './resolve';

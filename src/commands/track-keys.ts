@@ -3,7 +3,7 @@
  * operation` (after the operation yielded its jobs) and nothing else.
  */
 import { jobKeyString } from '../azure/ids';
-import { isTerminal, type JobKey } from '../azure/types';
+import { isTerminal, type JobKey } from '../domain/job';
 import { t } from '../cards/i18n';
 import { entityName, operationName, statusWord } from '../cards/job-view';
 import { visibleDigest } from '../tracker/visible';

@@ -4,7 +4,7 @@
  * injected clock, and its job cards are posted proactively when it yields them.
  */
 import { isGuid } from '../azure/ids';
-import type { JobKey, OperationRef, OperationStatus, VaultId } from '../azure/types';
+import type { JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
 import { formatDuration } from '../cards/format';
 import { t } from '../cards/i18n';
 import { armFailureOf } from './arm-failure';

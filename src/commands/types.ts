@@ -3,12 +3,14 @@
  * conversation. No botbuilder types: the bot layer adapts a TurnContext to these ports.
  */
 import type { Logger } from 'pino';
-import type { BackupJobsApi, VaultId } from '../azure/types';
+import type { BackupJobsApi } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { CommandWord } from '../cards/closest-command';
 import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
-import type { SubscriberInput, TrackerService } from '../tracker/ports';
+import type { TrackerService } from '../tracker/ports';
+import type { SubscriberInput } from '../domain/subscriber';
 
 export type JobsFilter = 'running' | 'failed' | 'all';
 

@@ -1,5 +1,5 @@
 /** Cards and error answers shared by several commands (and the proactive notifier). */
-import { isTerminal, type ArmErrorKind, type BackupJob, type JobKey, type VaultId } from '../azure/types';
+import { isTerminal, type ArmErrorKind, type BackupJob, type JobKey, type VaultId } from '../domain/job';
 import { portalJobUrl } from '../azure/urls';
 import { armErrorText } from '../cards/messages';
 import { buildJobCard } from '../cards/job-card';

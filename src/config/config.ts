@@ -3,7 +3,7 @@
  * receives a Config (or the part it needs); nothing reads process.env after start.
  */
 import { z } from 'zod';
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import { parseVaultList } from './vault-list';
 import { isLoopbackEndpoint } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';

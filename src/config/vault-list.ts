@@ -3,7 +3,7 @@
  * AZURE_SUBSCRIPTION_ID) or full ARM vault ids; segments follow ARM's naming rules so that nothing
  * from configuration can later be turned into an unexpected URL either.
  */
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../domain/job';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VAULT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;

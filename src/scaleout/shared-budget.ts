@@ -12,17 +12,8 @@
  */
 import type { Redis } from 'ioredis';
 import { ArmError } from '../azure/errors';
-import type {
-  ArmResult,
-  BackupJob,
-  BackupJobsApi,
-  CallOptions,
-  JobKey,
-  JobListFilter,
-  OperationRef,
-  OperationStatus,
-  VaultId,
-} from '../azure/types';
+import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../azure/types';
+import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
 import type { Clock } from '../core/clock';
 import { DEFAULT_BUDGET, type BudgetOptions } from '../tracker/budget';
 

@@ -4,8 +4,8 @@
  * JSON on the way in and out, so callers can neither mutate the state nor store what a durable
  * backend could not.
  */
-import type { BackupJob, VaultId } from '../azure/types';
-import type { EndReason, Subscriber, SubscriberInput } from '../tracker/ports';
+import type { BackupJob, VaultId } from '../domain/job';
+import type { EndReason, Subscriber, SubscriberInput } from '../domain/subscriber';
 import { closedError, inConversation, jsonCopy, payloadOf, teamOf, toMessage, subscriberFromInput, type StoredPayload } from './records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from './types';
 

@@ -2,7 +2,7 @@
  * Pieces shared by the store backends, so that every backend stores and returns exactly the
  * same shapes (the conformance suite compares them deeply).
  */
-import type { OutboundMessage, Subscriber, SubscriberInput } from '../tracker/ports';
+import type { OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
 import type { OutboxInput } from './types';
 
 /** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */

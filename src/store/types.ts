@@ -7,8 +7,8 @@
  * claims messages with a lease, delivers them, and marks them sent. A crash between the
  * connector's 2xx and `completeMessage` is the only window in which a notice can be sent twice.
  */
-import type { BackupJob, VaultId } from '../azure/types';
-import type { EndReason, OutboundMessage, Subscriber, SubscriberInput } from '../tracker/ports';
+import type { BackupJob, VaultId } from '../domain/job';
+import type { EndReason, OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
 
 export interface TrackedJobRecord {
   /** Canonical key: lower-case `subscriptionId/resourceGroup/vaultName/jobId`. */

@@ -5,7 +5,8 @@
  * separate lanes over one budget (see `lane`): both count against ARM's per-subscription limit,
  * but a user's read never queues behind polls.
  */
-import type { BackupJob, BackupJobsApi, JobKey, JobListFilter, VaultId, ArmResult } from '../azure/types';
+import type { BackupJobsApi, JobListFilter, ArmResult } from '../azure/types';
+import type { BackupJob, JobKey, VaultId } from '../domain/job';
 import type { Clock } from '../core/clock';
 import type { ReadBudget } from './budget';
 import { toPollFailure } from './failure';

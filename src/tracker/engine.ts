@@ -4,7 +4,8 @@
  * its outbox messages. `tick()` is one round (tests and the benchmark drive it on a VirtualClock);
  * `start()` runs rounds in the background until `stop()`.
  */
-import type { BackupJob, BackupJobsApi, VaultId } from '../azure/types';
+import type { BackupJobsApi } from '../azure/types';
+import type { BackupJob, VaultId } from '../domain/job';
 import { vaultKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -12,7 +13,7 @@ import type { StateStore, TrackedJobRecord } from '../store/types';
 import { ArmGate, type ReadEvent } from './arm-gate';
 import { ReadBudget, type BudgetOptions } from './budget';
 import { toOutbox } from './messages';
-import type { EndReason } from './ports';
+import type { EndReason } from '../domain/subscriber';
 import {
   decide,
   defaultScheduleOptions,

@@ -2,7 +2,7 @@
  * Maps whatever a BackupJobsApi call threw to the schedule's PollFailure. ArmError (azure/errors)
  * is recognised by shape, so the tracker does not depend on the client's class identity.
  */
-import type { ArmErrorKind } from '../azure/types';
+import type { ArmErrorKind } from '../domain/job';
 import type { PollFailure } from './schedule';
 
 const KINDS: ReadonlySet<string> = new Set<ArmErrorKind>([

@@ -1,7 +1,7 @@
 /** Turns a decision's effects into one outbox message per subscriber. */
-import type { JobKey } from '../azure/types';
+import type { JobKey } from '../domain/job';
 import type { OutboxInput } from '../store/types';
-import type { Subscriber } from './ports';
+import type { Subscriber } from '../domain/subscriber';
 import type { Effect } from './schedule';
 import { visibleDigest } from './visible';
 

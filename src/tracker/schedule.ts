@@ -3,8 +3,8 @@
  * subscribers, when to poll next, and whether tracking ends. Pure: no clock, no timers, no I/O;
  * randomness (jitter) is injected. The state is plain JSON stored in TrackedJobRecord.schedule.
  */
-import { isTerminal, type ArmErrorKind, type BackupJob } from '../azure/types';
-import type { EndReason, NoticeKind } from './ports';
+import { isTerminal, type ArmErrorKind, type BackupJob } from '../domain/job';
+import type { EndReason, NoticeKind } from '../domain/subscriber';
 import { retryDelay, type BackoffOptions } from './backoff';
 import { isMajorChange, visibleDigest } from './visible';
 

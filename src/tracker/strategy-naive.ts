@@ -1,5 +1,5 @@
 /** The baseline: GET every tracked job every base interval. */
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import { getEach, type DueJob, type PollStrategy, type StrategyContext, type StrategyObservation } from './strategy';
 
 export class NaiveStrategy implements PollStrategy {

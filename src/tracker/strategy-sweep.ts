@@ -5,7 +5,7 @@
  * cadence that backs off while nothing changes); a job missing from the list ended or vanished
  * and gets one GET at once, so every end is noticed within one interval.
  */
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import { vaultKeyString } from '../azure/ids';
 import { getEach, type DueJob, type PollStrategy, type StrategyContext, type StrategyObservation } from './strategy';
 

@@ -1,5 +1,5 @@
 /** How the engine reads the due jobs of one vault. Selected by config `strategy`. */
-import type { VaultId } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import type { TrackedJobRecord } from '../store/types';
 import type { ArmGate } from './arm-gate';
 import type { Observation, ScheduleState } from './schedule';

@@ -4,7 +4,8 @@
  * waits for these reads: they go through a lane of their own (ArmGate.lane), which spends the
  * engine's budget but does not queue behind the engine's background polls.
  */
-import { isTerminal, type BackupJob, type BackupJobsApi, type JobKey, type VaultId } from '../azure/types';
+import { type BackupJobsApi } from '../azure/types';
+import { isTerminal, type BackupJob, type JobKey, type VaultId } from '../domain/job';
 import { jobKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -12,7 +13,8 @@ import type { StateStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
-import type { SubscriberInput, TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import type { TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import type { SubscriberInput } from '../domain/subscriber';
 import { DEFAULT_REQUIRED_ROLE } from './schedule';
 import { Semaphore } from './semaphore';
 

@@ -2,7 +2,7 @@
  * What a user would notice on a job's card. Only a change of this triggers a card update, so a
  * job whose progress creeps from 41 % to 43 % costs no Teams message.
  */
-import type { BackupJob } from '../azure/types';
+import type { BackupJob } from '../domain/job';
 
 export interface VisibleTask {
   readonly name: string;

@@ -1,5 +1,5 @@
 /** Due work: claiming jobs with a lease, committing a poll, releasing. */
-import type { BackupJob } from '../../src/azure/types';
+import type { BackupJob } from '../../src/domain/job';
 import type { OutboxInput } from '../../src/store/types';
 import type { SpecContext } from './store-conformance';
 import { CONV_A, CONV_B, CONV_C, COMPLETED, HOSTILE, T0, card, final, jobInput, jobKeyOf, keyOf, notice, subInput } from './store-fixtures';

@@ -4,7 +4,7 @@
  * subscription stored with the team id goes, whatever its conversation; nothing else does.
  */
 import type { StateStore } from '../../src/store/types';
-import type { SubscriberInput } from '../../src/tracker/ports';
+import type { SubscriberInput } from '../../src/domain/subscriber';
 import type { SpecContext } from './store-conformance';
 import { T0, card, jobInput, jobKeyOf, subInput } from './store-fixtures';
 

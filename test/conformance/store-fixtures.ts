@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BackupJob, JobKey, VaultId } from '../../src/azure/types';
-import type { SubscriberInput } from '../../src/tracker/ports';
+import type { BackupJob, JobKey, VaultId } from '../../src/domain/job';
+import type { SubscriberInput } from '../../src/domain/subscriber';
 import type { OutboxInput } from '../../src/store/types';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'azure-backup-api');

@@ -9,21 +9,13 @@ import type { CommandContext, ReplyPort, VaultAllowList } from '../../src/comman
 import type { AdaptiveCardJson } from '../../src/cards/render';
 import { ArmError } from '../../src/azure/errors';
 import { parseJobResource } from '../../src/azure/models';
-import type {
-  ArmResult,
-  BackupJob,
-  BackupJobsApi,
-  JobKey,
-  JobListFilter,
-  OperationRef,
-  OperationStatus,
-  VaultId,
-} from '../../src/azure/types';
+import type { ArmResult, BackupJobsApi, JobListFilter } from '../../src/azure/types';
+import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../../src/domain/job';
 import { VirtualClock } from '../../src/core/clock';
 import { silentLogger } from '../../src/core/logger';
 import { MemoryStore } from '../../src/store/memory-store';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
-import type { SubscriberInput } from '../../src/tracker/ports';
+import type { SubscriberInput } from '../../src/domain/subscriber';
 
 export const SHARED_API_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'azure-backup-api');
 

@@ -1,4 +1,4 @@
-import type { KnownJobType, VaultId } from '../../src/azure/types';
+import type { KnownJobType, VaultId } from '../../src/domain/job';
 import { normal, randomGuid, seededRandom } from './random';
 import type { SimJobSpec, SimTaskSpec } from './spec';
 

@@ -1,4 +1,4 @@
-import type { VaultId } from '../../src/azure/types';
+import type { VaultId } from '../../src/domain/job';
 import { formatDuration, formatTimestamp, type DurationFormat } from './format';
 import { endOf, isEnded, progressAt, statusAt, tasksAt, type JobRecord, type SimStatus, type TaskState } from './job-state';
 import { hash32 } from './random';

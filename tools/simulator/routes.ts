@@ -1,4 +1,4 @@
-import type { VaultId } from '../../src/azure/types';
+import type { VaultId } from '../../src/domain/job';
 
 /** What a request asks for, resolved from an ARM path compared case-insensitively. */
 export type Route =

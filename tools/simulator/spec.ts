@@ -1,4 +1,4 @@
-import type { KnownJobType, VaultId } from '../../src/azure/types';
+import type { KnownJobType, VaultId } from '../../src/domain/job';
 import { hash32, randomGuid, seededRandom } from './random';
 
 export { generatedJobs } from './generated-jobs';

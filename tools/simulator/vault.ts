@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { VaultId } from '../../src/azure/types';
+import type { VaultId } from '../../src/domain/job';
 import type { Clock } from '../../src/core/clock';
 import { FilterError, parseFilter, type JobFilter } from './filter';
 import { canonicalVaultPath, renderJob, type Json } from './job-body';

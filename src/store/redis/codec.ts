@@ -3,8 +3,8 @@
  * missing values as null; these functions turn them into the exact shapes the other backends
  * return (the conformance suite compares them deeply).
  */
-import type { BackupJob, VaultId } from '../../azure/types';
-import type { EndReason, Subscriber, SubscriberInput } from '../../tracker/ports';
+import type { BackupJob, VaultId } from '../../domain/job';
+import type { EndReason, Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { subscriberFromInput } from '../records';
 import type { TrackedJobRecord } from '../types';
 

@@ -4,9 +4,9 @@
  * Values are the same JSON strings the SQLite backend stores. Selected by `STATE_STORE=redis://…`.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { BackupJob, VaultId } from '../../azure/types';
+import type { BackupJob, VaultId } from '../../domain/job';
 import { silentLogger, type Logger } from '../../core/logger';
-import type { Subscriber, SubscriberInput } from '../../tracker/ports';
+import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';

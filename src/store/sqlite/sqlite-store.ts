@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { BackupJob, VaultId } from '../../azure/types';
+import type { BackupJob, VaultId } from '../../domain/job';
 import { silentLogger, type Logger } from '../../core/logger';
-import type { EndReason, JsonObject, Subscriber, SubscriberInput } from '../../tracker/ports';
+import type { EndReason, JsonObject, Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, toSubscriber, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { migrate } from './migrations';

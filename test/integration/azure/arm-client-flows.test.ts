@@ -1,7 +1,7 @@
 import { ArmClient } from '../../../src/azure/arm-client';
 import { ArmError, MalformedResponseError } from '../../../src/azure/errors';
 import { parseOperationRef } from '../../../src/azure/ids';
-import type { JobKey, VaultId } from '../../../src/azure/types';
+import type { JobKey, VaultId } from '../../../src/domain/job';
 import { FakeCredential, RecordingClock, ScriptedServer, example, json } from './scripted-server';
 
 const SUB = '00000000-0000-0000-0000-000000000000';

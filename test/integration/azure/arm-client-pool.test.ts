@@ -6,7 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { ArmClient, DEFAULT_CONNECTIONS } from '../../../src/azure/arm-client';
-import type { JobKey } from '../../../src/azure/types';
+import type { JobKey } from '../../../src/domain/job';
 import { example } from './scripted-server';
 
 const SUB = '00000000-0000-0000-0000-000000000000';

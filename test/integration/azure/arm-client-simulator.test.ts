@@ -1,6 +1,6 @@
 import { ArmClient } from '../../../src/azure/arm-client';
 import { parseJobRef, parseVaultRef } from '../../../src/azure/ids';
-import type { JobKey, VaultId } from '../../../src/azure/types';
+import type { JobKey, VaultId } from '../../../src/domain/job';
 import { startSimulator, type RunningSimulator } from '../../../tools/simulator/main';
 import { RecordingClock } from './scripted-server';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ArmClient, isLoopbackEndpoint, type ArmClientOptions } from '../../../src/azure/arm-client';
 import { ArmError, MalformedResponseError } from '../../../src/azure/errors';
-import type { JobKey, VaultId } from '../../../src/azure/types';
+import type { JobKey, VaultId } from '../../../src/domain/job';
 import { createLogger } from '../../../src/core/logger';
 import {
   FakeCredential,

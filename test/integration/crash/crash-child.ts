@@ -13,7 +13,8 @@ import { ScaledClock } from '../../../tools/simulator/scaled-clock';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { Dispatcher } from '../../../src/tracker/dispatcher';
 import { Tracker } from '../../../src/tracker/engine';
-import type { DeliveryResult, Notifier, OutboundMessage } from '../../../src/tracker/ports';
+import type { Notifier } from '../../../src/tracker/ports';
+import type { DeliveryResult, OutboundMessage } from '../../../src/domain/subscriber';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
 import { ENV, type NoticeBody, type PlannedJob } from './protocol';
 

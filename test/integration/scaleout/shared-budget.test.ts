@@ -3,7 +3,8 @@
  * subscription, a 429 seen by one pauses both, and a read without a token is never sent.
  */
 import { Redis } from 'ioredis';
-import type { ArmResult, BackupJob, BackupJobsApi, JobKey } from '../../../src/azure/types';
+import type { ArmResult, BackupJobsApi } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { SharedBudgetApi, SharedReadBudget } from '../../../src/scaleout/shared-budget';
 import { toPollFailure } from '../../../src/tracker/failure';

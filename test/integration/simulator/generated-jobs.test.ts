@@ -1,4 +1,4 @@
-import { JOB_TYPES } from '../../../src/azure/types';
+import { JOB_TYPES } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { generatedJobs } from '../../../tools/simulator/spec';
 import { API, arr, Harness, obj, START, SUB } from './helpers';

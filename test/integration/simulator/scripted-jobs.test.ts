@@ -1,4 +1,4 @@
-import { JOB_TYPES } from '../../../src/azure/types';
+import { JOB_TYPES } from '../../../src/domain/job';
 import { scriptedJobs, type SimJobSpec } from '../../../tools/simulator/spec';
 import { API, arr, example, Harness, jobPath, obj, RG, START, SUB, VAULT, VAULT_PATH, type JsonObject } from './helpers';
 

@@ -11,7 +11,7 @@ import {
   sameVault,
   vaultKeyString,
 } from '../../../src/azure/ids';
-import type { JobKey } from '../../../src/azure/types';
+import type { JobKey } from '../../../src/domain/job';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');
 const readJson = (rel: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(SHARED, rel), 'utf8'));

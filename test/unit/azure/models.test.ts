@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MalformedResponseError } from '../../../src/azure/errors';
 import { parseDuration, parseJobList, parseJobResource, parseOperationStatus } from '../../../src/azure/models';
-import { JOB_TYPES, isTerminal, type BackupJob } from '../../../src/azure/types';
+import { JOB_TYPES, isTerminal, type BackupJob } from '../../../src/domain/job';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');
 const EXAMPLES = path.join(SHARED, 'examples');

@@ -10,7 +10,7 @@ import {
   portalJobUrl,
   vaultPath,
 } from '../../../src/azure/urls';
-import type { VaultId } from '../../../src/azure/types';
+import type { VaultId } from '../../../src/domain/job';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const JOB = '7ddead57-bcb9-4269-ac31-6a1b57588700';

@@ -3,7 +3,7 @@
  * extendedInfo (see ../shared/azure-backup-api/spec), for cases the real payloads lack:
  * failures, warnings, many tasks, long error texts.
  */
-import type { BackupJob, JobKey, KnownJobType } from '../../../src/azure/types';
+import type { BackupJob, JobKey, KnownJobType } from '../../../src/domain/job';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseJobList, parseJobResource } from '../../../src/azure/models';

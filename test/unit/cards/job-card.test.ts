@@ -1,4 +1,4 @@
-import type { BackupJob } from '../../../src/azure/types';
+import type { BackupJob } from '../../../src/domain/job';
 import { buildJobCard, cardBytes, cardDigest, finalSummary, type AdaptiveCardJson } from '../../../src/cards';
 import { checkCard, Versions } from './ac-validate';
 import { allTypeJobs, ctx, exampleJobs, hugeFailedJob, KEY, NOW } from './fixtures';

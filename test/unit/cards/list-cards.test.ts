@@ -1,4 +1,4 @@
-import type { BackupJob } from '../../../src/azure/types';
+import type { BackupJob } from '../../../src/domain/job';
 import {
   buildHelpCard,
   buildJobsListCard,

@@ -1,5 +1,6 @@
 /** `track operation` with an operation that never yields a job: the give-up answer, in the user's language. */
-import type { ArmResult, OperationRef, OperationStatus, VaultId } from '../../../src/azure/types';
+import type { ArmResult } from '../../../src/azure/types';
+import type { OperationRef, OperationStatus, VaultId } from '../../../src/domain/job';
 import { trackOperationCommand, OPERATION_POLL } from '../../../src/commands/track-operation';
 import { flushMicrotasks } from '../../../src/core/clock';
 import { commandHarness, RecordingApi, SUBSCRIBER } from '../../support/command-fakes';

@@ -1,12 +1,12 @@
 /** Delivery of the outbox: Teams budget, connector answers, coalescing, exactly-once across a restart. */
 import { jobKeyString } from '../../../src/azure/ids';
-import type { BackupJob, JobKey } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { MemoryStore } from '../../../src/store/memory-store';
 import type { StateStore } from '../../../src/store/types';
 import { Dispatcher } from '../../../src/tracker/dispatcher';
-import type { DeliveryResult } from '../../../src/tracker/ports';
+import type { DeliveryResult } from '../../../src/domain/subscriber';
 import { FakeBackupApi, jobGuid, RecordingNotifier, snapshot, subscriber, vault } from './fakes';
 import { Harness, seeded } from './harness';
 

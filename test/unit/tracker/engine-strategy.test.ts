@@ -1,7 +1,7 @@
 /** What polling costs: sweep vs naive, the shared read budget, 429 isolation, bounded concurrency. */
 import { ArmError } from '../../../src/azure/errors';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { BackupJob, JobKey } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/domain/job';
 import type { StrategyName } from '../../../src/tracker/strategy';
 import { jobGuid, snapshot, SUB_A, SUB_B, vault } from './fakes';
 import { Harness, P, seeded } from './harness';

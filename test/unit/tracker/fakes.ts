@@ -4,9 +4,11 @@
  */
 import { ArmError } from '../../../src/azure/errors';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { ArmResult, BackupJob, BackupJobsApi, CallOptions, JobKey, JobListFilter, JobStatus, VaultId } from '../../../src/azure/types';
+import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../../../src/azure/types';
+import type { BackupJob, JobKey, JobStatus, VaultId } from '../../../src/domain/job';
 import type { Clock } from '../../../src/core/clock';
-import type { DeliveryResult, Notifier, OutboundMessage, SubscriberInput } from '../../../src/tracker/ports';
+import type { Notifier } from '../../../src/tracker/ports';
+import type { DeliveryResult, OutboundMessage, SubscriberInput } from '../../../src/domain/subscriber';
 
 export const SUB_A = '11111111-1111-1111-1111-111111111111';
 export const SUB_B = '22222222-2222-2222-2222-222222222222';

@@ -1,6 +1,6 @@
 /** Wires the tracker on a VirtualClock and drives it the way the benchmark will: jump to the next due time, tick. */
 import { jobKeyString } from '../../../src/azure/ids';
-import type { JobKey } from '../../../src/azure/types';
+import type { JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { MemoryStore } from '../../../src/store/memory-store';

@@ -4,7 +4,7 @@
  */
 import { ArmClient } from '../../../src/azure/arm-client';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { JobKey } from '../../../src/azure/types';
+import type { JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { SimulatorServer } from '../../../tools/simulator/server';

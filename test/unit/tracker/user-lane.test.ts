@@ -5,7 +5,8 @@
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { jobKeyString } from '../../../src/azure/ids';
-import type { ArmResult, BackupJob, CallOptions, JobKey } from '../../../src/azure/types';
+import type { ArmResult, CallOptions } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/domain/job';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
 import { FakeBackupApi, SUB_A, jobGuid, subscriber } from './fakes';
 import { Harness, P } from './harness';

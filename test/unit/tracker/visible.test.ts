@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJobResource } from '../../../src/azure/models';
-import type { BackupJob } from '../../../src/azure/types';
+import type { BackupJob } from '../../../src/domain/job';
 import { floorToStep, isMajorChange, visibleDigest, visibleState } from '../../../src/tracker/visible';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');

@@ -1,0 +1,74 @@
+/**
+ * Who follows a job and what the bot says to them: the types the store, the tracker and the bot
+ * layer share. No botbuilder types: a conversation reference is opaque JSON owned by the bot layer.
+ */
+import type { BackupJob, JobKey } from './job';
+
+export type JsonObject = { [key: string]: unknown };
+
+/** The person and conversation that asked to follow a job. */
+export interface SubscriberInput {
+  /** Teams conversation id (a channel thread `19:…;messageid=…`, a chat, or a personal chat). */
+  readonly conversationId: string;
+  /** Serialised Bot Framework ConversationReference, stored verbatim for proactive messages. */
+  readonly conversationRef: JsonObject;
+  readonly requester: { readonly id: string; readonly name: string };
+  /** BCP-47 locale of the request (activity.locale), for the message catalog. */
+  readonly locale?: string;
+  /** IANA time zone from the clientInfo entity, for absolute times on cards. */
+  readonly timeZone?: string;
+  /**
+   * Teams team the conversation belongs to (channelData.team.id), absent outside a team. The bot
+   * removed from a team or the team deleted names only the team, while its channels' ids are
+   * unrelated to the team id: the store finds their subscriptions by this (`dropTeam`).
+   */
+  readonly teamId?: string;
+}
+
+export interface Subscriber extends SubscriberInput {
+  readonly jobKey: string;
+  readonly createdAt: number;
+  /** Activity id of the progress card in this conversation, once posted. */
+  readonly cardActivityId?: string;
+  /** Digest of what that card last showed (see tracker/digest). */
+  readonly cardDigest?: string;
+}
+
+/** Why a job stopped being tracked, other than the user untracking it. */
+export type EndReason = 'terminal' | 'notFound' | 'forbidden' | 'expired';
+
+/** Informational notices the tracker sends besides cards. */
+export type NoticeKind = 'notFound' | 'forbidden' | 'stillTrying' | 'recovered' | 'expired';
+
+/** One message for one conversation. The Notifier renders it (cards/catalog) and sends it. */
+export type OutboundMessage =
+  | {
+      /** Replace the progress card in place (or post it when there is none yet). */
+      readonly kind: 'card';
+      readonly subscriber: Subscriber;
+      readonly job: BackupJob;
+      readonly key: JobKey;
+    }
+  | {
+      /** The completion notice: a new message in the thread that @mentions the requester. */
+      readonly kind: 'final';
+      readonly subscriber: Subscriber;
+      readonly job: BackupJob;
+      readonly key: JobKey;
+    }
+  | {
+      readonly kind: 'notice';
+      readonly notice: NoticeKind;
+      readonly subscriber: Subscriber;
+      readonly key: JobKey;
+      /** e.g. the role the bot's identity lacks, or how long Azure has been unreachable. */
+      readonly detail?: string;
+    };
+
+/** Result of one delivery attempt, classified by the Notifier from the connector's answer. */
+export type DeliveryResult =
+  | { readonly ok: true; readonly activityId?: string }
+  /** 429 or 5xx or network: try again after `retryAfterMs` (or own backoff when absent). */
+  | { readonly ok: false; readonly retry: true; readonly retryAfterMs?: number; readonly reason: string }
+  /** 403 (bot removed or blocked) or 404 (conversation gone): drop the conversation's subscriptions. */
+  | { readonly ok: false; readonly retry: false; readonly conversationGone: boolean; readonly reason: string };
