@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { manifestCommandLists } from '../src/commands/registry';
 import { readDotEnv } from './lib/dotenv';
 import { validateManifest } from './lib/validate-manifest';
 import { writeZip } from './lib/zip';
@@ -83,6 +84,8 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
   const values = resolveValues(rootDir, env);
   const manifestText = fillTemplate(readFileSync(path.join(manifestDir, 'manifest.template.json'), 'utf8'), values);
   const manifest = JSON.parse(manifestText) as Record<string, unknown>;
+  // The commands offered in the compose box come from the command registry, like help and the parser.
+  for (const bot of manifest.bots as Array<Record<string, unknown>>) bot.commandLists = manifestCommandLists();
   const botDomain = env.BOT_DOMAIN?.trim();
   if (botDomain && Array.isArray(manifest.validDomains) && !manifest.validDomains.includes(botDomain)) {
     manifest.validDomains.push(botDomain);

@@ -8,6 +8,7 @@ import type { BackupJobsApi } from '../azure/types';
 import { buildWelcomeCard } from '../cards/static-cards';
 import { parseCardAction } from '../cards/card-actions';
 import { parseCommand } from '../commands/parse';
+import { HELP_LINES } from '../commands/registry';
 import { runCardAction, runCommand } from '../commands/run';
 import type { CommandContext, VaultAllowList } from '../commands/types';
 import type { Clock } from '../core/clock';
@@ -41,7 +42,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
-      await sendCard(context, buildWelcomeCard(activityLocale(context.activity)));
+      await sendCard(context, buildWelcomeCard(activityLocale(context.activity), HELP_LINES));
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {

@@ -1,6 +1,5 @@
 /** Everything user-facing: the message catalog, card builders and formatting. */
 export { t, intlLocale, Catalog, defaultCatalog, type MessageId, type MessageParams, type Messages } from './i18n';
-export { closestCommand, editDistance, COMMAND_WORDS, type CommandWord } from './closest-command';
 export {
   formatDuration,
   formatRelative,

@@ -1,13 +1,28 @@
 import { buildHelpCard } from '../cards/static-cards';
+import type { MessageId } from '../cards/i18n';
 import { vaultLabel } from './resolve';
 import type { CommandDefinition } from './types';
 
 const PATTERN = /^(?:help|\?|commands)$/i;
 
-export const helpCommand: CommandDefinition<'help'> = {
-  kind: 'help',
-  match: (text) => (PATTERN.test(text) ? { kind: 'help' } : undefined),
-  async handle(_cmd, ctx) {
-    await ctx.reply.card(buildHelpCard(ctx.locale, { vaults: ctx.allowList.vaults.map(vaultLabel) }));
-  },
-};
+export interface HelpCommand {
+  readonly kind: 'help';
+}
+
+/**
+ * Help lists every registered command, itself included, so the registry hands it its lines
+ * (`lines` is read at answer time, when the registry is complete).
+ */
+export function helpCommand(lines: () => readonly MessageId[]): CommandDefinition<HelpCommand> {
+  return {
+    kind: 'help',
+    words: ['help'],
+    examples: ['help', '?', 'commands'],
+    help: 'help.help',
+    manifest: { title: 'help', description: 'Show what Backup Jobs can do' },
+    match: (text) => (PATTERN.test(text) ? { kind: 'help' } : undefined),
+    async handle(_cmd, ctx) {
+      await ctx.reply.card(buildHelpCard(ctx.locale, { lines: lines(), vaults: ctx.allowList.vaults.map(vaultLabel) }));
+    },
+  };
+}

@@ -16,8 +16,18 @@ const STATUS: Readonly<Record<JobsFilter, JobListFilter['status']>> = {
   all: undefined,
 };
 
-export const jobsCommand: CommandDefinition<'jobs'> = {
+export interface JobsCommand {
+  readonly kind: 'jobs';
+  readonly filter: JobsFilter;
+  readonly vault?: string;
+}
+
+export const jobsCommand: CommandDefinition<JobsCommand> = {
   kind: 'jobs',
+  words: ['jobs'],
+  examples: ['jobs', 'jobs running', 'jobs failed in rg/vault'],
+  help: 'help.jobs',
+  manifest: { title: 'jobs', description: "The vault's jobs of the last 24 hours: jobs [running|failed|all] [in <vault>]" },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

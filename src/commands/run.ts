@@ -1,33 +1,16 @@
-/** Routes a parsed command or a card button to its handler. */
+/** Routes a parsed command (through the registry) or a card button to its handler. */
 import { t } from '../cards/i18n';
 import { handleCardAction } from './card-action';
-import { helpCommand } from './help';
-import { jobsCommand } from './jobs';
-import { trackJobCommand } from './track-job';
-import { trackOperationCommand } from './track-operation';
-import { trackingCommand } from './tracking';
-import type { CardAction, CommandContext, ParsedCommand } from './types';
-import { untrackCommand } from './untrack';
+import { findCommand, type ParsedCommand } from './registry';
+import type { CardAction, CommandContext } from './types';
 
 export async function runCommand(cmd: ParsedCommand, ctx: CommandContext): Promise<void> {
-  switch (cmd.kind) {
-    case 'trackJob':
-      return trackJobCommand.handle(cmd, ctx);
-    case 'trackOperation':
-      return trackOperationCommand.handle(cmd, ctx);
-    case 'untrack':
-      return untrackCommand.handle(cmd, ctx);
-    case 'tracking':
-      return trackingCommand.handle(cmd, ctx);
-    case 'jobs':
-      return jobsCommand.handle(cmd, ctx);
-    case 'help':
-      return helpCommand.handle(cmd, ctx);
-    case 'empty':
-      return ctx.reply.text(t(ctx.locale, 'unknown.empty'));
-    case 'unknown':
-      return ctx.reply.text(t(ctx.locale, 'unknown.command', { text: cmd.text, command: cmd.suggestion }));
-  }
+  if (cmd.kind === 'empty') return ctx.reply.text(t(ctx.locale, 'unknown.empty'));
+  if (cmd.kind === 'unknown') return ctx.reply.text(t(ctx.locale, 'unknown.command', { text: cmd.text, command: cmd.suggestion }));
+  const command = findCommand(cmd.kind);
+  // Every other kind was produced by a registered command's match().
+  if (!command) throw new Error(`no command registered for kind ${cmd.kind}`);
+  return command.handle(cmd, ctx);
 }
 
 export async function runCardAction(action: CardAction, ctx: CommandContext): Promise<void> {

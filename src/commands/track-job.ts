@@ -9,8 +9,18 @@ import type { CommandDefinition } from './types';
 // `track job a b`, `track jobs a, b in vault`, and plain `track a` (the word "job" is often left out).
 const PATTERN = /^track(\s+jobs?)?(?:\s+(.+))?$/i;
 
-export const trackJobCommand: CommandDefinition<'trackJob'> = {
+export interface TrackJobCommand {
+  readonly kind: 'trackJob';
+  readonly jobs: readonly string[];
+  readonly vault?: string;
+}
+
+export const trackJobCommand: CommandDefinition<TrackJobCommand> = {
   kind: 'trackJob',
+  words: ['track job'],
+  examples: ['track job 3f2c9a4e-0000-4000-8000-000000000000', 'track jobs 3f2c9a4e-0000-4000-8000-000000000000 in rg/vault', 'track job'],
+  help: 'help.track',
+  manifest: { title: 'track job', description: 'Follow a backup job: track job <job id or URL> [in <vault>]' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

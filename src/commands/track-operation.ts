@@ -18,8 +18,25 @@ const PATTERN = /^track\s+(?:operation|op)(?:\s+(\S+))?(?:\s+in\s+(\S+))?$/i;
 /** Operations usually yield their job within seconds; the backoff keeps long ones cheap. */
 export const OPERATION_POLL = { firstDelayMs: 2_000, maxDelayMs: 30_000, giveUpAfterMs: 30 * 60_000 } as const;
 
-export const trackOperationCommand: CommandDefinition<'trackOperation'> = {
+export interface TrackOperationCommand {
+  readonly kind: 'trackOperation';
+  readonly operation?: string;
+  readonly vault?: string;
+}
+
+export const trackOperationCommand: CommandDefinition<TrackOperationCommand> = {
   kind: 'trackOperation',
+  words: ['track operation'],
+  examples: [
+    'track operation 3f2c9a4e-0000-4000-8000-000000000000',
+    'track op 3f2c9a4e-0000-4000-8000-000000000000 in vault',
+    'track operation',
+  ],
+  help: 'help.trackOperation',
+  manifest: {
+    title: 'track operation',
+    description: 'Follow an operation until it yields its job: track operation <operation id or URL> [in <vault>]',
+  },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

@@ -4,8 +4,16 @@ import type { CommandDefinition } from './types';
 
 const PATTERN = /^(?:tracking|list)$/i;
 
-export const trackingCommand: CommandDefinition<'tracking'> = {
+export interface TrackingCommand {
+  readonly kind: 'tracking';
+}
+
+export const trackingCommand: CommandDefinition<TrackingCommand> = {
   kind: 'tracking',
+  words: ['tracking', 'list'],
+  examples: ['tracking', 'list'],
+  help: 'help.tracking',
+  manifest: { title: 'tracking', description: 'List the jobs followed in this {place} with their status' },
   match: (text) => (PATTERN.test(text) ? { kind: 'tracking' } : undefined),
   async handle(_cmd, ctx) {
     const entries = await ctx.tracker.listForConversation(ctx.subscriber.conversationId);

@@ -5,25 +5,14 @@
 import type { Logger } from 'pino';
 import type { BackupJobsApi } from '../azure/types';
 import type { VaultId } from '../domain/job';
+import type { MessageId } from '../cards/i18n';
 import type { AdaptiveCardJson } from '../cards/render';
-import type { CommandWord } from '../cards/closest-command';
 import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
 import type { TrackerService } from '../tracker/ports';
 import type { SubscriberInput } from '../domain/subscriber';
 
 export type JobsFilter = 'running' | 'failed' | 'all';
-
-export type ParsedCommand =
-  | { readonly kind: 'trackJob'; readonly jobs: readonly string[]; readonly vault?: string }
-  | { readonly kind: 'trackOperation'; readonly operation?: string; readonly vault?: string }
-  | { readonly kind: 'untrack'; readonly jobs: readonly string[]; readonly vault?: string }
-  | { readonly kind: 'tracking' }
-  | { readonly kind: 'jobs'; readonly filter: JobsFilter; readonly vault?: string }
-  | { readonly kind: 'help' }
-  /** Nothing but a mention or whitespace: a short hint. */
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'unknown'; readonly text: string; readonly suggestion: CommandWord };
 
 /** A card button press (Action.Submit data), as `parseCardAction` in src/cards validated it. */
 export type CardAction = JobCardActionData;
@@ -68,9 +57,39 @@ export interface CommandContext {
   readonly replyToId?: string;
 }
 
-export interface CommandDefinition<K extends ParsedCommand['kind']> {
-  readonly kind: K;
-  /** Anchored pattern on the normalised text; undefined when it is not this command. */
-  match(text: string): Extract<ParsedCommand, { kind: K }> | undefined;
-  handle(command: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext): Promise<void>;
+/** What the parser hands a handler: the command's kind and the arguments its pattern found. */
+export interface ParsedArgs {
+  readonly kind: string;
 }
+
+/** A command as the Teams app manifest offers it in the compose box (`bots[].commandLists`). */
+export interface ManifestEntry {
+  readonly title: string;
+  /**
+   * `{place}` becomes "conversation" in the team scope and "chat" in personal and group chats.
+   * English only: the manifest is not localised.
+   */
+  readonly description: string;
+}
+
+/**
+ * One command, everything about it: the parser, the runner, help, "did you mean" and the app
+ * manifest all read this (through src/commands/registry.ts), so adding a command is adding its
+ * file, one line in the registry and its catalog strings.
+ */
+export interface CommandDefinition<P extends ParsedArgs> {
+  readonly kind: P['kind'];
+  /** The words users type to start it, compared by "did you mean"; the first is the main one. */
+  readonly words: readonly string[];
+  /** Messages this command must parse (checked by the registry test). */
+  readonly examples: readonly string[];
+  /** Its line on the help and welcome cards. */
+  readonly help: MessageId;
+  readonly manifest: ManifestEntry;
+  /** Anchored pattern on the normalised text; undefined when it is not this command. */
+  match(text: string): P | undefined;
+  handle(command: P, ctx: CommandContext): Promise<void>;
+}
+
+/** Any registered command (method parameters are bivariant, so every definition fits). */
+export type AnyCommand = CommandDefinition<ParsedArgs>;

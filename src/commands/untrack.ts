@@ -5,8 +5,18 @@ import type { CommandDefinition } from './types';
 
 const PATTERN = /^(?:untrack|stop\s+tracking)(?:\s+jobs?)?(?:\s+(.+))?$/i;
 
-export const untrackCommand: CommandDefinition<'untrack'> = {
+export interface UntrackCommand {
+  readonly kind: 'untrack';
+  readonly jobs: readonly string[];
+  readonly vault?: string;
+}
+
+export const untrackCommand: CommandDefinition<UntrackCommand> = {
   kind: 'untrack',
+  words: ['untrack', 'stop tracking'],
+  examples: ['untrack 3f2c9a4e-0000-4000-8000-000000000000', 'stop tracking job 3f2c9a4e-0000-4000-8000-000000000000 in vault', 'untrack'],
+  help: 'help.untrack',
+  manifest: { title: 'untrack', description: 'Stop following a job in this {place}: untrack <job id>' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

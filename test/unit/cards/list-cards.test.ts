@@ -7,6 +7,7 @@ import {
   cardBytes,
   type AdaptiveCardJson,
 } from '../../../src/cards';
+import { HELP_LINES } from '../../../src/commands/registry';
 import type { TrackedEntry } from '../../../src/tracker/ports';
 import { checkCard, Versions } from './ac-validate';
 import { allTypeJobs, exampleJobList, KEY, NOW } from './fixtures';
@@ -97,7 +98,7 @@ describe('tracking list card', () => {
 
 describe('help and welcome cards', () => {
   test('help lists every command and the allowed vaults', () => {
-    const seen = expectClean(buildHelpCard('en', { vaults: ['rg-a/vault-a', 'rg-b/vault-b'] }));
+    const seen = expectClean(buildHelpCard('en', { lines: HELP_LINES, vaults: ['rg-a/vault-a', 'rg-b/vault-b'] }));
     for (const command of [
       'track job',
       'track operation',
@@ -114,16 +115,16 @@ describe('help and welcome cards', () => {
   });
 
   test('help without vaults, in German with English fallback', () => {
-    const seen = expectClean(buildHelpCard('de-DE'));
+    const seen = expectClean(buildHelpCard('de-DE', { lines: HELP_LINES }));
     expect(seen).toContain('Was ich kann');
     expect(seen).toContain('track job');
     expect(seen).not.toContain('Vaults I may use');
   });
 
   test('welcome says what the bot does and how to start', () => {
-    const seen = expectClean(buildWelcomeCard());
+    const seen = expectClean(buildWelcomeCard(undefined, HELP_LINES));
     expect(seen).toContain('Hi, I am Backup Jobs');
     expect(seen).toContain('track job <job id>');
-    expect(expectClean(buildWelcomeCard('de'))).toContain('Hallo, ich bin Backup Jobs');
+    expect(expectClean(buildWelcomeCard('de', HELP_LINES))).toContain('Hallo, ich bin Backup Jobs');
   });
 });

@@ -1,4 +1,6 @@
-import { closestCommand, editDistance, t } from '../../../src/cards';
+import { t } from '../../../src/cards';
+import { editDistance } from '../../../src/commands/closest';
+import { closestCommand } from '../../../src/commands/registry';
 
 describe('closestCommand', () => {
   test.each([

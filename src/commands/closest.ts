@@ -1,10 +1,7 @@
 /**
- * Suggests the command a user probably meant, for the "did you mean …?" reply.
+ * Suggests the command a user probably meant, for the "did you mean …?" reply. The candidate
+ * words come from the registry (each command's `words`), in the order ties are resolved.
  */
-
-/** The command words users type, in the order ties are resolved. */
-export const COMMAND_WORDS = ['track job', 'track operation', 'untrack', 'stop tracking', 'tracking', 'list', 'jobs', 'help'] as const;
-export type CommandWord = (typeof COMMAND_WORDS)[number];
 
 /** Levenshtein distance with two rows; inputs are short (a few words). */
 export function editDistance(a: string, b: string): number {
@@ -21,16 +18,16 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The command whose words are closest to the first words of `text` (as many words as the
- * command has), so arguments such as a job id do not distort the comparison.
+ * The word among `words` closest to the first words of `text` (as many words as the candidate
+ * has), so arguments such as a job id do not distort the comparison. `words` must not be empty.
  */
-export function closestCommand(text: string): CommandWord {
-  const words = text.toLowerCase().trim().split(/\s+/).filter(Boolean).slice(0, 2);
-  let best: CommandWord = COMMAND_WORDS[0];
+export function closestWord(text: string, words: readonly string[]): string {
+  const typed = text.toLowerCase().trim().split(/\s+/).filter(Boolean).slice(0, 2);
+  let best = words[0]!;
   let bestScore = Number.POSITIVE_INFINITY;
-  for (const command of COMMAND_WORDS) {
+  for (const command of words) {
     const arity = command.split(' ').length;
-    const head = words.slice(0, arity).join(' ');
+    const head = typed.slice(0, arity).join(' ');
     // Relative distance: "lst" is closer to "list" than "track job" is to "trak".
     const score = editDistance(head, command) / Math.max(command.length, head.length, 1);
     if (score < bestScore) {

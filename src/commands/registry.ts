@@ -1,0 +1,71 @@
+/**
+ * The registry: every command the bot knows, in the order help, the manifest and "did you mean"
+ * show them. The parser, the runner, the help and welcome cards and the app manifest
+ * (scripts/package-app.ts) all read this list; nothing else names commands.
+ */
+import type { MessageId } from '../cards/i18n';
+import { closestWord } from './closest';
+import { helpCommand } from './help';
+import { jobsCommand } from './jobs';
+import { trackJobCommand } from './track-job';
+import { trackOperationCommand } from './track-operation';
+import { trackingCommand } from './tracking';
+import type { AnyCommand, CommandDefinition } from './types';
+import { untrackCommand } from './untrack';
+
+const COMMANDS_WITH_ARGS = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand] as const;
+const help = helpCommand(() => HELP_LINES);
+
+/** Patterns are anchored and disjoint (the registry test checks it), so the order only matters for display. */
+export const COMMANDS: readonly AnyCommand[] = [...COMMANDS_WITH_ARGS, help];
+
+type ParsedOf<C> = C extends CommandDefinition<infer P> ? P : never;
+
+export type ParsedCommand =
+  | ParsedOf<(typeof COMMANDS_WITH_ARGS)[number] | typeof help>
+  /** Nothing but a mention or whitespace: a short hint. */
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'unknown'; readonly text: string; readonly suggestion: string };
+
+/** Help and welcome card lines, one per command. */
+export const HELP_LINES: readonly MessageId[] = COMMANDS.map((c) => c.help);
+
+/** Every word a command starts with, for "did you mean". */
+export const COMMAND_WORDS: readonly string[] = COMMANDS.flatMap((c) => c.words);
+
+export function closestCommand(text: string): string {
+  return closestWord(text, COMMAND_WORDS);
+}
+
+export function findCommand(kind: string): AnyCommand | undefined {
+  return COMMANDS.find((c) => c.kind === kind);
+}
+
+/** The first command whose anchored pattern accepts the normalised text. */
+export function matchCommand(text: string): ParsedCommand | undefined {
+  for (const command of COMMANDS) {
+    const parsed = command.match(text);
+    // The registry's own commands produce exactly the members of ParsedCommand.
+    if (parsed) return parsed as ParsedCommand;
+  }
+  return undefined;
+}
+
+export type ManifestScope = 'team' | 'personal' | 'groupChat';
+
+export interface ManifestCommandList {
+  readonly scopes: readonly ManifestScope[];
+  readonly commands: ReadonlyArray<{ readonly title: string; readonly description: string }>;
+}
+
+/** `bots[0].commandLists` of the Teams app manifest: every command, in each scope. */
+export function manifestCommandLists(): ManifestCommandList[] {
+  const scopes: ManifestScope[] = ['team', 'personal', 'groupChat'];
+  return scopes.map((scope) => ({
+    scopes: [scope],
+    commands: COMMANDS.map(({ manifest }) => ({
+      title: manifest.title,
+      description: manifest.description.replace(/\{place\}/g, scope === 'team' ? 'conversation' : 'chat'),
+    })),
+  }));
+}
