@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { parseVaultList } from './vault-list';
+import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
 import { isLoopbackEndpoint } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';
 
@@ -35,6 +36,13 @@ export interface Config {
     /** Azure portal of the same cloud as ARM_ENDPOINT, for "Open in Azure portal". */
     readonly portalUrl: string;
   };
+  /** Who may use the bot, and which vaults (see access-policy.ts). */
+  readonly access: {
+    /** ALLOWED_TENANT_IDS, lower case; empty only in local mode (no MicrosoftAppId), where no tenant is checked. */
+    readonly allowedTenantIds: readonly string[];
+    /** ACCESS_POLICY, when set; without it every conversation of an allowed tenant may use every vault. */
+    readonly policy?: AccessPolicy;
+  };
   readonly pollIntervalSeconds: number;
   /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, memory:, redis://…). */
   readonly stateStore: string;
@@ -50,6 +58,13 @@ export class ConfigError extends Error {
   ) {
     super(`${key}: expected ${expected}${received === undefined ? '' : `, got ${JSON.stringify(truncate(received))}`}`);
     this.name = 'ConfigError';
+  }
+
+  /** An error whose whole text is given (the access policy names the rule, not just the key). */
+  static withMessage(key: string, message: string): ConfigError {
+    const err = new ConfigError(key, message);
+    err.message = message;
+    return err;
   }
 }
 
@@ -86,6 +101,14 @@ const FIELDS = {
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
   STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
+  ALLOWED_TENANT_IDS: [
+    z
+      .string()
+      .default('')
+      .refine((list) => list.split(',').every((id) => id.trim() === '' || GUID.test(id.trim()))),
+    'a comma list of Entra tenant GUIDs whose users may use the bot',
+  ],
+  ACCESS_POLICY: [z.string().default(''), 'the path of an access policy JSON file (see docs/access-policy.sample.json)'],
 } as const;
 
 type Fields = typeof FIELDS;
@@ -123,6 +146,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vaults = parseVaultList(v.BACKUP_VAULTS, subscriptionId);
   if (!vaults.ok) throw new ConfigError('BACKUP_VAULTS', vaults.expected, vaults.entry);
 
+  const access = readAccess(v, vaults.vaults, subscriptionId);
+
   return deepFreeze<Config>({
     port: v.PORT,
     host: v.HOST,
@@ -141,10 +166,35 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiVersion: v.BACKUP_API_VERSION,
       portalUrl: portalFor(armEndpoint),
     },
+    access,
     pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
   });
+}
+
+/**
+ * With a MicrosoftAppId the bot is reachable from any tenant that installs it (MultiTenant), so the
+ * tenants must be named; once named they are checked in every mode, local mode included.
+ */
+function readAccess(v: Parsed, vaults: readonly VaultId[], subscriptionId: string): Config['access'] {
+  const allowedTenantIds = [
+    ...new Set(
+      v.ALLOWED_TENANT_IDS.split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  if (v.MicrosoftAppId !== '' && allowedTenantIds.length === 0) {
+    throw new ConfigError('ALLOWED_TENANT_IDS', 'the tenant GUIDs whose users may use the bot (required when MicrosoftAppId is set)');
+  }
+  if (v.ACCESS_POLICY === '') return { allowedTenantIds };
+  try {
+    return { allowedTenantIds, policy: loadAccessPolicy(v.ACCESS_POLICY, { vaults, subscriptionId, allowedTenantIds }) };
+  } catch (err) {
+    if (err instanceof AccessPolicyError) throw ConfigError.withMessage('ACCESS_POLICY', err.message);
+    throw err;
+  }
 }
 
 /** Sovereign clouds have their own portal; the public one is right for anything else (simulator included). */

@@ -29,7 +29,8 @@ export function parseVaultList(list: string, subscriptionId: string): VaultListR
   return { ok: true, vaults };
 }
 
-function parseVaultEntry(entry: string, subscriptionId: string): VaultId | undefined {
+/** One BACKUP_VAULTS entry (`resourceGroup/vaultName` or a full vault id); undefined when malformed. */
+export function parseVaultEntry(entry: string, subscriptionId: string): VaultId | undefined {
   const full = FULL_ID.exec(entry);
   const [sub, rg, name] = full ? [full[1], full[2], full[3]] : [subscriptionId, ...entry.split('/')];
   if (!full && entry.split('/').length !== 2) return undefined;

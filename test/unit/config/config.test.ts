@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, readConfig } from '../../../src/config/config';
 import { isLoopbackEndpoint as isLoopbackUrl } from '../../../src/azure/loopback';
 import { parseStoreUrl } from '../../../src/store/open-store';
@@ -39,6 +42,7 @@ describe('readConfig', () => {
       MicrosoftAppPassword: ' secret ',
       MicrosoftAppType: 'SingleTenant',
       MicrosoftAppTenantId: '99999999-2222-3333-4444-555555555555',
+      ALLOWED_TENANT_IDS: '99999999-2222-3333-4444-555555555555',
       ARM_ENDPOINT: 'https://management.usgovcloudapi.net/',
       BACKUP_API_VERSION: '2025-08-01',
       POLL_INTERVAL_SECONDS: '1',
@@ -83,6 +87,9 @@ describe('readConfig', () => {
     ['POLL_INTERVAL_SECONDS', { ...base, POLL_INTERVAL_SECONDS: 'soon' }],
     ['STATE_STORE', { ...base, STATE_STORE: 'mysql://x' }],
     ['LOG_LEVEL', { ...base, LOG_LEVEL: 'verbose' }],
+    ['ALLOWED_TENANT_IDS', { ...base, ALLOWED_TENANT_IDS: `${SUB}, contoso.onmicrosoft.com` }],
+    ['ALLOWED_TENANT_IDS', { ...base, MicrosoftAppId: SUB, MicrosoftAppPassword: 'x' }],
+    ['ALLOWED_TENANT_IDS', { ...base, MicrosoftAppId: SUB, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: SUB }],
   ])('names %s when it is missing or invalid', (key, env) => {
     const err = errorOf(env);
     expect(err.key).toBe(key);
@@ -150,7 +157,7 @@ describe('readConfig', () => {
     expect(errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe(
       'MicrosoftAppTenantId',
     );
-    expect(readConfig({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' }).bot.appId).toBe(appId);
+    expect(readConfig({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', ALLOWED_TENANT_IDS: SUB }).bot.appId).toBe(appId);
   });
 
   it('never echoes the app password', () => {
@@ -196,5 +203,60 @@ describe('isLoopbackUrl', () => {
     ['not a url', false],
   ])('%s → %s', (url, expected) => {
     expect(isLoopbackUrl(url)).toBe(expected);
+  });
+});
+
+describe('ALLOWED_TENANT_IDS and ACCESS_POLICY', () => {
+  const appId = '12345678-1234-1234-1234-123456789012';
+  const tenant = 'AAAAAAAA-0000-4000-8000-00000000000A';
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-config-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function policyFile(name: string, content: unknown): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  }
+
+  it('start with an app id refuses without ALLOWED_TENANT_IDS, naming the key', () => {
+    const err = errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' });
+    expect(err.key).toBe('ALLOWED_TENANT_IDS');
+    expect(err.message).toContain('required when MicrosoftAppId is set');
+  });
+
+  it('parses the list (lower case, deduplicated); local mode may leave it empty', () => {
+    const c = readConfig({
+      ...base,
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: 'x',
+      ALLOWED_TENANT_IDS: ` ${tenant}, ${tenant.toLowerCase()} ,`,
+    });
+    expect(c.access.allowedTenantIds).toEqual([tenant.toLowerCase()]);
+    expect(readConfig(base).access).toEqual({ allowedTenantIds: [] });
+    // Set in local mode, it still applies (see the access integration test).
+    expect(readConfig({ ...base, ALLOWED_TENANT_IDS: tenant }).access.allowedTenantIds).toEqual([tenant.toLowerCase()]);
+  });
+
+  it('reads ACCESS_POLICY and resolves its vaults against BACKUP_VAULTS', () => {
+    const file = policyFile('ok.json', { rules: [{ team: '19:abc@thread.tacv2', vaults: ['rg-backup/VAULT-ONE'] }] });
+    const c = readConfig({ ...base, ACCESS_POLICY: file });
+    expect(c.access.policy?.rules).toEqual([{ kind: 'team', id: '19:abc@thread.tacv2', vaults: [c.azure.vaults[0]] }]);
+  });
+
+  it('a bad policy stops the start with an error naming the rule', () => {
+    const file = policyFile('bad.json', {
+      rules: [
+        { tenant, vaults: ['*'] },
+        { user: tenant, vaults: ['rg/vault-x'] },
+      ],
+    });
+    const err = errorOf({ ...base, ACCESS_POLICY: file });
+    expect(err.key).toBe('ACCESS_POLICY');
+    expect(err.message).toBe('ACCESS_POLICY rules[1].vaults[0]: vault "rg/vault-x" is not in BACKUP_VAULTS');
+    const missing = errorOf({ ...base, ACCESS_POLICY: path.join(dir, 'absent.json') });
+    expect(missing.message).toMatch(/^ACCESS_POLICY: cannot read ".*absent\.json" \(ENOENT\)$/);
   });
 });
