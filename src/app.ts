@@ -14,6 +14,7 @@ import type { Dispatcher as HttpDispatcher } from 'undici';
 import { ArmClient } from './azure/arm-client';
 import type { BackupJobsApi } from './azure/types';
 import { BackgroundTasks } from './bot/background';
+import { AccessGate } from './bot/access';
 import { BackupJobsBot } from './bot/bot';
 import { createAdapter } from './bot/adapter';
 import { ProactiveNotifier } from './bot/notifier';
@@ -153,7 +154,7 @@ export async function startApp(
       appId: config.bot.appId,
       tracker: service,
       api,
-      allowList: { vaults: config.azure.vaults, defaultVault: config.azure.defaultVault },
+      access: new AccessGate({ ...config.access, vaults: config.azure.vaults, clock }),
       portalUrl: config.azure.portalUrl,
       clock,
       logger,

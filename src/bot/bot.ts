@@ -1,6 +1,7 @@
 /**
- * The Teams activity handler: messages and card buttons go to the command layer; installation
- * and removal events welcome or forget the conversation.
+ * The Teams activity handler: every activity passes the access gate first (tenant, then the
+ * conversation's vaults); messages and card buttons go to the command layer; installation and
+ * removal events welcome or forget the conversation.
  */
 import { TeamsActivityHandler, type ChannelInfo, type CloudAdapter, type TeamInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -10,9 +11,11 @@ import { parseCardAction } from '../cards/card-actions';
 import { parseCommand } from '../commands/parse';
 import { HELP_LINES } from '../commands/registry';
 import { runCardAction, runCommand } from '../commands/run';
-import type { CommandContext, VaultAllowList } from '../commands/types';
+import type { CommandContext, ConversationScope } from '../commands/types';
 import type { Clock } from '../core/clock';
 import type { TrackerService } from '../tracker/ports';
+import { t } from '../cards/i18n';
+import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
 import { activityLocale, activityTeamId, conversationReferenceOf, subscriberFromActivity } from './conversation';
 import { ProactiveReply, sendCard, TurnReply } from './reply';
@@ -23,7 +26,8 @@ export interface BotDeps {
   readonly appId: string;
   readonly tracker: TrackerService;
   readonly api: BackupJobsApi;
-  readonly allowList: VaultAllowList;
+  /** Tenant check and the conversation's vaults (ALLOWED_TENANT_IDS, ACCESS_POLICY). */
+  readonly access: AccessGate;
   readonly portalUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -66,6 +70,36 @@ export class BackupJobsBot extends TeamsActivityHandler {
     });
   }
 
+  /**
+   * The gate, before any handler runs: an activity from a tenant that is not allowed (or with
+   * tenant ids that disagree, or ids out of bounds) reaches no command, store or ARM call.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    const verdict = this.deps.access.check(context.activity);
+    if (verdict.ok) {
+      await super.run(context);
+      return;
+    }
+    await this.refuse(context, verdict);
+  }
+
+  /** A log line; at most one short line to a message, rate-limited; an invoke gets a bare 403. */
+  private async refuse(context: TurnContext, verdict: Exclude<TenantVerdict, { ok: true }>): Promise<void> {
+    const activity = context.activity;
+    const conversationId = typeof activity.conversation?.id === 'string' ? activity.conversation.id.slice(0, 200) : '';
+    const type = typeof activity.type === 'string' ? activity.type.slice(0, 40) : '';
+    const replies = type === 'message' && verdict.why !== 'malformed ids' && this.deps.access.mayReply(conversationId);
+    this.log.warn(
+      { why: verdict.why, tenantId: verdict.tenantId, conversationId, activityType: type, replied: replies },
+      'activity refused',
+    );
+    if (type === 'invoke') {
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      return;
+    }
+    if (replies) await context.sendActivity({ type: 'message', text: t(activityLocale(activity), 'access.foreignTenant') });
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const ctx = this.commandContext(context);
@@ -90,7 +124,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
     return {
       tracker: deps.tracker,
       api: deps.api,
-      allowList: deps.allowList,
+      allowList: { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) },
       portalUrl: deps.portalUrl,
       subscriber,
       locale: subscriber.locale,
@@ -117,4 +151,8 @@ export class BackupJobsBot extends TeamsActivityHandler {
     if (teamId !== undefined) dropped += await this.deps.tracker.dropTeam(teamId);
     this.log.info({ conversationId, teamId, why, dropped }, 'conversation forgotten');
   }
+}
+
+function scopeOf(conversationType: unknown): ConversationScope {
+  return conversationType === 'channel' ? 'team' : conversationType === 'groupChat' ? 'groupChat' : 'personal';
 }

@@ -11,6 +11,8 @@ export interface HelpCardOptions {
   readonly lines: readonly MessageId[];
   /** Allowed vaults as users may name them (`resourceGroup/vaultName`), listed under the commands. */
   readonly vaults?: readonly string[];
+  /** The footer when `vaults` is empty (the conversation may use none); no footer without it. */
+  readonly noVaultsText?: string;
 }
 
 function commandLines(locale: string | undefined, lines: readonly MessageId[]): Array<{ text: string }> {
@@ -26,8 +28,11 @@ export function buildHelpCard(locale: string | undefined, options: HelpCardOptio
     hasIntro: true,
     intro: t(locale, 'help.intro'),
     lines: commandLines(locale, options.lines),
-    hasFooter: vaults.length > 0,
-    footer: t(locale, 'help.vaults', { vaults: vaults.join(t(locale, 'list.separator')) }),
+    hasFooter: vaults.length > 0 || options.noVaultsText !== undefined,
+    footer:
+      vaults.length > 0 || options.noVaultsText === undefined
+        ? t(locale, 'help.vaults', { vaults: vaults.join(t(locale, 'list.separator')) })
+        : options.noVaultsText,
   });
 }
 

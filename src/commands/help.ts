@@ -1,6 +1,6 @@
 import { buildHelpCard } from '../cards/static-cards';
 import type { MessageId } from '../cards/i18n';
-import { vaultLabel } from './resolve';
+import { noVaultText, vaultLabel } from './resolve';
 import type { CommandDefinition } from './types';
 
 const PATTERN = /^(?:help|\?|commands)$/i;
@@ -19,10 +19,13 @@ export function helpCommand(lines: () => readonly MessageId[]): CommandDefinitio
     words: ['help'],
     examples: ['help', '?', 'commands'],
     help: 'help.help',
+    needsVault: false,
     manifest: { title: 'help', description: 'Show what Backup Jobs can do' },
     match: (text) => (PATTERN.test(text) ? { kind: 'help' } : undefined),
     async handle(_cmd, ctx) {
-      await ctx.reply.card(buildHelpCard(ctx.locale, { lines: lines(), vaults: ctx.allowList.vaults.map(vaultLabel) }));
+      const vaults = ctx.allowList.vaults.map(vaultLabel);
+      const noVaults = noVaultText(ctx.allowList, ctx.locale);
+      await ctx.reply.card(buildHelpCard(ctx.locale, { lines: lines(), vaults, noVaultsText: noVaults }));
     },
   };
 }

@@ -27,6 +27,7 @@ export const jobsCommand: CommandDefinition<JobsCommand> = {
   words: ['jobs'],
   examples: ['jobs', 'jobs running', 'jobs failed in rg/vault'],
   help: 'help.jobs',
+  needsVault: true,
   manifest: { title: 'jobs', description: "The vault's jobs of the last 24 hours: jobs [running|failed|all] [in <vault>]" },
   match(text) {
     const m = PATTERN.exec(text);

@@ -12,8 +12,9 @@ import { trackOperationCommand } from './track-operation';
 import { trackingCommand } from './tracking';
 import type { AnyCommand, CommandDefinition } from './types';
 import { untrackCommand } from './untrack';
+import { vaultsCommand } from './vaults';
 
-const COMMANDS_WITH_ARGS = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand] as const;
+const COMMANDS_WITH_ARGS = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand, vaultsCommand] as const;
 const help = helpCommand(() => HELP_LINES);
 
 /** Patterns are anchored and disjoint (the registry test checks it), so the order only matters for display. */

@@ -24,7 +24,14 @@ export function echo(input: string): string {
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }
 
+/** The answer for a conversation the access policy gives no vault. */
+export function noVaultText(allow: VaultAllowList, locale: string | undefined): string {
+  const ids = { team: 'access.noVault.team', groupChat: 'access.noVault.groupChat', personal: 'access.noVault.personal' } as const;
+  return t(locale, ids[allow.scope]);
+}
+
 function notAllowed(label: string, allow: VaultAllowList, locale: string | undefined): Resolved<never> {
+  if (allow.vaults.length === 0) return { ok: false, message: noVaultText(allow, locale) };
   return { ok: false, message: t(locale, 'error.vaultNotAllowed', { vault: echo(label), allowed: allowedLabels(allow, locale) }) };
 }
 
@@ -34,7 +41,10 @@ function allowed(vault: VaultId, allow: VaultAllowList): VaultId | undefined {
 
 /** A vault name, `resourceGroup/name` or full id → the allowed vault it designates. */
 export function resolveVault(input: string | undefined, allow: VaultAllowList, locale: string | undefined): Resolved<VaultId> {
-  if (input === undefined) return { ok: true, value: allow.defaultVault };
+  if (input === undefined) {
+    const first = allow.vaults[0];
+    return first ? { ok: true, value: first } : { ok: false, message: noVaultText(allow, locale) };
+  }
   let ref;
   try {
     ref = parseVaultRef(input);

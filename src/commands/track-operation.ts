@@ -33,6 +33,7 @@ export const trackOperationCommand: CommandDefinition<TrackOperationCommand> = {
     'track operation',
   ],
   help: 'help.trackOperation',
+  needsVault: true,
   manifest: {
     title: 'track operation',
     description: 'Follow an operation until it yields its job: track operation <operation id or URL> [in <vault>]',

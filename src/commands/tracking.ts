@@ -13,6 +13,7 @@ export const trackingCommand: CommandDefinition<TrackingCommand> = {
   words: ['tracking', 'list'],
   examples: ['tracking', 'list'],
   help: 'help.tracking',
+  needsVault: false,
   manifest: { title: 'tracking', description: 'List the jobs followed in this {place} with their status' },
   match: (text) => (PATTERN.test(text) ? { kind: 'tracking' } : undefined),
   async handle(_cmd, ctx) {

@@ -30,10 +30,16 @@ export interface ReplyPort {
   updateCard(activityId: string, card: AdaptiveCardJson): Promise<void>;
 }
 
-/** The vaults the bot may use (BACKUP_VAULTS); the first is the default. */
+export type ConversationScope = 'team' | 'groupChat' | 'personal';
+
+/**
+ * The vaults this conversation may use: BACKUP_VAULTS as ACCESS_POLICY narrows it for the
+ * conversation, in BACKUP_VAULTS order; the first is the default. May be empty.
+ */
 export interface VaultAllowList {
   readonly vaults: readonly VaultId[];
-  readonly defaultVault: VaultId;
+  /** What kind of conversation it is, for the answer when it may use no vault. */
+  readonly scope: ConversationScope;
 }
 
 export interface CommandContext {
@@ -86,6 +92,8 @@ export interface CommandDefinition<P extends ParsedArgs> {
   /** Its line on the help and welcome cards. */
   readonly help: MessageId;
   readonly manifest: ManifestEntry;
+  /** Reads or acts on a vault: a conversation that may use none gets the no-vault answer instead. */
+  readonly needsVault: boolean;
   /** Anchored pattern on the normalised text; undefined when it is not this command. */
   match(text: string): P | undefined;
   handle(command: P, ctx: CommandContext): Promise<void>;

@@ -110,7 +110,7 @@ export const ALLOWED: VaultAllowList = {
     { subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-prod', vaultName: 'vault-prod' },
     { subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-dev', vaultName: 'vault-dev' },
   ],
-  defaultVault: { subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-prod', vaultName: 'vault-prod' },
+  scope: 'team',
 };
 
 export const SUBSCRIBER: SubscriberInput = {

@@ -1,7 +1,15 @@
 import type { Activity } from 'botbuilder';
-import { subscriberFromActivity, threadConversationId } from '../../../src/bot/conversation';
+import {
+  MAX_NAME_LENGTH,
+  cleanLocale,
+  cleanTimeZone,
+  conversationReferenceOf,
+  subscriberFromActivity,
+  threadConversationId,
+} from '../../../src/bot/conversation';
+import { audienceOf, checkActivity } from '../../../src/bot/access';
 import { classifyConnectorError, retryAfterMs } from '../../../src/bot/connector-errors';
-import { channelMessage, personalMessage, ALEX, CHANNEL_ID } from '../../support/teams-activities';
+import { channelMessage, personalMessage, ALEX, CHANNEL_ID, TEAM_ID, TENANT_ID } from '../../support/teams-activities';
 
 const serviceUrl = 'http://127.0.0.1:9/';
 
@@ -61,5 +69,72 @@ describe('classifyConnectorError', () => {
   });
   it('other 4xx → give up on the message, keep the conversation', () => {
     expect(classifyConnectorError({ statusCode: 400 }, 0)).toMatchObject({ retry: false, conversationGone: false });
+  });
+});
+
+describe('client values are checked before use (hostile ones fall back)', () => {
+  const huge = 'A'.repeat(1024 * 1024);
+
+  it('time zone: a known IANA name, canonical spelling, at most 64 characters', () => {
+    expect(cleanTimeZone('Europe/Berlin')).toBe('Europe/Berlin');
+    expect(cleanTimeZone('europe/BERLIN')).toBe('Europe/Berlin');
+    expect(cleanTimeZone('America/Argentina/Buenos_Aires')).toMatch(/Buenos_Aires$/);
+    expect(cleanTimeZone('UTC')).toBe('UTC');
+    for (const bad of [huge, `Europe/${'x'.repeat(60)}`, 'Mars/Olympus_Mons', '../../etc/passwd', 'Europe/Berlin\n', '', 42, null, {}]) {
+      expect([bad === huge ? 'huge' : bad, cleanTimeZone(bad)]).toEqual([bad === huge ? 'huge' : bad, undefined]);
+    }
+  });
+
+  it('locale: BCP-47 language[-Script][-REGION], at most 35 characters, canonical', () => {
+    expect(cleanLocale('de-DE')).toBe('de-DE');
+    expect(cleanLocale('de_de')).toBe('de-DE');
+    expect(cleanLocale('zh-Hant-TW')).toBe('zh-Hant-TW');
+    for (const bad of [huge, 'en-US-x-private-use-goes-on-and-on', 'english', 'en US', '<script>', '', 7]) {
+      expect([bad === huge ? 'huge' : bad, cleanLocale(bad)]).toEqual([bad === huge ? 'huge' : bad, undefined]);
+    }
+  });
+
+  it('a hostile activity yields a bounded subscriber: defaults for zone and locale, a cut name, a bounded reference', () => {
+    const a = personalMessage('help', { serviceUrl, timeZone: huge, locale: huge }) as unknown as Activity;
+    const hostile = {
+      ...a,
+      from: { id: ALEX.id, name: `${'N'.repeat(10_000)}\u0007`, aadObjectId: huge },
+      conversation: { ...a.conversation, name: huge },
+      recipient: { id: '28:bot', name: huge },
+    } as unknown as Activity;
+    const s = subscriberFromActivity(hostile);
+    expect(s.timeZone).toBeUndefined();
+    expect(s.locale).toBeUndefined();
+    expect(s.requester.name).toHaveLength(MAX_NAME_LENGTH);
+    expect(JSON.stringify(s).length).toBeLessThan(2000);
+    expect(JSON.stringify(conversationReferenceOf(hostile)).length).toBeLessThan(2000);
+  });
+
+  it('an id out of bounds or with control characters is refused at the gate; so are tenants that disagree', () => {
+    const ok = channelMessage('help', { serviceUrl }) as unknown as Activity;
+    expect(checkActivity(ok, [TENANT_ID])).toEqual({ ok: true });
+    expect(checkActivity(ok, [])).toEqual({ ok: true });
+    const long = { ...ok, conversation: { ...ok.conversation, id: 'x'.repeat(600) } } as Activity;
+    expect(checkActivity(long, [])).toEqual({ ok: false, why: 'malformed ids' });
+    const control = { ...ok, from: { id: '29:a\u0000b', name: 'x' } } as Activity;
+    expect(checkActivity(control, [])).toEqual({ ok: false, why: 'malformed ids' });
+    const mixed = {
+      ...ok,
+      channelData: { ...(ok.channelData as object), tenant: { id: 'f0f0f0f0-0000-4000-8000-0000000000ff' } },
+    } as Activity;
+    expect(checkActivity(mixed, [TENANT_ID])).toEqual({ ok: false, why: 'tenant mismatch' });
+    const other = { ...mixed, conversation: { ...ok.conversation, tenantId: 'f0f0f0f0-0000-4000-8000-0000000000ff' } } as Activity;
+    expect(checkActivity(other, [TENANT_ID])).toEqual({
+      ok: false,
+      why: 'foreign tenant',
+      tenantId: 'f0f0f0f0-0000-4000-8000-0000000000ff',
+    });
+    expect(audienceOf(ok)).toEqual({
+      conversationId: CHANNEL_ID,
+      conversationType: 'channel',
+      tenantId: TENANT_ID,
+      teamId: TEAM_ID,
+      userObjectId: ALEX.aadObjectId,
+    });
   });
 });

@@ -7,7 +7,7 @@ import { Harness } from './harness';
 
 const MIN = 60_000;
 const JOB = '00000000-0000-4000-8000-0000000000aa';
-const KEY = { vault: ALLOWED.defaultVault, jobId: JOB };
+const KEY = { vault: ALLOWED.vaults[0]!, jobId: JOB };
 const REFRESH = { action: 'refresh' as const, jobKey: jobKeyString(KEY), jobId: JOB, vault: 'rg-prod/vault-prod' };
 
 describe('the wait a throttled user is told', () => {
