@@ -26,7 +26,7 @@ function tenantIds(activity: Partial<Activity>): { fromConversation: unknown; fr
 /** The activity's tenant (either field, lower case) when it names one consistently. */
 export function activityTenantId(activity: Partial<Activity>): string | undefined {
   const { fromConversation, fromChannelData } = tenantIds(activity);
-  return (objectId(fromConversation) ?? objectId(fromChannelData)) || undefined;
+  return objectId(fromConversation) ?? objectId(fromChannelData);
 }
 
 /** `allowed` empty = no tenant configured (local mode): only the ids' form is checked. */

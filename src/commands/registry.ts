@@ -14,16 +14,16 @@ import type { AnyCommand, CommandDefinition } from './types';
 import { untrackCommand } from './untrack';
 import { vaultsCommand } from './vaults';
 
-const COMMANDS_WITH_ARGS = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand, vaultsCommand] as const;
+const COMMANDS_BUT_HELP = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand, vaultsCommand] as const;
 const help = helpCommand(() => HELP_LINES);
 
 /** Patterns are anchored and disjoint (the registry test checks it), so the order only matters for display. */
-export const COMMANDS: readonly AnyCommand[] = [...COMMANDS_WITH_ARGS, help];
+export const COMMANDS: readonly AnyCommand[] = [...COMMANDS_BUT_HELP, help];
 
 type ParsedOf<C> = C extends CommandDefinition<infer P> ? P : never;
 
 export type ParsedCommand =
-  | ParsedOf<(typeof COMMANDS_WITH_ARGS)[number] | typeof help>
+  | ParsedOf<(typeof COMMANDS_BUT_HELP)[number] | typeof help>
   /** Nothing but a mention or whitespace: a short hint. */
   | { readonly kind: 'empty' }
   | { readonly kind: 'unknown'; readonly text: string; readonly suggestion: string };
