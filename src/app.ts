@@ -20,6 +20,7 @@ import { createAdapter } from './bot/adapter';
 import { ProactiveNotifier } from './bot/notifier';
 import { messageProcessor } from './bot/processor';
 import type { Config } from './config/config';
+import { secretValues } from './config/secrets';
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { createServer, type Readiness } from './server/server';
@@ -77,7 +78,7 @@ export async function startApp(
   listen: { port?: number; host?: string } = {},
 ): Promise<RunningApp> {
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? createLogger(config.logLevel, undefined, { secrets: secretValues(config) });
   const owner = overrides.owner ?? `bot-${randomUUID()}`;
   let readiness: Readiness = 'starting';
 
@@ -160,7 +161,13 @@ export async function startApp(
       logger,
       background,
     });
-    const server = createServer({ onMessages: messageProcessor(adapter, bot), readiness: () => readiness, logger });
+    const server = createServer({
+      onMessages: messageProcessor(adapter, bot),
+      readiness: () => readiness,
+      logger,
+      // With an app id CloudAdapter validates the Bot Framework JWT; a request with no token at all is refused before its body is read.
+      requireBearer: config.bot.appId !== '',
+    });
     const address = await server.listen(listen.port ?? config.port, listen.host ?? config.host);
 
     if (overrides.runLoops ?? true) {

@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import { startApp } from './app';
 import { ConfigError, readConfig } from './config/config';
+import { secretValues } from './config/secrets';
 import { createLogger } from './core/logger';
+import { scrubString } from './core/redact';
 
 async function main(): Promise<void> {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
@@ -17,8 +19,15 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration error: ${err.message}\nSee .env.sample for every setting.\n`);
     process.exit(78);
   }
-  const logger = createLogger(config.logLevel);
-  const app = await startApp(config, { logger });
+  const logger = createLogger(config.logLevel, undefined, { secrets: secretValues(config) });
+  let app;
+  try {
+    app = await startApp(config, { logger });
+  } catch (err) {
+    // Through the logger, not err.stack on stderr: a start-up error (Redis AUTH, a token request) may carry credentials.
+    logger.fatal({ err }, 'failed to start');
+    process.exit(1);
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -37,6 +46,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`Failed to start: ${scrubString(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 });

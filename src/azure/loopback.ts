@@ -7,10 +7,16 @@ import { isIP } from 'node:net';
 export function isLoopbackEndpoint(url: string): boolean {
   let host: string;
   try {
-    host = new URL(url).hostname.toLowerCase();
+    host = new URL(url).hostname;
   } catch {
     return false;
   }
+  return isLoopbackHost(host);
+}
+
+/** The same rule for a bare host name or address (HOST, the interface the bot listens on); `[::1]` or `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  let host = hostname.trim().toLowerCase();
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   if (host === 'localhost' || host.endsWith('.localhost')) return host === 'localhost';
   if (isIP(host) === 4) return host.split('.')[0] === '127';

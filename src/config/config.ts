@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { parseVaultList } from './vault-list';
 import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
-import { isLoopbackEndpoint } from '../azure/loopback';
+import { isLoopbackEndpoint, isLoopbackHost } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';
 
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -14,7 +14,7 @@ export type ArmAuthMode = 'default' | 'none';
 
 export interface Config {
   readonly port: number;
-  /** Interface to listen on; 0.0.0.0 in hosting, 127.0.0.1 for the demo and tests. */
+  /** Interface to listen on; 0.0.0.0 in hosting. Local mode (no MicrosoftAppId) allows loopback only and defaults to 127.0.0.1. */
   readonly host: string;
   readonly bot: {
     /** Empty = local mode without Bot Framework auth (the Agents Playground). */
@@ -76,7 +76,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** key → [schema, expected form]; every value arrives as a string or undefined. */
 const FIELDS = {
   PORT: [z.coerce.number().int().min(0).max(65535).default(3978), 'an integer port 0–65535'],
-  HOST: [z.string().min(1).default('0.0.0.0'), 'a host name or IP address to listen on'],
+  // The default depends on MicrosoftAppId (see readConfig).
+  HOST: [z.string().min(1).optional(), 'a host name or IP address to listen on'],
   MicrosoftAppId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or the bot app registration GUID'],
   MicrosoftAppPassword: [z.string().default(''), 'the client secret of the app registration'],
   MicrosoftAppType: [
@@ -132,6 +133,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.ARM_AUTH === 'none' && !isLoopbackEndpoint(armEndpoint)) {
     throw new ConfigError('ARM_AUTH', 'default unless ARM_ENDPOINT is a loopback address (none sends no token)', v.ARM_AUTH);
   }
+  // Local mode authenticates no inbound request: anyone who reaches the port could drive the bot with its Azure credentials.
+  const host = v.HOST ?? (v.MicrosoftAppId === '' ? '127.0.0.1' : '0.0.0.0');
+  if (v.MicrosoftAppId === '' && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      'HOST',
+      'a loopback address (127.0.0.1, ::1 or localhost) while MicrosoftAppId is empty: without an app id no inbound request is authenticated, so the bot listens on loopback only; set MicrosoftAppId (and MicrosoftAppPassword) to listen elsewhere',
+      host,
+    );
+  }
   if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'UserAssignedMSI' && v.MicrosoftAppPassword === '') {
     throw new ConfigError(
       'MicrosoftAppPassword',
@@ -150,7 +160,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return deepFreeze<Config>({
     port: v.PORT,
-    host: v.HOST,
+    host,
     bot: {
       appId: v.MicrosoftAppId,
       appPassword: v.MicrosoftAppPassword,
