@@ -53,7 +53,8 @@ export function isSecretKey(key: string): boolean {
 const URL_USERINFO = /\b([a-z][\w+.-]*:\/\/)[^\s/@"'<>]*@/gi;
 const BEARER = /\b(bearer|basic)\s+[\w\-.~+/]+=*/gi;
 const JWT = /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
-const SECRET_QUERY = /([?&;](?:sig|signature|token|access_token|id_token|refresh_token|code|client_secret|password|api[-_]?key|key)=)[^&#\s"']*/gi;
+const SECRET_QUERY =
+  /([?&;](?:sig|signature|token|access_token|id_token|refresh_token|code|client_secret|password|api[-_]?key|key)=)[^&#\s"']*/gi;
 
 /** Values replaced wherever they occur in a string (the configured app password, the Redis password). */
 export type SecretValues = readonly string[];
