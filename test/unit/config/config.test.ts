@@ -22,7 +22,8 @@ describe('readConfig', () => {
   it('applies every documented default', () => {
     const c = readConfig(base);
     expect(c.port).toBe(3978);
-    expect(c.host).toBe('0.0.0.0');
+    // Local mode (no MicrosoftAppId): loopback only, see local-mode.test.ts.
+    expect(c.host).toBe('127.0.0.1');
     expect(c.bot).toEqual({ appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' });
     expect(c.azure.armEndpoint).toBe('https://management.azure.com');
     expect(c.azure.armAuth).toBe('default');
