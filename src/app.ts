@@ -16,7 +16,7 @@ import type { BackupJobsApi } from './azure/types';
 import { BackgroundTasks } from './bot/background';
 import { AccessGate } from './bot/access';
 import { BackupJobsBot } from './bot/bot';
-import { createAdapter } from './bot/adapter';
+import { createAdapter, type ConnectorCredentialsFactory } from './bot/adapter';
 import { ProactiveNotifier } from './bot/notifier';
 import { messageProcessor } from './bot/processor';
 import type { Config } from './config/config';
@@ -38,6 +38,8 @@ export interface AppOverrides {
   readonly armDispatcher?: HttpDispatcher;
   /** Replaces DefaultAzureCredential (ARM_AUTH=default). */
   readonly credential?: TokenCredential;
+  /** Signs calls to the Bot Connector instead of the app registration (tests: a known token). */
+  readonly connectorCredentials?: ConnectorCredentialsFactory;
   /** Replaces the ARM client entirely. */
   readonly api?: BackupJobsApi;
   /** An already opened store (otherwise STATE_STORE is opened, and closed on close()). */
@@ -123,7 +125,7 @@ export async function startApp(
       api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);
     }
 
-    const adapter = createAdapter(config.bot, logger);
+    const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials);
     const baseNotifier = new ProactiveNotifier({ adapter, appId: config.bot.appId, portalUrl: config.azure.portalUrl, clock, logger });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });

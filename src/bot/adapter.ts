@@ -8,19 +8,28 @@ import { t } from '../cards/i18n';
 import type { Config } from '../config/config';
 import { activityLocale } from './conversation';
 
-export function createAdapter(bot: Config['bot'], logger: Logger): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: bot.appId,
-    MicrosoftAppPassword: bot.appPassword,
-    MicrosoftAppType: bot.appType,
-    MicrosoftAppTenantId: bot.tenantId,
-  });
+/** Signs the bot's calls to the Bot Connector; replaced in tests to send a known token to the recording connector. */
+export type ConnectorCredentialsFactory = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
+
+export function createAdapter(bot: Config['bot'], logger: Logger, credentials?: ConnectorCredentialsFactory): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: bot.appId,
+      MicrosoftAppPassword: bot.appPassword,
+      MicrosoftAppType: bot.appType,
+      MicrosoftAppTenantId: bot.tenantId,
+    },
+    credentials,
+  );
   const adapter = new CloudAdapter(auth);
   const log = logger.child({ component: 'adapter' });
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     const activity = context.activity;
+    // The logger keeps only name, message, code, status and frames of `error`: a connector error carries
+    // the request it sent, Authorization header included.
     log.error({ err: error, conversationId: activity.conversation?.id, activityType: activity.type }, 'turn failed');
-    // Only messages get an apology; answering an update or an invoke with text makes no sense.
+    // Only messages get an apology, and a fixed one: nothing of `error` reaches the chat.
+    // Answering an update or an invoke with text makes no sense.
     if (activity.type !== 'message') return;
     try {
       await context.sendActivity({ type: 'message', text: t(activityLocale(activity), 'error.internal') });

@@ -124,7 +124,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // An empty string means "not set" for keys with defaults, as in most .env tooling.
     const input = raw === undefined ? undefined : key === 'MicrosoftAppPassword' ? raw : raw.trim() === '' ? undefined : raw.trim();
     const result = schema.safeParse(input);
-    if (!result.success) throw new ConfigError(key, expected, raw === undefined || raw === '' || SECRET_KEYS.has(key) ? undefined : raw);
+    if (!result.success)
+      throw new ConfigError(key, expected, raw === undefined || raw === '' || mayHoldSecret(key, raw, env) ? undefined : raw);
     values[key] = result.data;
   }
   const v = values as Parsed;
@@ -139,7 +140,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'HOST',
       'a loopback address (127.0.0.1, ::1 or localhost) while MicrosoftAppId is empty: without an app id no inbound request is authenticated, so the bot listens on loopback only; set MicrosoftAppId (and MicrosoftAppPassword) to listen elsewhere',
-      host,
+      mayHoldSecret('HOST', host, env) ? undefined : host,
     );
   }
   if (v.MicrosoftAppId !== '' && v.MicrosoftAppType !== 'UserAssignedMSI' && v.MicrosoftAppPassword === '') {
@@ -154,7 +155,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const subscriptionId = v.AZURE_SUBSCRIPTION_ID.toLowerCase();
   const vaults = parseVaultList(v.BACKUP_VAULTS, subscriptionId);
-  if (!vaults.ok) throw new ConfigError('BACKUP_VAULTS', vaults.expected, vaults.entry);
+  if (!vaults.ok)
+    throw new ConfigError('BACKUP_VAULTS', vaults.expected, mayHoldSecret('BACKUP_VAULTS', vaults.entry, env) ? undefined : vaults.entry);
 
   const access = readAccess(v, vaults.vaults, subscriptionId);
 
@@ -236,6 +238,13 @@ function isStoreUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A secret pasted into the wrong key (the password as MicrosoftAppId) must not be echoed either. */
+function mayHoldSecret(key: string, raw: string, env: NodeJS.ProcessEnv): boolean {
+  if (SECRET_KEYS.has(key)) return true;
+  const secrets = [env['MicrosoftAppPassword'], /^rediss?:\/\/[^/@]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1]];
+  return secrets.some((s) => s !== undefined && s.trim().length >= 4 && raw.includes(s.trim()));
 }
 
 function truncate(s: string): string {

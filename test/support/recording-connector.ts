@@ -43,6 +43,8 @@ export interface Failure {
   readonly retryAfterSeconds?: number;
   /** Only fail these operations (default: all). */
   readonly ops?: readonly ConnectorOp[];
+  /** Put the request's headers (Authorization included) and body into the error answer, as a careless proxy would. */
+  readonly echoRequest?: boolean;
 }
 
 interface ProgrammedFailure extends Failure {
@@ -194,7 +196,16 @@ export class RecordingConnector {
       this.rejected.push({ op, conversationId, status: failure.status, at: Date.now() });
       const headers: Record<string, string> =
         failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
-      send(res, failure.status, { error: { code: `Status${failure.status}`, message: 'programmed failure' } }, headers);
+      const echo = failure.echoRequest ? ` ${JSON.stringify({ headers: req.headers, body })}` : '';
+      send(
+        res,
+        failure.status,
+        {
+          error: { code: `Status${failure.status}`, message: `programmed failure${echo}` },
+          ...(failure.echoRequest ? { request: req.headers } : {}),
+        },
+        headers,
+      );
       this.notify();
       return;
     }

@@ -31,14 +31,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server and resolves once it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts redis-server and resolves once it answers PING; with `password`, it requires AUTH (requirepass). */
+export async function startRedisServer(opts: { password?: string } = {}): Promise<RedisServer> {
   // A port taken between freePort() and redis-server binding it makes the child exit: try again.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const child = spawn(
       BINARY,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+        ...(opts.password === undefined ? [] : ['--requirepass', opts.password]),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -78,7 +81,8 @@ function pingOnce(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (d: Buffer) => {
       answer += d.toString();
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+      // NOAUTH: up, and asking for the password it was started with.
+      if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH'));
     });
   });
 }
