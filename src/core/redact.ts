@@ -44,9 +44,16 @@ const SECRET_SUFFIXES = [
   'assertion',
 ];
 
+/** Log keys repeat (conversationId, jobKey, status…): remember the verdict for the first few hundred names seen. */
+const verdicts = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
   const k = key.toLowerCase().replace(/[-_]/g, '');
-  return SECRET_NAMES.has(k) || k.includes('authorization') || SECRET_SUFFIXES.some((s) => k.endsWith(s));
+  const secret = SECRET_NAMES.has(k) || k.includes('authorization') || SECRET_SUFFIXES.some((s) => k.endsWith(s));
+  if (verdicts.size < 500) verdicts.set(key, secret);
+  return secret;
 }
 
 // scheme://user:pass@host → scheme://host (no nested quantifiers; the userinfo cannot contain / or whitespace).
