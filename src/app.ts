@@ -119,7 +119,7 @@ export async function startApp(
       ]);
       const client = new RedisClient({ ...redisOptions, lazyConnect: true });
       budgetRedis = client;
-      client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error (read budget)'));
+      client.on('error', (err: Error) => logger.warn({ err }, 'redis connection error (read budget)'));
       await client.connect();
       // The commands read through it too: one budget per subscription for everything this bot reads.
       api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);

@@ -55,7 +55,8 @@ export class RedisStore implements StateStore {
     if (this.closed) throw closedError('redis');
     if (this.client) return;
     const client = new Redis(this.redisOptions);
-    client.on('error', (err: Error) => this.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+    // The root logger reduces the error to name, message and code: ioredis hangs the AUTH arguments (the password) on it.
+    client.on('error', (err: Error) => this.logger.warn({ err }, 'redis connection error'));
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) client.defineCommand(name, { numberOfKeys: 0, lua: scriptSource(name) });
     try {
       await client.connect();
