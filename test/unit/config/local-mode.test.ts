@@ -2,7 +2,11 @@
 import { ConfigError, readConfig } from '../../../src/config/config';
 
 const base = { AZURE_SUBSCRIPTION_ID: '11111111-2222-3333-4444-555555555555', BACKUP_VAULTS: 'rg-backup/vault-one' };
-const APP = { MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001', MicrosoftAppPassword: 'app-secret-value' };
+const APP = {
+  MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001',
+  MicrosoftAppPassword: 'app-secret-value',
+  ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+};
 
 function hostError(env: NodeJS.ProcessEnv): ConfigError {
   try {
