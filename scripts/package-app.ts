@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { manifestCommandLists } from '../src/commands/registry';
+import { isGuid } from '../src/azure/id-rules';
 import { readDotEnv } from './lib/dotenv';
 import { validateManifest } from './lib/validate-manifest';
 import { writeZip } from './lib/zip';
 
 const ROOT = path.resolve(__dirname, '..');
-const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 // Fixed namespace so the same bot id always yields the same Teams app id (uploads then update the app).
 const APP_ID_NAMESPACE = '6f1c3a52-8d0e-4f57-9a43-2b7f3c1e9d10';
 
@@ -49,14 +49,14 @@ function resolveValues(rootDir: string, env: Readonly<Record<string, string | un
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   const botId = pick('MicrosoftAppId');
-  if (!botId || !GUID.test(botId)) {
+  if (!botId || !isGuid(botId)) {
     throw new Error(
       "MicrosoftAppId must be set to the bot's Microsoft App ID (a GUID such as 00000000-0000-0000-0000-000000000000) " +
         'in the environment or in .env to build the Teams app package',
     );
   }
   const teamsAppId = pick('TEAMS_APP_ID') ?? uuidV5(botId.toLowerCase(), APP_ID_NAMESPACE);
-  if (!GUID.test(teamsAppId)) throw new Error(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
+  if (!isGuid(teamsAppId)) throw new Error(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
   const pkg = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { version: string };
   return {
     BOT_ID: botId,

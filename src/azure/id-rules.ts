@@ -6,7 +6,8 @@
 /** Longest input we even look at; real portal links are well under this. */
 export const MAX_INPUT_LENGTH = 2048;
 
-const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** The one GUID rule (8-4-4-4-12 hexadecimal digits, either case) for every layer, config and tools included. */
+export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Vault names: 2–50 ASCII letters, digits and hyphens, starting with a letter. */
 const VAULT_RE = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
 /** Resource groups: 1–90 ASCII letters, digits, `_ - . ( )`, not ending in `.`. */
@@ -48,7 +49,7 @@ export class IdError extends Error {
 }
 
 export function isGuid(s: unknown): s is string {
-  return typeof s === 'string' && GUID_RE.test(s);
+  return typeof s === 'string' && GUID_PATTERN.test(s);
 }
 export function isVaultName(s: unknown): s is string {
   return typeof s === 'string' && VAULT_RE.test(s);

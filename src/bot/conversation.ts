@@ -7,6 +7,7 @@
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
+import { GUID_PATTERN } from '../azure/id-rules';
 import type { JsonObject, SubscriberInput } from '../domain/subscriber';
 
 const THREAD_MARK = ';messageid=';
@@ -35,7 +36,7 @@ const ID = z
   .min(1)
   .max(MAX_ID_LENGTH)
   .refine((id) => !CONTROL.test(id));
-const GUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const GUID = z.string().regex(GUID_PATTERN);
 
 /** `schema`'s output for `value`, or undefined when it does not pass. */
 function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { GUID_PATTERN } from '../azure/id-rules';
 import type { VaultId } from '../domain/job';
 import { parseVaultEntry, sameVaultId } from './vault-list';
 
@@ -48,7 +49,6 @@ export class AccessPolicyError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Team and group chat ids: `19:<something>@thread.<kind>` (tacv2, skype, v2); never a channel thread (no `;`). */
 const THREAD_ID = /^19:[^\s;,]{1,200}@thread\.[a-z0-9]{1,20}$/i;
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -57,10 +57,10 @@ const MAX_VAULTS_PER_RULE = 100;
 
 const RULE = z
   .strictObject({
-    tenant: z.string().regex(GUID, 'expected a tenant GUID').optional(),
+    tenant: z.string().regex(GUID_PATTERN, 'expected a tenant GUID').optional(),
     team: z.string().regex(THREAD_ID, 'expected a team id like 19:…@thread.tacv2').optional(),
     chat: z.string().regex(THREAD_ID, 'expected a group chat id like 19:…@thread.v2').optional(),
-    user: z.string().regex(GUID, "expected the user's Entra object id (a GUID)").optional(),
+    user: z.string().regex(GUID_PATTERN, "expected the user's Entra object id (a GUID)").optional(),
     vaults: z
       .array(z.string().max(300, 'a vault entry is at most 300 characters'))
       .min(1, 'list at least one vault, or "*" for all')

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { parseVaultList } from './vault-list';
 import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
+import { GUID_PATTERN, isGuid } from '../azure/id-rules';
 import { isLoopbackEndpoint, isLoopbackHost } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';
 
@@ -68,7 +69,6 @@ export class ConfigError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Values never echoed in errors: a redis URL may carry a password. */
 const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -78,14 +78,14 @@ const FIELDS = {
   PORT: [z.coerce.number().int().min(0).max(65535).default(3978), 'an integer port 0–65535'],
   // The default depends on MicrosoftAppId (see readConfig).
   HOST: [z.string().min(1).optional(), 'a host name or IP address to listen on'],
-  MicrosoftAppId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or the bot app registration GUID'],
+  MicrosoftAppId: [z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''), 'empty or the bot app registration GUID'],
   MicrosoftAppPassword: [z.string().default(''), 'the client secret of the app registration'],
   MicrosoftAppType: [
     z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     'MultiTenant, SingleTenant or UserAssignedMSI',
   ],
-  MicrosoftAppTenantId: [z.union([z.literal(''), z.string().regex(GUID)]).default(''), 'empty or a tenant GUID'],
-  AZURE_SUBSCRIPTION_ID: [z.string().regex(GUID), 'a subscription GUID'],
+  MicrosoftAppTenantId: [z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''), 'empty or a tenant GUID'],
+  AZURE_SUBSCRIPTION_ID: [z.string().regex(GUID_PATTERN), 'a subscription GUID'],
   BACKUP_VAULTS: [z.string().trim().min(1), 'a comma list of resourceGroup/vaultName or full vault ids'],
   ARM_ENDPOINT: [
     z.url({ protocol: /^https?$/ }).default('https://management.azure.com'),
@@ -106,7 +106,7 @@ const FIELDS = {
     z
       .string()
       .default('')
-      .refine((list) => list.split(',').every((id) => id.trim() === '' || GUID.test(id.trim()))),
+      .refine((list) => list.split(',').every((id) => id.trim() === '' || isGuid(id.trim()))),
     'a comma list of Entra tenant GUIDs whose users may use the bot',
   ],
   ACCESS_POLICY: [z.string().default(''), 'the path of an access policy JSON file (see docs/access-policy.sample.json)'],

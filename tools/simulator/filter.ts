@@ -3,6 +3,7 @@
  * JobQueryObject. Parsed strictly: anything else is a 400, as a strict server would answer, so a
  * client that builds a wrong filter finds out here and not in production.
  */
+import { isGuid } from '../../src/azure/id-rules';
 
 export interface JobFilter {
   status?: string;
@@ -41,7 +42,6 @@ const MANAGEMENT = [
   'AzureWorkload',
   'DefaultBackup',
 ];
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIELDS = new Map<string, keyof JobFilter>(
   (['status', 'operation', 'backupManagementType', 'jobId', 'startTime', 'endTime'] as const).map((f) => [f.toLowerCase(), f]),
 );
@@ -86,7 +86,7 @@ function assign(filter: JobFilter, key: keyof JobFilter, value: string): void {
       filter.backupManagementType = oneOf(value, MANAGEMENT, key);
       return;
     case 'jobId':
-      if (!GUID.test(value)) throw new FilterError(`jobId '${value}' is not a GUID`);
+      if (!isGuid(value)) throw new FilterError(`jobId '${value}' is not a GUID`);
       filter.jobId = value.toLowerCase();
       return;
     case 'startTime':

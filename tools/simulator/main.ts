@@ -1,3 +1,4 @@
+import { isGuid } from '../../src/azure/id-rules';
 import type { Clock } from '../../src/core/clock';
 import { createLogger, type Logger } from '../../src/core/logger';
 import { ScaledClock } from './scaled-clock';
@@ -94,7 +95,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const port = envNumber(env, 'SIM_PORT', 7071, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const speed = envNumber(env, 'SIM_SPEED', 1, (n) => Number.isFinite(n) && n > 0);
   const subscriptionId = env['SIM_SUBSCRIPTION_ID'] || DEFAULT_SUBSCRIPTION_ID;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(subscriptionId)) {
+  if (!isGuid(subscriptionId) || subscriptionId !== subscriptionId.toLowerCase()) {
     throw new Error(`SIM_SUBSCRIPTION_ID=${subscriptionId} is not a lower-case GUID`);
   }
   const logger = createLogger(env['LOG_LEVEL'] ?? 'warn');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { isGuid } from '../../src/azure/id-rules';
 import type { Clock } from '../../src/core/clock';
 import type { Logger } from '../../src/core/logger';
 import { silentLogger } from '../../src/core/logger';
@@ -55,7 +56,6 @@ const KIND_OF_ROUTE: Record<Route['kind'], string | undefined> = {
   unknown: undefined,
   badPath: undefined,
 };
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 /** When throttling is off the header still counts down and refills like ARM's default bucket. */
 const DEFAULT_BUCKET = { capacity: 250, refillPerSecond: 25 };
@@ -232,7 +232,7 @@ export class SimulatorServer {
       this.send(res, armError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid.`), remaining, 0);
       return;
     }
-    if ('vault' in route && !GUID.test(route.vault.subscriptionId)) {
+    if ('vault' in route && !isGuid(route.vault.subscriptionId)) {
       this.send(
         res,
         armError(
