@@ -7,9 +7,10 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { sameVault } from '../azure/ids';
 import { GUID_PATTERN } from '../azure/id-rules';
 import type { VaultId } from '../domain/job';
-import { parseVaultEntry, sameVaultId } from './vault-list';
+import { parseVaultEntry } from './vault-list';
 
 /** Who a rule grants to. Ids compare case-insensitively. */
 export type AudienceKind = 'tenant' | 'team' | 'chat' | 'user';
@@ -136,7 +137,7 @@ function ruleVaults(entries: readonly string[], r: number, context: PolicyContex
     const where = `rules[${r}].vaults[${v}]`;
     const vault = parseVaultEntry(entry.trim(), context.subscriptionId);
     if (!vault) throw new AccessPolicyError(where, `"${entry.slice(0, 80)}" is not resourceGroup/vaultName, a full vault id or "*"`);
-    const known = context.vaults.find((k) => sameVaultId(k, vault));
+    const known = context.vaults.find((k) => sameVault(k, vault));
     if (!known) throw new AccessPolicyError(where, `vault "${vault.resourceGroup}/${vault.vaultName}" is not in BACKUP_VAULTS`);
     return known;
   });
@@ -182,5 +183,5 @@ function matches(rule: AccessRule, who: Audience): boolean {
 export function vaultsFor(policy: AccessPolicy | undefined, who: Audience, all: readonly VaultId[]): VaultId[] {
   if (!policy) return [...all];
   const granted = policy.rules.filter((rule) => matches(rule, who)).flatMap((rule) => rule.vaults);
-  return all.filter((vault) => granted.some((g) => sameVaultId(g, vault)));
+  return all.filter((vault) => granted.some((g) => sameVault(g, vault)));
 }
