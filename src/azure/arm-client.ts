@@ -7,7 +7,8 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../core/clock';
 import { silentLogger, type Logger } from '../core/logger';
-import { ArmError, MalformedResponseError, parseRetryAfter } from './errors';
+import { retryAfterMs } from '../core/retry-after';
+import { ArmError, MalformedResponseError } from './errors';
 import { IdError } from './id-rules';
 import { sameVault } from './ids';
 import { parseJobList, parseJobResource, parseOperationStatus } from './models';
@@ -217,7 +218,7 @@ export class ArmClient implements BackupJobsApi {
         );
       }
       const target = this.followable(location, vaultBase, 'below');
-      await this.clock.sleep(parseRetryAfter(res.headers, this.clock.now()) ?? this.pollIntervalMs, opts.signal);
+      await this.clock.sleep(retryAfterMs(res.headers, this.clock.now()) ?? this.pollIntervalMs, opts.signal);
       res = await this.transport.send({ method: 'GET', path: target, what, purpose: 'cancel', signal: opts.signal });
       attempts += res.attempts;
     }

@@ -6,7 +6,8 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { ArmError, MalformedResponseError, errorForStatus, parseRetryAfter, type CallPurpose } from './errors';
+import { retryAfterMs as readRetryAfter } from '../core/retry-after';
+import { ArmError, MalformedResponseError, errorForStatus, type CallPurpose } from './errors';
 import type { TokenCache } from './token-cache';
 
 export interface RequestInfo {
@@ -87,8 +88,7 @@ export class ArmTransport {
         const res = await this.once(req, attempt);
         if (res.status < 400) return res;
         if (res.status === 401) this.o.tokens?.invalidate();
-        const retryAfterMs =
-          parseRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? this.backoffCap(attempt) : undefined);
+        const retryAfterMs = readRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? this.backoffCap(attempt) : undefined);
         error = errorForStatus(res.status, res.body, { what: req.what, purpose: req.purpose, retryAfterMs });
       } catch (e) {
         if (req.signal?.aborted) throw req.signal.reason;

@@ -42,30 +42,6 @@ export class MalformedResponseError extends ArmError {
   }
 }
 
-type HeaderBag = Record<string, string | string[] | number | undefined>;
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  const v = headers[name] ?? headers[name.toLowerCase()];
-  if (Array.isArray(v)) return v[0];
-  return v === undefined ? undefined : String(v);
-}
-
-/**
- * How long the server asked us to wait, in ms: `x-ms-retry-after-ms` / `retry-after-ms` first
- * (more precise), then `Retry-After` as seconds or an HTTP date relative to `now`.
- */
-export function parseRetryAfter(headers: HeaderBag, now: number): number | undefined {
-  for (const name of ['x-ms-retry-after-ms', 'retry-after-ms']) {
-    const v = header(headers, name);
-    if (v !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.ceil(Number(v));
-  }
-  const ra = header(headers, 'retry-after');
-  if (ra === undefined) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(ra)) return Math.ceil(Number(ra) * 1000);
-  const at = Date.parse(ra);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
 /** ARM's `{ error: { code, message } }`, tolerating the older top-level `{ code, message }`. */
 export function armErrorBody(body: unknown): { code?: string; message?: string } {
   if (typeof body !== 'object' || body === null) return {};

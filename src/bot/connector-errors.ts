@@ -3,13 +3,10 @@
  * already retried 429 (honouring Retry-After) and 5xx a few times on its own; what reaches us is
  * the final answer, and the dispatcher decides when to try again.
  */
+import { retryAfterMs as readRetryAfter, type HeaderSource } from '../core/retry-after';
 import type { DeliveryResult } from '../domain/subscriber';
 
 type Failure = Extract<DeliveryResult, { ok: false }>;
-
-interface HeaderBag {
-  get?(name: string): string | undefined | null;
-}
 
 function statusOf(err: unknown): number | undefined {
   if (!err || typeof err !== 'object') return undefined;
@@ -20,16 +17,11 @@ function statusOf(err: unknown): number | undefined {
   return undefined;
 }
 
-/** Retry-After in seconds or as an HTTP date; absent or unreadable → undefined. */
+/** The wait the connector asked for (Retry-After on the error's response); absent or unreadable → undefined. */
 export function retryAfterMs(err: unknown, now: number): number | undefined {
   if (!err || typeof err !== 'object') return undefined;
-  const headers = (err as { response?: { headers?: HeaderBag } }).response?.headers;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : undefined;
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+  const headers = (err as { response?: { headers?: HeaderSource } }).response?.headers;
+  return headers && typeof headers === 'object' ? readRetryAfter(headers, now) : undefined;
 }
 
 export function classifyConnectorError(err: unknown, now: number): Failure {
