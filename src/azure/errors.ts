@@ -2,7 +2,7 @@
  * Typed ARM failures. Each message says what the user or operator should do; `retryable` tells
  * callers (the tracker) whether trying again later can help.
  */
-import type { ArmErrorKind } from '../domain/job';
+import { isRetryableKind, type ArmErrorKind } from '../domain/job';
 
 export interface ArmErrorOptions {
   readonly status?: number;
@@ -30,7 +30,7 @@ export class ArmError extends Error {
     this.retryAfterMs = opts.retryAfterMs;
     this.requiredRole = opts.requiredRole;
     this.armCode = opts.armCode;
-    this.retryable = kind === 'throttled' || kind === 'transient';
+    this.retryable = isRetryableKind(kind);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { JobListFilter } from '../azure/types';
 import { buildJobsListCard } from '../cards/list-cards';
-import { armFailureOf } from './arm-failure';
+import { armFailureOf } from '../azure/arm-failure';
 import { resolveVault, vaultLabel } from './resolve';
 import type { CommandDefinition, JobsFilter } from './types';
 import { armFailureText } from './views';

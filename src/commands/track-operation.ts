@@ -7,7 +7,7 @@ import { isGuid } from '../azure/ids';
 import type { JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
 import { formatDuration } from '../cards/format';
 import { t } from '../cards/i18n';
-import { armFailureOf } from './arm-failure';
+import { armFailureOf } from '../azure/arm-failure';
 import { resolveOperation, vaultLabel } from './resolve';
 import { trackKeys } from './track-keys';
 import type { CommandContext, CommandDefinition, ReplyPort } from './types';

@@ -131,3 +131,16 @@ export interface OperationStatus {
 }
 
 export type ArmErrorKind = 'throttled' | 'transient' | 'notFound' | 'forbidden' | 'unauthorized' | 'malformed' | 'badRequest';
+
+/** Trying again later can help (a 429, a 5xx, no answer); every other kind fails the same way again. */
+export function isRetryableKind(kind: ArmErrorKind): boolean {
+  return kind === 'throttled' || kind === 'transient';
+}
+
+/** What callers act on of a failed Azure call (azure/arm-failure.ts classifies thrown values into it). */
+export interface ArmFailure {
+  readonly kind: ArmErrorKind;
+  readonly message: string;
+  readonly retryAfterMs?: number;
+  readonly requiredRole?: string;
+}

@@ -11,6 +11,7 @@
  * pause this subscription" — the same path as a real 429, with no request spent.
  */
 import type { Redis } from 'ioredis';
+import { armFailureOf } from '../azure/arm-failure';
 import { ArmError } from '../azure/errors';
 import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../azure/types';
 import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
@@ -153,9 +154,8 @@ export class SharedBudgetApi implements BackupJobsApi {
       if (result.meta.remainingReads !== undefined) await this.budget.remaining(sub, result.meta.remainingReads, now);
       return result;
     } catch (error) {
-      const e = error as { kind?: unknown; retryAfterMs?: unknown };
-      if (e && e.kind === 'throttled')
-        await this.budget.throttle(sub, typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined, this.clock.now());
+      const failure = armFailureOf(error);
+      if (failure?.kind === 'throttled') await this.budget.throttle(sub, failure.retryAfterMs, this.clock.now());
       throw error;
     }
   }

@@ -9,7 +9,7 @@ import type { BackupJobsApi, JobListFilter, ArmResult } from '../azure/types';
 import type { BackupJob, JobKey, VaultId } from '../domain/job';
 import type { Clock } from '../core/clock';
 import type { ReadBudget } from './budget';
-import { toPollFailure } from './failure';
+import { toArmFailure } from '../azure/arm-failure';
 import type { PollFailure } from './schedule';
 import type { Semaphore } from './semaphore';
 
@@ -97,7 +97,7 @@ export class ArmGate {
         return { kind: 'ok', value: result.value };
       } catch (error) {
         this.reads += 1;
-        const failure = toPollFailure(error);
+        const failure = toArmFailure(error);
         const now = this.clock.now();
         if (failure.kind === 'throttled') {
           this.budget.onThrottled(sub, failure.retryAfterMs, now);

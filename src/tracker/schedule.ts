@@ -3,7 +3,7 @@
  * subscribers, when to poll next, and whether tracking ends. Pure: no clock, no timers, no I/O;
  * randomness (jitter) is injected. The state is plain JSON stored in TrackedJobRecord.schedule.
  */
-import { isTerminal, type ArmErrorKind, type BackupJob } from '../domain/job';
+import { isTerminal, type ArmFailure, type BackupJob } from '../domain/job';
 import type { EndReason, NoticeKind } from '../domain/subscriber';
 import { retryDelay, type BackoffOptions } from './backoff';
 import { isMajorChange, visibleDigest } from './visible';
@@ -66,13 +66,8 @@ export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions 
   };
 }
 
-/** A failed read as the schedule sees it (classified from ArmError). */
-export interface PollFailure {
-  readonly kind: ArmErrorKind;
-  readonly message: string;
-  readonly retryAfterMs?: number;
-  readonly requiredRole?: string;
-}
+/** A failed read as the schedule sees it (classified by azure/arm-failure.ts). */
+export type PollFailure = ArmFailure;
 
 export type Observation =
   /** A full GET. */

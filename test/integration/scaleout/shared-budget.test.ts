@@ -7,8 +7,7 @@ import type { ArmResult, BackupJobsApi } from '../../../src/azure/types';
 import type { BackupJob, JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { SharedBudgetApi, SharedReadBudget } from '../../../src/scaleout/shared-budget';
-import { toPollFailure } from '../../../src/tracker/failure';
-import { armFailureOf } from '../../../src/commands/arm-failure';
+import { armFailureOf, toArmFailure } from '../../../src/azure/arm-failure';
 import { RUNNING, VAULT, jobIdOf } from '../../conformance/store-fixtures';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
 
@@ -81,7 +80,7 @@ describeWithRedis('SharedReadBudget on Redis', () => {
       (e: unknown) => e,
     );
     expect(calls).toHaveLength(1);
-    expect(toPollFailure(error)).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
+    expect(toArmFailure(error)).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
     // A command reading through it answers "try again in …" (an ArmError), not "something went wrong".
     expect(armFailureOf(error)).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
     await clock.advance(1000);
