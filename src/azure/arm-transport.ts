@@ -4,6 +4,7 @@
  * injected Clock; only the I/O timeout runs on real time (it bounds real sockets).
  */
 import type { Dispatcher } from 'undici';
+import { backoffCeiling, retryDelay, type BackoffOptions } from '../core/backoff';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { retryAfterMs as readRetryAfter } from '../core/retry-after';
@@ -79,7 +80,11 @@ function headerNumber(headers: ArmResponse['headers'], name: string): number | u
 }
 
 export class ArmTransport {
-  constructor(private readonly o: TransportOptions) {}
+  private readonly backoff: BackoffOptions;
+
+  constructor(private readonly o: TransportOptions) {
+    this.backoff = { baseMs: o.baseDelayMs, capMs: o.maxDelayMs, minMs: 0 };
+  }
 
   async send(req: ArmRequest): Promise<ArmResponse> {
     for (let attempt = 1; ; attempt++) {
@@ -88,7 +93,8 @@ export class ArmTransport {
         const res = await this.once(req, attempt);
         if (res.status < 400) return res;
         if (res.status === 401) this.o.tokens?.invalidate();
-        const retryAfterMs = readRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? this.backoffCap(attempt) : undefined);
+        const retryAfterMs =
+          readRetryAfter(res.headers, this.o.clock.now()) ?? (res.status === 429 ? backoffCeiling(attempt, this.backoff) : undefined);
         error = errorForStatus(res.status, res.body, { what: req.what, purpose: req.purpose, retryAfterMs });
       } catch (e) {
         if (req.signal?.aborted) throw req.signal.reason;
@@ -96,16 +102,11 @@ export class ArmTransport {
         error = e;
       }
       if (!error.retryable || attempt >= this.o.maxAttempts) throw error;
-      const jitter = this.o.random() * this.backoffCap(attempt);
-      const wait = error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, jitter) : jitter;
+      const wait = retryDelay(attempt, this.backoff, this.o.random, error.retryAfterMs);
       if (wait > this.o.maxRetryAfterMs) throw error;
       this.o.logger.warn({ attempt, waitMs: Math.round(wait), kind: error.kind, status: error.status }, 'ARM request failed, retrying');
       await this.o.clock.sleep(wait, req.signal);
     }
-  }
-
-  private backoffCap(attempt: number): number {
-    return Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (attempt - 1));
   }
 
   private async once(req: ArmRequest, attempt: number): Promise<ArmResponse & { status: number }> {

@@ -7,7 +7,7 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { OutboxRecord, StateStore } from '../store/types';
-import { retryDelay, type BackoffOptions } from './backoff';
+import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { BackgroundLoop } from './loop';
 import type { Notifier } from './ports';
 import type { DeliveryResult } from '../domain/subscriber';

@@ -5,7 +5,7 @@
  */
 import { isTerminal, type ArmFailure, type BackupJob } from '../domain/job';
 import type { EndReason, NoticeKind } from '../domain/subscriber';
-import { retryDelay, type BackoffOptions } from './backoff';
+import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { isMajorChange, visibleDigest } from './visible';
 
 export interface ScheduleState {

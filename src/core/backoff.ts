@@ -1,4 +1,4 @@
-/** Backoff as data, shared by polls and deliveries. */
+/** Backoff as data, shared by ARM requests, polls and deliveries. */
 export interface BackoffOptions {
   /** Delay ceiling before jitter of the first retry. */
   readonly baseMs: number;
@@ -13,8 +13,12 @@ export interface BackoffOptions {
  * failed together do not retry together. `attempt` counts from 1. `random` is injected (0 ≤ r < 1).
  */
 export function fullJitter(attempt: number, opts: BackoffOptions, random: () => number): number {
-  const exp = Math.min(opts.capMs, opts.baseMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
-  return Math.max(opts.minMs, Math.floor(random() * exp));
+  return Math.max(opts.minMs, Math.floor(random() * backoffCeiling(attempt, opts)));
+}
+
+/** The exponential ceiling before jitter: min(cap, base·2^(attempt-1)). */
+export function backoffCeiling(attempt: number, opts: BackoffOptions): number {
+  return Math.min(opts.capMs, opts.baseMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
 }
 
 /** The delay to wait after a failure: the server's Retry-After when given, never less than the backoff. */
