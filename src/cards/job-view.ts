@@ -75,29 +75,8 @@ export function jobTypeLabel(job: BackupJob, locale?: string): string {
   return t(locale, `jobType.${job.jobType}`);
 }
 
-/** What kind of thing the entity is (VM, database, share…), from the job type and workload. */
-export function entityKindId(job: BackupJob): MessageId {
-  const workload = (job.workloadType ?? '').toLowerCase();
-  switch (job.jobType) {
-    case 'AzureIaaSVMJob':
-    case 'AzureIaaSVMJobV2':
-      return 'entityKind.vm';
-    case 'AzureStorageJob':
-      return 'entityKind.share';
-    case 'VaultJob':
-      return 'entityKind.vault';
-    default:
-      break;
-  }
-  if (workload.includes('hana')) return 'entityKind.hanaDatabase';
-  if (workload.includes('ase')) return 'entityKind.aseDatabase';
-  if (workload.includes('sql')) return 'entityKind.sqlDatabase';
-  if (workload.includes('database')) return 'entityKind.database';
-  if (workload.includes('file')) return 'entityKind.files';
-  if (workload === 'vm' || workload.includes('virtualmachine')) return 'entityKind.vm';
-  if (job.jobType === 'DpmJob' || job.jobType === 'MabJob') return 'entityKind.server';
-  return 'entityKind.item';
-}
+/** What kind of thing the entity is: one definition, from exact enum values. */
+export { entityKindId } from './entity-kind';
 
 export function entityName(job: BackupJob, locale?: string): string {
   return job.entityFriendlyName?.trim() || t(locale, 'card.unknownEntity');
