@@ -15,14 +15,6 @@ export { jobKeyString, vaultRefString, statusColor, statusLabel, jobStatusLabel,
 export { buildJobCard, finalSummary, type CardContext, type JobCardActionData } from './job-card';
 export { buildJobsListCard, buildTrackingListCard, type JobsFilter, type ListCardContext, type JobsListCardContext } from './list-cards';
 export { buildHelpCard, buildWelcomeCard, type HelpCardOptions } from './static-cards';
-export {
-  noticeText,
-  armErrorText,
-  operationText,
-  DEFAULT_REQUIRED_ROLE,
-  type NoticeParams,
-  type ArmErrorParams,
-  type OperationOutcome,
-} from './messages';
+export { noticeText, armErrorText, DEFAULT_REQUIRED_ROLE, type NoticeParams, type ArmErrorParams } from './messages';
 export { parseCardAction } from './card-actions';
 export { expandTemplate, VOLATILE_ID_PREFIX } from './render';

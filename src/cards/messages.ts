@@ -78,32 +78,3 @@ export function armErrorText(kind: ArmErrorKind, params: ArmErrorParams, locale?
       return t(locale, 'error.internal');
   }
 }
-
-export type OperationOutcome =
-  | { readonly state: 'pending' }
-  | { readonly state: 'failed'; readonly error?: string }
-  | { readonly state: 'cancelled' }
-  | { readonly state: 'yielded'; readonly jobIds: readonly string[] };
-
-/** Progress of `track operation`: waiting, failed, cancelled, or the job(s) it created. */
-export function operationText(
-  outcome: OperationOutcome,
-  params: { readonly operationId: string; readonly vault: string },
-  locale?: string,
-): string {
-  const { operationId, vault } = params;
-  switch (outcome.state) {
-    case 'pending':
-      return t(locale, 'operation.pending', { operationId, vault });
-    case 'failed':
-      return outcome.error?.trim()
-        ? t(locale, 'operation.failed', { operationId, vault, error: outcome.error.trim() })
-        : t(locale, 'operation.failedNoDetail', { operationId, vault });
-    case 'cancelled':
-      return t(locale, 'operation.cancelled', { operationId, vault });
-    case 'yielded':
-      if (outcome.jobIds.length === 0) return t(locale, 'operation.yieldedNone', { operationId });
-      if (outcome.jobIds.length === 1) return t(locale, 'operation.yieldedOne', { operationId, jobId: outcome.jobIds[0]! });
-      return t(locale, 'operation.yieldedMany', { operationId, count: outcome.jobIds.length });
-  }
-}

@@ -30,7 +30,7 @@ export interface Subscriber extends SubscriberInput {
   readonly createdAt: number;
   /** Activity id of the progress card in this conversation, once posted. */
   readonly cardActivityId?: string;
-  /** Digest of what that card last showed (see tracker/digest). */
+  /** Digest of what that card last showed (visibleDigest in tracker/visible.ts). */
   readonly cardDigest?: string;
 }
 

@@ -1,4 +1,4 @@
-import { armErrorText, noticeText, operationText, t } from '../../../src/cards';
+import { armErrorText, noticeText, t } from '../../../src/cards';
 
 const job = { jobId: '7ddead57-bcb9-4269-ac31-6a1b57588700', vault: 'rg/vault' };
 
@@ -44,22 +44,5 @@ describe('error answers', () => {
     expect(t('en', 'error.vaultNotAllowed', { vault: 'x', allowed: 'rg/a, rg/b' })).toBe(
       'I may not read vault "x". The vaults I am allowed to use are: rg/a, rg/b.',
     );
-  });
-});
-
-describe('operation tracking', () => {
-  const op = { operationId: 'cd153561-20d3-467a-b911-cc1de47d4763', vault: 'rg/vault' };
-  test('pending, failed, cancelled and yielded jobs', () => {
-    expect(operationText({ state: 'pending' }, op)).toContain('Waiting for operation cd153561');
-    expect(operationText({ state: 'failed', error: 'UserErrorVmNotFound: gone' }, op)).toBe(
-      'Operation cd153561-20d3-467a-b911-cc1de47d4763 in rg/vault failed: UserErrorVmNotFound: gone',
-    );
-    expect(operationText({ state: 'failed' }, op)).toContain('failed without an error message');
-    expect(operationText({ state: 'cancelled' }, op)).toContain('was cancelled');
-    expect(operationText({ state: 'yielded', jobIds: ['41f3e94b-ae6b-4a20-b422-65abfcaf03e5'] }, op)).toBe(
-      'Operation cd153561-20d3-467a-b911-cc1de47d4763 created job 41f3e94b-ae6b-4a20-b422-65abfcaf03e5. Tracking it now.',
-    );
-    expect(operationText({ state: 'yielded', jobIds: ['a', 'b', 'c'] }, op)).toContain('created 3 jobs');
-    expect(operationText({ state: 'yielded', jobIds: [] }, op)).toContain('nothing to track');
   });
 });

@@ -38,3 +38,32 @@ describe('track operation that never creates a job', () => {
     expect(sent).toEqual([`Operation ${OPERATION} in rg-prod/vault-prod has not created a job after 30 min. I stopped waiting for it.`]);
   });
 });
+
+/** Azure says the operation has already ended, with `status`. */
+class SettledOperationApi extends RecordingApi {
+  constructor(private readonly status: Omit<OperationStatus, 'operationId'>) {
+    super();
+  }
+  override async getOperationStatus(vault: VaultId, ref: OperationRef): Promise<ArmResult<OperationStatus>> {
+    await super.getOperationStatus(vault, ref);
+    return { value: { operationId: ref.operationId, ...this.status }, meta: { attempts: 1 } };
+  }
+}
+
+describe('track operation that has already ended', () => {
+  it.each([
+    [{ state: 'Failed', jobIds: [] }, `Operation ${OPERATION} in rg-prod/vault-prod failed without an error message.`],
+    [
+      { state: 'Failed', jobIds: [], error: { code: 'UserErrorVmNotFound', message: 'gone' } },
+      `Operation ${OPERATION} in rg-prod/vault-prod failed: UserErrorVmNotFound: gone`,
+    ],
+    [{ state: 'Canceled', jobIds: [] }, `Operation ${OPERATION} in rg-prod/vault-prod was cancelled.`],
+    // Ids that are not GUIDs never become job keys.
+    [{ state: 'Succeeded', jobIds: ['../x'] }, `Operation ${OPERATION} succeeded without creating a job, so there is nothing to track.`],
+  ] as const)('%j answers at once from the catalog', async (status, expected) => {
+    const h = commandHarness({ api: new SettledOperationApi(status) });
+    await trackOperationCommand.handle(trackOperationCommand.match(`track operation ${OPERATION}`)!, h.ctx);
+    expect(h.background).toHaveLength(0);
+    expect(h.reply.sent.map((s) => (s.kind === 'text' ? s.text : s.kind))).toEqual([expected]);
+  });
+});
