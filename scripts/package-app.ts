@@ -4,15 +4,17 @@
  * Values come from the environment, then from .env, then from the defaults below.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { zipSync } from 'fflate';
 import { manifestCommandLists } from '../src/commands/registry';
 import { isGuid } from '../src/azure/id-rules';
-import { readDotEnv } from './lib/dotenv';
 import { validateManifest } from './lib/validate-manifest';
-import { writeZip } from './lib/zip';
 
 const ROOT = path.resolve(__dirname, '..');
+// A fixed timestamp (zip stores local time: 1 Jan 2026 00:00 in any time zone) keeps the archive reproducible.
+const ZIP_TIME = new Date(2026, 0, 1);
 // Fixed namespace so the same bot id always yields the same Teams app id (uploads then update the app).
 const APP_ID_NAMESPACE = '6f1c3a52-8d0e-4f57-9a43-2b7f3c1e9d10';
 
@@ -43,7 +45,9 @@ export function uuidV5(name: string, namespace: string): string {
 }
 
 function resolveValues(rootDir: string, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const fromFile = readDotEnv(path.join(rootDir, '.env'));
+  // Node's own .env parser (as src/index.ts uses through process.loadEnvFile), without touching process.env.
+  const dotEnv = path.join(rootDir, '.env');
+  const fromFile = existsSync(dotEnv) ? parseEnv(readFileSync(dotEnv, 'utf8')) : {};
   const pick = (key: string): string | undefined => {
     const value = env[key] ?? fromFile[key];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -94,11 +98,15 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(
     outFile,
-    writeZip([
-      { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') },
-      { name: 'color.png', data: readFileSync(path.join(manifestDir, 'color.png')) },
-      { name: 'outline.png', data: readFileSync(path.join(manifestDir, 'outline.png')) },
-    ]),
+    zipSync(
+      {
+        'manifest.json': [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), { level: 9 }],
+        // PNGs are compressed already: stored as they are.
+        'color.png': [readFileSync(path.join(manifestDir, 'color.png')), { level: 0 }],
+        'outline.png': [readFileSync(path.join(manifestDir, 'outline.png')), { level: 0 }],
+      },
+      { mtime: ZIP_TIME },
+    ),
   );
   return { outFile, manifest };
 }

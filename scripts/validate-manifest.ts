@@ -2,17 +2,17 @@
  * Validates the manifest.json inside each given app package (zip) against the schema bundled in
  * @microsoft/app-manifest, offline. Prints one JSON line per archive: { file, manifestVersion, errors }.
  * Exit code 1 when any archive has errors.
- * Run: npx ts-node --transpile-only scripts/validate-manifest.ts build/appPackage.zip
+ * Run: node -r ./scripts/register-ts.js scripts/validate-manifest.ts build/appPackage.zip
  */
 import { readFileSync } from 'node:fs';
 import { validateManifest } from './lib/validate-manifest';
-import { readZip } from './lib/zip';
+import { unzipSync } from 'fflate';
 
 async function main(files: string[]): Promise<number> {
   let failed = false;
   for (const file of files) {
-    const entry = readZip(readFileSync(file)).find((e) => e.name === 'manifest.json');
-    const manifest = entry ? (JSON.parse(entry.data.toString('utf8')) as Record<string, unknown>) : undefined;
+    const entry = unzipSync(readFileSync(file), { filter: (f) => f.name === 'manifest.json' })['manifest.json'];
+    const manifest = entry ? (JSON.parse(Buffer.from(entry).toString('utf8')) as Record<string, unknown>) : undefined;
     const errors = manifest ? await validateManifest(manifest) : ['manifest.json missing from the archive'];
     failed ||= errors.length > 0;
     console.log(JSON.stringify({ file, manifestVersion: manifest?.manifestVersion, errors }));
