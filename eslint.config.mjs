@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { architectureGuards } from './eslint.architecture.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
@@ -19,4 +20,6 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  // Architecture guards (cycles, layers, Bot Framework only in src/bot): eslint.architecture.mjs.
+  ...architectureGuards(import.meta.dirname),
 );
