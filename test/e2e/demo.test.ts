@@ -64,6 +64,9 @@ describe('npm run demo', () => {
       await playground.send(playground.personalChatId, commands[1]!);
       const card = await playground.waitForMessage((m) => m.action === 'createMessage' && m.attachments.length > 0, 20_000, since);
       expect(cardShows(card, 'salesdb')).toBe(true);
+      // salesdb is a SQL Server database (workloadType SQLDataBase), which once read as "SAP ASE database".
+      expect(cardShows(card, 'SQL database')).toBe(true);
+      expect(cardShows(card, 'SAP ASE')).toBe(false);
     } finally {
       await playground.stop();
     }
