@@ -94,7 +94,7 @@ function extendedInfo(rec: JobRecord, now: number, status: SimStatus, fmt: Durat
   if (iaas && status === 'InProgress') {
     // The spec: "Null if it has not started or completed" — only a running job reports progress.
     info['progressPercentage'] = progressAt(rec, now);
-    info['estimatedRemainingDuration'] = formatDuration(rec.naturalEnd - now, fmt);
+    info['estimatedRemainingDuration'] = formatDuration(Math.max(0, rec.naturalEnd - now), fmt);
   }
   if (status === 'Failed' && spec.errorDetails?.length) info['dynamicErrorMessage'] = spec.errorDetails[0]!.message;
   return info;

@@ -15,13 +15,18 @@ export interface JobRecord {
   /** Lower-case `sub/rg/vault`. */
   readonly vaultKey: string;
   readonly startAt: number;
-  /** Absolute start of each task; `taskEnds[i]` its end. */
+  /** Absolute start of each task; `taskEnds[i]` its end (the last one moves when a hold outlasts it). */
   readonly taskStarts: readonly number[];
-  readonly taskEnds: readonly number[];
+  readonly taskEnds: number[];
   /** When the job would end if nobody cancelled it. */
-  readonly naturalEnd: number;
+  naturalEnd: number;
   /** Cancellation: from `requestedAt` the job is Cancelling, from `endsAt` Cancelled. */
   cancel?: { readonly requestedAt: number; readonly endsAt: number };
+  /**
+   * Held by a test: the job cannot end (it stays in its last task, or Cancelling) until released,
+   * so a scenario's order of events does not depend on how fast the machine runs it.
+   */
+  held?: boolean;
   readonly activityId: string;
 }
 
@@ -64,14 +69,27 @@ export function createRecord(spec: SimJobSpec): JobRecord {
 export function statusAt(rec: JobRecord, now: number): SimStatus {
   if (now < rec.startAt) return 'NotStarted';
   const c = rec.cancel;
-  if (c && now >= c.requestedAt) return now >= c.endsAt ? 'Cancelled' : 'Cancelling';
-  if (now >= rec.naturalEnd) return rec.spec.outcome;
+  if (now >= endOf(rec) && !rec.held) return c ? 'Cancelled' : rec.spec.outcome;
+  if (c && now >= c.requestedAt) return 'Cancelling';
   return 'InProgress';
 }
 
-/** When the job ends (or will end, as things stand). */
+/** When the job ends (or will end, as things stand; a held job not before its release). */
 export function endOf(rec: JobRecord): number {
   return rec.cancel ? rec.cancel.endsAt : rec.naturalEnd;
+}
+
+/** Ends the hold at `now`: a job whose scheduled end has passed ends now, the others as scheduled. */
+export function releaseRecord(rec: JobRecord, now: number): void {
+  if (!rec.held) return;
+  rec.held = false;
+  if (now <= endOf(rec)) return;
+  if (rec.cancel) {
+    rec.cancel = { requestedAt: rec.cancel.requestedAt, endsAt: now };
+  } else {
+    rec.naturalEnd = now;
+    rec.taskEnds[rec.taskEnds.length - 1] = now;
+  }
 }
 
 export function isEnded(status: SimStatus): boolean {
@@ -96,9 +114,11 @@ export function tasksAt(rec: JobRecord, now: number, status: SimStatus): TaskSta
     const name = rec.spec.tasks[i]!.name;
     const s = rec.taskStarts[i]!;
     const e = rec.taskEnds[i]!;
-    if (frozen < s) {
+    // A held job's last task is still running, whatever the clock says.
+    const open = rec.held === true && i === last;
+    if (frozen < s && !open) {
       out.push({ name, status: 'NotStarted', elapsedMs: 0, progress: 0 });
-    } else if (frozen >= e) {
+    } else if (frozen >= e && !open) {
       let taskStatus = 'Completed';
       if (i === last && status === 'Failed') taskStatus = 'Failed';
       if (i === last && status === 'CompletedWithWarnings') taskStatus = 'CompletedWithWarnings';
@@ -107,7 +127,8 @@ export function tasksAt(rec: JobRecord, now: number, status: SimStatus): TaskSta
       const end = rec.cancel!.endsAt;
       out.push({ name, status: 'Cancelled', startAt: s, endAt: end, elapsedMs: end - s, progress: pct(frozen - s, e - s) });
     } else {
-      out.push({ name, status: 'InProgress', startAt: s, elapsedMs: now - s, progress: pct(frozen - s, e - s) });
+      const progress = open ? Math.min(99, pct(frozen - s, e - s)) : pct(frozen - s, e - s);
+      out.push({ name, status: 'InProgress', startAt: s, elapsedMs: Math.max(0, now - s), progress });
     }
   }
   return out;
@@ -116,7 +137,8 @@ export function tasksAt(rec: JobRecord, now: number, status: SimStatus): TaskSta
 /** Overall progress 0–100 (two decimals), frozen at a cancellation request. */
 export function progressAt(rec: JobRecord, now: number): number {
   const frozen = rec.cancel ? Math.min(now, rec.cancel.requestedAt) : now;
-  return pct(frozen - rec.startAt, rec.naturalEnd - rec.startAt);
+  const p = pct(frozen - rec.startAt, rec.naturalEnd - rec.startAt);
+  return rec.held ? Math.min(99, p) : p;
 }
 
 function pct(done: number, total: number): number {

@@ -7,14 +7,16 @@ import type { Logger } from '../../src/core/logger';
 import { silentLogger } from '../../src/core/logger';
 import { faultAnswer, FaultBook, type FaultRule } from './faults';
 import { canonicalVaultPath } from './job-body';
-import { endOf, isEnded, statusAt } from './job-state';
+import { endOf, isEnded, releaseRecord, statusAt } from './job-state';
 import { seededRandom } from './random';
+import { ReadObservers } from './read-observers';
 import { parseRoute, type Route } from './routes';
 import type { SimJobSpec } from './spec';
 import { TokenBucket } from './token-bucket';
 import { armError, SimVault, type Reply } from './vault';
 
 export type { FaultRule } from './faults';
+export type { SimRead } from './read-observers';
 
 export interface SimulatorServerOptions {
   clock: Clock;
@@ -73,6 +75,8 @@ export class SimulatorServer {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private tally: Record<string, number> = {};
+  /** Every answered request, for tests that wait for a poll rather than for time. */
+  readonly reads: ReadObservers;
   private server?: http.Server;
   private closing?: Promise<void>;
   private origin = '';
@@ -80,6 +84,7 @@ export class SimulatorServer {
   constructor(private readonly opts: SimulatorServerOptions) {
     this.clock = opts.clock;
     this.logger = opts.logger ?? silentLogger();
+    this.reads = new ReadObservers(this.logger);
     this.faults = new FaultBook(opts.random ?? seededRandom(1));
     this.vault = new SimVault({
       clock: opts.clock,
@@ -131,8 +136,24 @@ export class SimulatorServer {
     return this.closing;
   }
 
-  addJob(spec: SimJobSpec): void {
-    this.vault.store.add(spec);
+  /** With `held`, the job cannot end until `release(jobId)` (see JobRecord.held). */
+  addJob(spec: SimJobSpec, options: { held?: boolean } = {}): void {
+    const rec = this.vault.store.add(spec);
+    if (options.held) rec.held = true;
+  }
+
+  /** Keeps a job that has not ended from ending until `release`. Throws for an unknown or ended job (a test's mistake). */
+  hold(jobId: string): void {
+    const rec = this.vault.store.get(jobId);
+    if (!rec || isEnded(statusAt(rec, this.clock.now()))) throw new Error(`simulated job ${jobId} is unknown or has ended`);
+    rec.held = true;
+  }
+
+  /** Lets a held job end: at once if its scheduled end has passed, else when scheduled. */
+  release(jobId: string): void {
+    const rec = this.vault.store.get(jobId);
+    if (!rec) throw new Error(`no simulated job ${jobId}`);
+    releaseRecord(rec, this.clock.now());
   }
 
   addFault(rule: FaultRule): void {
@@ -253,7 +274,9 @@ export class SimulatorServer {
       return;
     }
     if (fault) this.bump('faults');
-    this.send(res, this.answer(route, query, path), remaining, fault ? (fault.delayMs ?? 1000) : 0);
+    const reply = this.answer(route, query, path);
+    this.send(res, reply, remaining, fault ? (fault.delayMs ?? 1000) : 0);
+    this.reads.notify(route, query, reply);
   }
 
   private answer(route: Route, query: URLSearchParams, path: string): Reply {
