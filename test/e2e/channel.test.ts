@@ -23,8 +23,8 @@ describe('e2e: team channel', () => {
     const jobId = stack.addJob({
       entity: 'vm-chan-ok',
       tasks: [
-        { name: 'Take Snapshot', durationMs: 2000 },
-        { name: 'Transfer data to vault', durationMs: 2500 },
+        { name: 'Take Snapshot', durationMs: 500 },
+        { name: 'Transfer data to vault', durationMs: 500 },
       ],
       outcome: 'Completed',
     });
@@ -35,6 +35,7 @@ describe('e2e: team channel', () => {
     expect(card.conversationId).toBe(sent.replyConversationId);
     expect(cardShows(card, 'In progress')).toBe(true);
     expect(cardShows(card, 'Take Snapshot')).toBe(true);
+    stack.release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.mentions.some((x) => x.mentioned.id === playground.userId),
@@ -59,7 +60,7 @@ describe('e2e: team channel', () => {
     const { playground } = stack;
     const jobId = stack.addJob({
       entity: 'sqldb-chan-fail',
-      tasks: [{ name: 'Transfer data to vault', durationMs: 2500 }],
+      tasks: [{ name: 'Transfer data to vault', durationMs: 500 }],
       outcome: 'Failed',
       errorDetails: [
         {
@@ -71,6 +72,8 @@ describe('e2e: team channel', () => {
     });
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, `track job ${jobId}`);
+    await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'sqldb-chan-fail'), WAIT, since);
+    stack.release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
@@ -91,8 +94,10 @@ describe('e2e: team channel', () => {
 
   it('track operation follows the operation to its job and announces the job', async () => {
     const { playground, sim } = stack;
-    const spec = stack.jobSpec({ entity: 'vm-chan-op', tasks: [{ name: 'Take Snapshot', durationMs: 2000 }], outcome: 'Completed' });
+    const spec = stack.jobSpec({ entity: 'vm-chan-op', tasks: [{ name: 'Take Snapshot', durationMs: 500 }], outcome: 'Completed' });
     const operation = sim.server.triggerOperation(spec, 1500);
+    // The job the operation yields runs until the card shows it.
+    sim.server.hold(spec.jobId);
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, `track operation ${operation.operationId}`);
 
@@ -102,6 +107,7 @@ describe('e2e: team channel', () => {
       since,
     );
     expect(card.attachments.map((a) => cardText(a.content)).join('\n')).toContain(spec.jobId);
+    stack.release(spec.jobId);
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
       WAIT,

@@ -29,14 +29,15 @@ describe('e2e: card updated in place', () => {
       const jobId = stack.addJob({
         entity,
         tasks: [
-          { name: 'Take Snapshot', durationMs: 2000 },
-          { name: 'Transfer data to vault', durationMs: 2500 },
+          { name: 'Take Snapshot', durationMs: 500 },
+          { name: 'Transfer data to vault', durationMs: 500 },
         ],
         outcome: 'Completed',
       });
       const since = playground.mark();
       const sent = await playground.send(channel ? playground.generalChannelId : playground.personalChatId, `track job ${jobId}`);
       const card = await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, entity), WAIT, since);
+      stack.release(jobId);
       const updated = await playground.waitForMessage(
         (m) => m.action === 'updateMessage' && m.messageId === card.messageId && cardShows(m, /Completed/),
         WAIT,

@@ -22,8 +22,8 @@ describe('e2e: personal chat', () => {
     const jobId = stack.addJob({
       entity: 'vm-dm-ok',
       tasks: [
-        { name: 'Take Snapshot', durationMs: 2000 },
-        { name: 'Transfer data to vault', durationMs: 2500 },
+        { name: 'Take Snapshot', durationMs: 500 },
+        { name: 'Transfer data to vault', durationMs: 500 },
       ],
       outcome: 'Completed',
     });
@@ -37,6 +37,7 @@ describe('e2e: personal chat', () => {
     );
     expect(cardShows(card, 'In progress')).toBe(true);
     expect(buttonTitles(card)).toEqual(expect.arrayContaining(['Refresh', 'Stop tracking', 'Open in Azure portal']));
+    stack.release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.conversationId === chat && m.action === 'createMessage' && m.mentions.length > 0,
@@ -51,7 +52,7 @@ describe('e2e: personal chat', () => {
   it('Stop tracking turns the card into a snapshot and no update or notice follows', async () => {
     const { playground } = stack;
     const chat = playground.personalChatId;
-    const stopped = stack.addJob({ entity: 'vm-dm-stop', tasks: [{ name: 'Take Snapshot', durationMs: 4000 }], outcome: 'Completed' });
+    const stopped = stack.addJob({ entity: 'vm-dm-stop', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
     const since = playground.mark();
     await playground.send(chat, `track job ${stopped}`);
     const card = await playground.waitForMessage(
@@ -68,8 +69,12 @@ describe('e2e: personal chat', () => {
 
     // A barrier instead of a sleep: a job that ends after the stopped one, tracked in the same chat.
     // Once its notice arrives, the stopped job has ended and been polled past its end.
-    const barrier = stack.addJob({ entity: 'vm-dm-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 6000 }], outcome: 'Completed' });
+    stack.release(stopped);
+    const barrier = stack.addJob({ entity: 'vm-dm-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
+    const barrierSent = playground.mark();
     await playground.send(chat, `track job ${barrier}`);
+    await playground.waitForMessage((m) => m.conversationId === chat && cardShows(m, 'vm-dm-barrier'), WAIT, barrierSent);
+    stack.release(barrier);
     await playground.waitForMessage(
       (m) => m.conversationId === chat && m.mentions.length > 0 && /vm-dm-barrier/.test(m.text),
       WAIT,

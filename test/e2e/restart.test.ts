@@ -1,6 +1,7 @@
 /**
  * The bot crashes (SIGKILL) while a tracked job runs and starts again on the same state: the job's
- * completion is still announced, exactly once, in the thread where it was asked for.
+ * completion is still announced, exactly once, in the thread where it was asked for. The job is
+ * held running until the restarted bot has polled it, so the order of events is fixed.
  */
 import { cardShows, startStack, type Stack } from './support/stack';
 
@@ -21,8 +22,8 @@ describe('e2e: bot restarted mid-job', () => {
     const jobId = stack.addJob({
       entity: 'vm-restart',
       tasks: [
-        { name: 'Take Snapshot', durationMs: 3000 },
-        { name: 'Transfer data to vault', durationMs: 7000 },
+        { name: 'Take Snapshot', durationMs: 1000 },
+        { name: 'Transfer data to vault', durationMs: 1000 },
       ],
       outcome: 'Completed',
     });
@@ -32,6 +33,11 @@ describe('e2e: bot restarted mid-job', () => {
 
     await stack.restartBot();
     expect(stack.sim.server.truth(jobId)?.status).toBe('InProgress');
+    // The new process resumed tracking from the state file: it reads the job without being asked.
+    const polled = stack.sim.server.reads.next((r) => r.jobId === jobId.toLowerCase() || r.kind === 'listJobs');
+    await polled;
+    expect(playground.botMessages(since).filter((m) => m.mentions.length > 0)).toEqual([]);
+    stack.release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
@@ -43,10 +49,12 @@ describe('e2e: bot restarted mid-job', () => {
     // Barrier instead of a sleep: another job, tracked after the notice, announced in its turn.
     const barrier = stack.addJob({
       entity: 'vm-restart-barrier',
-      tasks: [{ name: 'Take Snapshot', durationMs: 2000 }],
+      tasks: [{ name: 'Take Snapshot', durationMs: 1000 }],
       outcome: 'Completed',
     });
     await playground.send(playground.generalChannelId, `track job ${barrier}`);
+    await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'vm-restart-barrier'), WAIT, notice.seq);
+    stack.release(barrier);
     await playground.waitForMessage((m) => m.mentions.length > 0 && /vm-restart-barrier/.test(m.text), WAIT, notice.seq);
 
     const notices = playground

@@ -1,7 +1,8 @@
 /**
  * The whole system on loopback for end-to-end tests: the simulated vault (real time), the real bot
  * as a child process (src/index.ts, ARM_AUTH=none, SQLite state) and the Agents Playground in
- * front of it. Jobs are added per test with short, exact timings.
+ * front of it. Jobs are added per test, held in their last task until the test releases them, so
+ * no job can end before the step that needs it running, however slow the machine.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,8 +28,10 @@ export interface Stack {
   readonly sim: RunningSimulator;
   readonly playground: Playground;
   bot: BotProcess;
-  /** Adds a VM backup job to the simulated vault, started now; returns its job GUID. */
+  /** Adds a VM backup job to the simulated vault, started now and held (it cannot end before `release`); returns its job GUID. */
   addJob(input: JobInput): string;
+  /** Lets a job end (at once when its scripted tasks are over). */
+  release(jobId: string): void;
   /** A job spec (not yet in the vault) for `triggerOperation`. */
   jobSpec(input: JobInput): SimJobSpec;
   /** Kills the bot (SIGKILL, as a crash) and starts it again on the same port and state. */
@@ -93,8 +96,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     jobSpec,
     addJob(input) {
       const spec = jobSpec(input);
-      sim.server.addJob(spec);
+      sim.server.addJob(spec, { held: true });
       return spec.jobId;
+    },
+    release(jobId) {
+      sim.server.release(jobId);
     },
     async restartBot() {
       await stack.bot.kill();
