@@ -59,7 +59,9 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
 }
 
 async function waitForPing(port: number, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
+  // Until it answers or exits; the deadline only guards against a server that hangs silently.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) return false;
     if (await pingOnce(port)) return true;
     await new Promise((r) => setTimeout(r, 50));
