@@ -59,6 +59,10 @@ if ((copy_modules)); then
   cp -a "$repo/node_modules" "$clone/node_modules"
 else
   echo "soak: npm ci"
+  # Native modules (better-sqlite3) fall back to a source build when no prebuilt binary can be
+  # downloaded; node-gyp would then download Node's headers: use the installed ones when present.
+  node_prefix=$(dirname "$(dirname "$(command -v node)")")
+  if [[ -z ${npm_config_nodedir:-} && -f $node_prefix/include/node/node.h ]]; then export npm_config_nodedir=$node_prefix; fi
   (cd "$clone" && npm ci --no-audit --no-fund --loglevel=error >"$results/npm-ci.log" 2>&1) || {
     cat "$results/npm-ci.log" >&2
     exit 1

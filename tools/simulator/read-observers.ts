@@ -15,6 +15,8 @@ export interface SimRead {
   readonly jobId?: string;
   readonly status?: SimStatus;
   readonly filter?: string;
+  /** A list's next page (`$skipToken`): part of the same sweep as the request that started it. */
+  readonly nextPage?: boolean;
 }
 
 /** Listeners told of every answered request, in the order the simulator answered them. */
@@ -51,6 +53,7 @@ export class ReadObservers {
       ...('jobId' in route ? { jobId: route.jobId.toLowerCase() } : {}),
       ...(route.kind === 'getJob' && body?.properties?.status ? { status: body.properties.status } : {}),
       ...(route.kind === 'listJobs' && filter !== null ? { filter } : {}),
+      ...(route.kind === 'listJobs' && (query.has('$skipToken') || query.has('$skiptoken')) ? { nextPage: true } : {}),
     };
     for (const listener of [...this.listeners]) {
       try {

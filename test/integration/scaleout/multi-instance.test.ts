@@ -151,7 +151,7 @@ function checkReads(reads: readonly SimRead[], jobIds: readonly string[]): { end
   const sweeps = new Map<string, number[]>();
   for (const r of reads) {
     if (r.kind === 'getJob' && r.jobId && r.status && ENDED.has(r.status)) endReads.set(r.jobId, (endReads.get(r.jobId) ?? 0) + 1);
-    if (r.kind === 'listJobs' && r.filter) {
+    if (r.kind === 'listJobs' && r.filter && !r.nextPage) {
       const f = parseFilter(r.filter);
       const cohort = `${r.vault} from ${f.startTime}`;
       sweeps.set(cohort, [...(sweeps.get(cohort) ?? []), f.endTime!]);

@@ -2,6 +2,7 @@
  * Tests hold a scripted job in its last task until they release it, so "the job ended before the
  * restart was done" cannot happen on a slow machine; and they wait for the bot's reads, not time.
  */
+import type { SimRead } from '../../../tools/simulator/server';
 import { guid, Harness, jobPath, obj, START, VAULT_PATH, vmJob, API } from './helpers';
 
 const MIN = 60_000;
@@ -71,5 +72,21 @@ describe('simulator: held jobs and read observers', () => {
       { kind: 'listJobs', filter: "status eq 'InProgress'" },
       { kind: 'getJob', jobId: guid(4), status: 'Completed' },
     ]);
+  });
+
+  it("marks a list's next pages, so a sweep that pages counts once", async () => {
+    const paged = await new Harness([vmJob(guid(5), START), vmJob(guid(6), START + 1)], { pageSize: 1 }).start();
+    try {
+      const seen: SimRead[] = [];
+      paged.server.reads.observe((r) => seen.push(r));
+      const first = await paged.getJson(`${VAULT_PATH}/backupJobs?${API}`);
+      await paged.getJson(String(first['nextLink']));
+      expect(seen.map((r) => [r.kind, r.nextPage ?? false])).toEqual([
+        ['listJobs', false],
+        ['listJobs', true],
+      ]);
+    } finally {
+      await paged.close();
+    }
   });
 });
