@@ -95,7 +95,19 @@ for ((i = 1; i <= runs; i++)); do
         f.assertionResults.filter((a) => a.status === "failed").map((a) => `${f.name.replace(process.argv[2] + "/", "")}: ${a.fullName}`),
       );
       const broken = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed"));
-      const lines = [`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped of ${r.numTotalTests}; suites ${r.numFailedTestSuites} failed of ${r.numTotalTestSuites}`];
+      // Summed suite times per project (two workers run them side by side) and the slowest suites.
+      const rel = (f) => f.name.replace(process.argv[2] + "/", "");
+      const secs = (f) => (f.endTime - f.startTime) / 1000;
+      const projects = {};
+      for (const f of r.testResults) {
+        const p = rel(f).split("/")[1] ?? "other";
+        projects[p] = (projects[p] ?? 0) + secs(f);
+      }
+      const slowest = [...r.testResults].sort((a, b) => secs(b) - secs(a)).slice(0, 3);
+      const lines = [
+        `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped of ${r.numTotalTests}; suites ${r.numFailedTestSuites} failed of ${r.numTotalTestSuites}`,
+        `    suite time: ${Object.entries(projects).map(([p, t]) => `${p} ${t.toFixed(0)} s`).join(", ")}; slowest: ${slowest.map((f) => `${rel(f)} ${secs(f).toFixed(0)} s`).join(", ")}`,
+      ];
       for (const f of failing) lines.push(`    ✕ ${f}`);
       for (const f of broken) lines.push(`    ✕ ${f.name.replace(process.argv[2] + "/", "")}: ${(f.message || "suite failed").split("\n").find((l) => l.trim()) ?? ""}`);
       console.log(lines.join("\n"));

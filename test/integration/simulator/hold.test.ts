@@ -75,7 +75,7 @@ describe('simulator: held jobs and read observers', () => {
   });
 
   it("marks a list's next pages, so a sweep that pages counts once", async () => {
-    const paged = await new Harness([vmJob(guid(5), START), vmJob(guid(6), START + 1)], { pageSize: 1 }).start();
+    const paged = await new Harness([vmJob(guid(5), START), vmJob(guid(6), START)], { pageSize: 1 }).start();
     try {
       const seen: SimRead[] = [];
       paged.server.reads.observe((r) => seen.push(r));
