@@ -21,6 +21,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
 import { silentLogger } from '../../../src/core/logger';
 import { systemClock } from '../../../src/core/clock';
 import { parseFilter } from '../../../tools/simulator/filter';
@@ -29,7 +30,7 @@ import { SimulatorServer, type SimRead } from '../../../tools/simulator/server';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { RecordingConnector, cardOf, type RecordedActivity } from '../../support/recording-connector';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
-import { MEGAN, channelMessage, personalMessage, postActivity, type Activity } from '../../support/teams-activities';
+import { MEGAN, channelMessage, personalMessage, type Activity } from '../../support/teams-activities';
 import { startBot, type BotProcess } from './bot-process';
 
 /**
@@ -121,6 +122,24 @@ const offersUntrack = (a: RecordedActivity): boolean => {
 };
 /** The completion notice: a new message (or a reply to the card) that @mentions the requester. */
 const mentions = (a: RecordedActivity): boolean => a.op !== 'update' && (a.activity.entities ?? []).some((e) => e['type'] === 'mention');
+
+/**
+ * One connection per message: on a loaded machine a reused keep-alive socket may be closed by the
+ * bot (its idle timeout) just as the next message is written to it, failing a post ("other side
+ * closed") that the bot never saw.
+ */
+const oneShot = new Agent({ pipelining: 0 });
+
+/** POSTs an activity to the bot as the connector does. */
+async function postActivity(botUrl: string, activity: Activity): Promise<{ status: number; body: string }> {
+  const res = await request(`${botUrl.replace(/\/+$/, '')}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+    dispatcher: oneShot,
+  });
+  return { status: res.statusCode, body: await res.body.text() };
+}
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -347,6 +366,7 @@ describeWithRedis('scale-out: three bot processes on one Redis', () => {
   });
 
   afterAll(async () => {
+    await oneShot.close();
     await redis?.stop();
   });
 
