@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 import { architectureGuards } from './eslint.architecture.mjs';
 
 export default tseslint.config(
@@ -14,6 +15,19 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    // Every regex of the bot, its tools and scripts is linear in its input: a message of a few
+    // thousand characters must never freeze the process (catastrophic backtracking).
+    files: ['src/**/*.ts', 'tools/**/*.ts', 'scripts/**/*.ts'],
+    ...regexp.configs['flat/recommended'],
+  },
+  {
+    files: ['src/**/*.ts', 'tools/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignorePartial: false }],
     },
   },
   {

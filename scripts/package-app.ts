@@ -11,6 +11,7 @@ import { zipSync } from 'fflate';
 import { manifestCommandLists } from '../src/commands/registry';
 import { isGuid } from '../src/azure/id-rules';
 import { validateManifest } from './lib/validate-manifest';
+import { trimTrailing } from '../src/core/text';
 
 const ROOT = path.resolve(__dirname, '..');
 // A fixed timestamp (zip stores local time: 1 Jan 2026 00:00 in any time zone) keeps the archive reproducible.
@@ -67,13 +68,13 @@ function resolveValues(rootDir: string, env: Readonly<Record<string, string | un
     TEAMS_APP_ID: teamsAppId,
     APP_VERSION: pick('APP_VERSION') ?? pkg.version,
     DEVELOPER_NAME: pick('DEVELOPER_NAME') ?? 'Backup Jobs',
-    APP_WEBSITE_URL: (pick('APP_WEBSITE_URL') ?? 'https://example.com/backup-jobs').replace(/\/+$/, ''),
+    APP_WEBSITE_URL: trimTrailing(pick('APP_WEBSITE_URL') ?? 'https://example.com/backup-jobs', '/'),
   };
 }
 
 /** Replaces every `${{KEY}}`; an unknown key is an error naming it, never an empty string. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_match, key: string) => {
+  return template.replace(/\$\{\{\s*([A-Z_]\w*)\s*\}\}/gi, (_match, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`manifest template uses \${{${key}}} but no value is known for ${key}`);
     // Values land inside JSON strings: escape them as JSON would.

@@ -102,7 +102,7 @@ export class ArmClient implements BackupJobsApi {
       );
     }
     this.apiVersion = opts.apiVersion ?? DEFAULT_API_VERSION;
-    if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(this.apiVersion))
+    if (!/^\d{4}-\d{2}-\d{2}(?:-preview)?$/.test(this.apiVersion))
       throw new Error(`The api-version "${this.apiVersion}" is not of the form YYYY-MM-DD`);
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger();

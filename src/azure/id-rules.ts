@@ -7,16 +7,16 @@
 export const MAX_INPUT_LENGTH = 2048;
 
 /** The one GUID rule (8-4-4-4-12 hexadecimal digits, either case) for every layer, config and tools included. */
-export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Vault names: 2–50 ASCII letters, digits and hyphens, starting with a letter. */
-const VAULT_RE = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
+const VAULT_RE = /^[A-Z][A-Z0-9-]{1,49}$/i;
 /** Resource groups: 1–90 ASCII letters, digits, `_ - . ( )`, not ending in `.`. */
-const RG_RE = /^[A-Za-z0-9_\-.()]{0,89}[A-Za-z0-9_\-()]$/;
+const RG_RE = /^[\w\-.()]{0,89}[\w\-()]$/;
 /**
  * Fabric, container and protected item names inside operation URLs, e.g.
  * `IaasVMContainer;iaasvmcontainerv2;rg;vm`. Azure returns them verbatim in headers.
  */
-const ITEM_RE = /^[A-Za-z0-9_\-.;()]{1,260}$/;
+const ITEM_RE = /^[\w\-.;()]{1,260}$/;
 
 export const JOB_FORMS: readonly string[] = [
   'a job GUID (e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301)',

@@ -33,7 +33,7 @@ interface Candidate {
  * checkRaw rejects, so no Unicode look-alike survives decoding; a stray `%` stays and fails later.
  */
 function decodeBytes(s: string): string {
-  return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return s.replace(/%([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function splitPath(path: string, forms: readonly string[]): string[] {
@@ -140,7 +140,7 @@ export function parseVaultRef(input: string): VaultRef {
   return firstParsed(candidates(input, VAULT_FORMS), (c) => {
     const { vault, rest } = vaultPrefix(c.segments, VAULT_FORMS);
     // Portal links end in a blade name such as /overview.
-    const bladeOnly = c.fromUrl && rest.length === 1 && /^[A-Za-z]{1,40}$/.test(rest[0]);
+    const bladeOnly = c.fromUrl && rest.length === 1 && /^[A-Z]{1,40}$/i.test(rest[0]);
     if (rest.length > 0 && !bladeOnly) throw new IdError('The resource id has extra segments after the vault name', VAULT_FORMS);
     return { kind: 'resourceId', vault };
   });

@@ -15,6 +15,7 @@ import {
   checkVaultName,
 } from './id-rules';
 import { matchOperationTail, sameVault } from './ids';
+import { trimTrailing } from '../core/text';
 
 /** encodeURIComponent, except `;`: a legal path character that Azure itself writes unencoded in container names. */
 function seg(s: string): string {
@@ -58,7 +59,7 @@ export function operationRefPath(v: VaultId, ref: OperationRef): string {
  * deep link form; the portal picks the signed-in user's directory.
  */
 export function portalJobUrl(key: JobKey, portalBase = 'https://portal.azure.com'): string {
-  const base = portalBase.replace(/\/+$/, '');
+  const base = trimTrailing(portalBase, '/');
   return `${base}/#resource${jobPath(key)}`;
 }
 

@@ -21,12 +21,12 @@ export const MAX_NAME_LENGTH = 128;
 const TIME_ZONE = z
   .string()
   .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/);
+  .regex(/^[A-Z][\w+-]*(?:\/[\w+-]+){0,2}$/i);
 // BCP-47 as Teams sends it: language[-Script][-REGION], `_` tolerated (de_DE).
 const LOCALE = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Za-z]{2}|\d{3}))?$/);
+  .regex(/^[A-Z]{2,3}(?:[-_][A-Z]{4})?(?:[-_](?:[A-Z]{2}|\d{3}))?$/i);
 // Ids may hold almost anything printable (`19:…@thread.tacv2`, `a:1…`, `29:…`), never control characters.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;

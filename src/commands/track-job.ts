@@ -7,7 +7,7 @@ import { trackKeys } from './track-keys';
 import type { CommandDefinition } from './types';
 
 // `track job a b`, `track jobs a, b in vault`, and plain `track a` (the word "job" is often left out).
-const PATTERN = /^track(\s+jobs?)?(?:\s+(.+))?$/i;
+const PATTERN = /^track(\s+jobs?)?(?:\s+(\S.*))?$/i;
 
 export interface TrackJobCommand {
   readonly kind: 'trackJob';

@@ -3,7 +3,7 @@ import { MAX_REFS_PER_MESSAGE, splitRefs } from './args';
 import { resolveJob, vaultLabel } from './resolve';
 import type { CommandDefinition } from './types';
 
-const PATTERN = /^(?:untrack|stop\s+tracking)(?:\s+jobs?)?(?:\s+(.+))?$/i;
+const PATTERN = /^(?:untrack|stop\s+tracking)(?:\s+jobs?)?(?:\s+(\S.*))?$/i;
 
 export interface UntrackCommand {
   readonly kind: 'untrack';

@@ -9,6 +9,7 @@ import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access
 import { GUID_PATTERN, isGuid } from '../azure/id-rules';
 import { isLoopbackEndpoint, isLoopbackHost } from '../azure/loopback';
 import { parseStoreUrl } from '../store/open-store';
+import { trimTrailing } from '../core/text';
 
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 export type ArmAuthMode = 'default' | 'none';
@@ -130,7 +131,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const v = values as Parsed;
 
-  const armEndpoint = v.ARM_ENDPOINT.replace(/\/+$/, '');
+  const armEndpoint = trimTrailing(v.ARM_ENDPOINT, '/');
   if (v.ARM_AUTH === 'none' && !isLoopbackEndpoint(armEndpoint)) {
     throw new ConfigError('ARM_AUTH', 'default unless ARM_ENDPOINT is a loopback address (none sends no token)', v.ARM_AUTH);
   }
@@ -243,7 +244,7 @@ function isStoreUrl(value: string): boolean {
 /** A secret pasted into the wrong key (the password as MicrosoftAppId) must not be echoed either. */
 function mayHoldSecret(key: string, raw: string, env: NodeJS.ProcessEnv): boolean {
   if (SECRET_KEYS.has(key)) return true;
-  const secrets = [env['MicrosoftAppPassword'], /^rediss?:\/\/[^/@]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1]];
+  const secrets = [env['MicrosoftAppPassword'], /^rediss?:\/\/[^/@:]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1]];
   return secrets.some((s) => s !== undefined && s.trim().length >= 4 && raw.includes(s.trim()));
 }
 

@@ -7,7 +7,7 @@
 export type HeaderSource =
   { get(name: string): string | null | undefined } | Readonly<Record<string, string | string[] | number | undefined>>;
 
-const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
+const DECIMAL = /^\s*\d+(?:\.\d+)?\s*$/;
 
 function headerValue(headers: HeaderSource, name: string): string | undefined {
   if (typeof headers.get === 'function') return (headers as { get(name: string): string | null | undefined }).get(name) ?? undefined;

@@ -103,7 +103,7 @@ function oneOf(value: string, allowed: string[], key: string): string {
 }
 
 const AM_PM = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?(?:\s*([AP]M))?$/i;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 /** Accepts ISO 8601 with a zone, and the examples' `2016-01-01 00:00:00 AM` (taken as UTC). */
 export function parseFilterTime(value: string, key: string): number {
@@ -155,9 +155,9 @@ function tokenize(text: string): Token[] {
         value += text[i++];
       }
       out.push({ kind: 'string', text: value });
-    } else if (/[A-Za-z]/.test(c)) {
+    } else if (/[A-Z]/i.test(c)) {
       let j = i;
-      while (j < text.length && /[A-Za-z0-9_]/.test(text[j]!)) j++;
+      while (j < text.length && /\w/.test(text[j]!)) j++;
       out.push({ kind: 'word', text: text.slice(i, j) });
       i = j;
     } else {

@@ -2,6 +2,7 @@
  * Wire formats of the Backup jobs API: timestamps with seven fractional digits as the service
  * writes them, and durations either as ISO 8601 (the spec) or .NET TimeSpan (real responses).
  */
+import { trimTrailing } from '../../src/core/text';
 
 export type DurationFormat = 'iso' | 'timespan';
 
@@ -23,7 +24,7 @@ export function formatIsoDuration(ms: number): string {
   if (millis || (!hours && !minutes)) {
     const seconds = Math.floor(millis / 1000);
     const frac = millis % 1000;
-    out += frac ? `${seconds}.${String(frac).padStart(3, '0').replace(/0+$/, '')}S` : `${seconds}S`;
+    out += frac ? `${seconds}.${trimTrailing(String(frac).padStart(3, '0'), '0')}S` : `${seconds}S`;
   }
   return out;
 }

@@ -58,7 +58,7 @@ const KIND_OF_ROUTE: Record<Route['kind'], string | undefined> = {
   unknown: undefined,
   badPath: undefined,
 };
-const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(?:-preview)?$/;
 /** When throttling is off the header still counts down and refills like ARM's default bucket. */
 const DEFAULT_BUCKET = { capacity: 250, refillPerSecond: 25 };
 

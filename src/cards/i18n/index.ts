@@ -21,7 +21,7 @@ function normaliseLocale(locale: string): string {
 
 function substitute(text: string, params: MessageParams | undefined): string {
   if (!params) return text;
-  return text.replace(/\{([a-zA-Z0-9_]+)\}/g, (whole, name: string) => {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
   });
