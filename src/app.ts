@@ -29,7 +29,8 @@ import type { StateStore } from './store/types';
 import { Dispatcher } from './tracker/dispatcher';
 import { Tracker, type TrackerEvent, type TrackerOptions } from './tracker/engine';
 import type { Notifier, TrackerService } from './tracker/ports';
-import { TrackerServiceImpl } from './tracker/tracker-service';
+import { BudgetedApi } from './tracker/budgeted-api';
+import { MAX_WAIT_FOR_BUDGET_MS, TrackerServiceImpl } from './tracker/tracker-service';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -152,11 +153,13 @@ export async function startApp(
     const tracker = queued ?? new Tracker(trackerOptions);
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
+    // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
+    const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });
     const bot = new BackupJobsBot({
       adapter,
       appId: config.bot.appId,
       tracker: service,
-      api,
+      api: commandApi,
       access: new AccessGate({ ...config.access, vaults: config.azure.vaults, clock }),
       portalUrl: config.azure.portalUrl,
       clock,

@@ -18,7 +18,8 @@ import type { SubscriberInput } from '../domain/subscriber';
 import { DEFAULT_REQUIRED_ROLE } from './schedule';
 import { Semaphore } from './semaphore';
 
-const MAX_WAIT_FOR_BUDGET_MS = 3_000;
+/** How long a read a user waits on (track, Refresh, jobs, track operation) may wait for a budget token. */
+export const MAX_WAIT_FOR_BUDGET_MS = 3_000;
 /** Reads a user waits on, in flight at once; ArmClient's default Pool has as many connections. */
 export const DEFAULT_USER_READ_CONCURRENCY = 64;
 

@@ -1,0 +1,90 @@
+/**
+ * The commands' own ARM reads (`jobs`, the `track operation` follower) spend from the same
+ * per-subscription read budget as the tracker's polls, track and Refresh: a decorator of
+ * BackupJobsApi that app.ts puts in front of the API the commands receive, so the command files
+ * keep calling `ctx.api` as before.
+ *
+ * A read takes a token, or reserves the next one when it is due within `maxWaitMs` (a user is
+ * waiting: a short wait beats an error). A read that would wait longer is not sent: it fails as
+ * ArmError `throttled` with the wait, which every command already answers with "wait N s and try
+ * again", and the follower treats as "poll later". Cancels (writes) pass through.
+ */
+import { ArmError } from '../azure/errors';
+import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../azure/types';
+import type { Clock } from '../core/clock';
+import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
+import type { ReadBudget } from './budget';
+
+export interface BudgetedApiOptions {
+  /** Longest wait for a reserved token before the read is refused (default 0: refuse at once). */
+  readonly maxWaitMs?: number;
+}
+
+/** Thrown instead of sending a read the budget cannot cover soon; `retryAfterMs` is the wait. */
+export class ReadBudgetExhausted extends ArmError {
+  override readonly name = 'ReadBudgetExhausted';
+  declare readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+      retryAfterMs,
+    });
+  }
+}
+
+export class BudgetedApi implements BackupJobsApi {
+  /** Reads refused for want of budget (never sent); for tests and metrics. */
+  refused = 0;
+
+  constructor(
+    private readonly inner: BackupJobsApi,
+    private readonly budget: ReadBudget,
+    private readonly clock: Clock,
+    private readonly options: BudgetedApiOptions = {},
+  ) {}
+
+  getJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<BackupJob>> {
+    return this.read(key.vault, opts?.signal, () => this.inner.getJob(key, opts));
+  }
+
+  listJobs(vault: VaultId, filter?: JobListFilter, opts?: CallOptions & { maxPages?: number }): Promise<ArmResult<BackupJob[]>> {
+    return this.read(vault, opts?.signal, () => this.inner.listJobs(vault, filter, opts));
+  }
+
+  getOperationStatus(vault: VaultId, op: OperationRef, opts?: CallOptions): Promise<ArmResult<OperationStatus>> {
+    return this.read(vault, opts?.signal, () => this.inner.getOperationStatus(vault, op, opts));
+  }
+
+  cancelJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<{ readonly accepted: true }>> {
+    return this.inner.cancelJob(key, opts);
+  }
+
+  private refuse(sub: string): never {
+    this.refused++;
+    const now = this.clock.now();
+    throw new ReadBudgetExhausted(Math.max(1, this.budget.nextAvailableAt(sub, now) - now));
+  }
+
+  private async read<T>(vault: VaultId, signal: AbortSignal | undefined, fn: () => Promise<ArmResult<T>>): Promise<ArmResult<T>> {
+    const sub = vault.subscriptionId;
+    const now = this.clock.now();
+    if (!this.budget.tryTake(sub, now)) {
+      const at = this.budget.reserve(sub, now, this.options.maxWaitMs ?? 0);
+      if (at === undefined) this.refuse(sub);
+      // Aborted while waiting: the reserved token stays spent, which only delays later reads a little.
+      if (at > now) await this.clock.sleep(at - now, signal);
+      // A 429 seen meanwhile paused the subscription: the reservation is void.
+      if (this.budget.isPaused(sub, this.clock.now())) this.refuse(sub);
+    }
+    try {
+      const result = await fn();
+      const after = this.clock.now();
+      // Extra pages and the client's own retries were requests too.
+      this.budget.charge(sub, Math.max(1, result.meta.attempts) - 1, after);
+      if (result.meta.remainingReads !== undefined) this.budget.onRemaining(sub, result.meta.remainingReads, after);
+      return result;
+    } catch (error) {
+      if (error instanceof ArmError && error.kind === 'throttled') this.budget.onThrottled(sub, error.retryAfterMs, this.clock.now());
+      throw error;
+    }
+  }
+}
