@@ -137,6 +137,7 @@ export async function startApp(
       logger,
       owner,
       pollIntervalMs,
+      pendingTtlMs: config.limits.pendingTtlMs,
       onEvent: (event) => {
         // New outbox messages: deliver now rather than at the dispatcher's next idle wake-up.
         if (event.type === 'message') dispatcher.wake();
@@ -151,7 +152,7 @@ export async function startApp(
         })
       : undefined;
     const tracker = queued ?? new Tracker(trackerOptions);
-    const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs });
+    const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
     const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });

@@ -4,12 +4,14 @@
  */
 import type { ArmErrorKind } from '../domain/job';
 import type { NoticeKind } from '../domain/subscriber';
+import type { CapKind } from '../domain/limits';
 import { formatDuration } from './format';
 import { t } from './i18n';
 
 /** The role the bot's identity needs to read jobs, when Azure did not name one. */
 export const DEFAULT_REQUIRED_ROLE = 'Backup Reader';
 const DEFAULT_EXPIRY_MS = 7 * 24 * 3600_000;
+const DEFAULT_PENDING_MS = 10 * 60_000;
 
 export interface NoticeParams {
   readonly jobId: string;
@@ -38,6 +40,8 @@ export function noticeText(kind: NoticeKind, params: NoticeParams, locale?: stri
       return t(locale, 'notice.recovered', { jobId, vault });
     case 'expired':
       return t(locale, 'notice.expired', { jobId, vault, duration: durationDetail(detail, DEFAULT_EXPIRY_MS, locale) });
+    case 'unconfirmed':
+      return t(locale, 'notice.unconfirmed', { jobId, vault, duration: durationDetail(detail, DEFAULT_PENDING_MS, locale) });
   }
 }
 
@@ -76,5 +80,28 @@ export function armErrorText(kind: ArmErrorKind, params: ArmErrorParams, locale?
       return t(locale, 'error.badRequest', { message: params.message?.trim() || kind });
     case 'malformed':
       return t(locale, 'error.internal');
+  }
+}
+
+/** The answer to a request refused by a limit (src/domain/limits.ts): which one, and its number. */
+export function capText(
+  cap: CapKind,
+  params: { readonly limit: number; readonly jobId?: string; readonly operationId?: string },
+  locale?: string,
+): string {
+  const { limit } = params;
+  const jobId = params.jobId ?? '';
+  const operationId = params.operationId ?? '';
+  switch (cap) {
+    case 'jobsPerConversation':
+      return t(locale, 'cap.jobsPerConversation', { jobId, limit });
+    case 'jobsTotal':
+      return t(locale, 'cap.jobsTotal', { jobId, limit });
+    case 'pendingPerConversation':
+      return t(locale, 'cap.pendingPerConversation', { jobId, limit });
+    case 'followersPerConversation':
+      return t(locale, 'cap.followersPerConversation', { operationId, limit });
+    case 'followersTotal':
+      return t(locale, 'cap.followersTotal', { operationId, limit });
   }
 }

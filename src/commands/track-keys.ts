@@ -5,6 +5,7 @@
 import { jobKeyString } from '../azure/ids';
 import { isTerminal, type JobKey } from '../domain/job';
 import { t } from '../cards/i18n';
+import { capText } from '../cards/messages';
 import { entityName, operationName, statusWord } from '../cards/job-view';
 import { visibleDigest } from '../tracker/visible';
 import type { TrackOutcome } from '../tracker/ports';
@@ -22,6 +23,10 @@ export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, po
 
 async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, port: ReplyPort): Promise<void> {
   const { locale } = ctx;
+  if (!outcome.ok && outcome.error === 'capped') {
+    await port.text(capText(outcome.cap, { limit: outcome.limit, jobId: key.jobId }, locale));
+    return;
+  }
   if (!outcome.ok && outcome.subscribed === true) {
     // Tracked anyway: the tracker posts the card when Azure answers (see TrackerService.track).
     const id = outcome.error === 'throttled' ? 'track.throttled' : 'track.unreachable';

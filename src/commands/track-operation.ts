@@ -8,6 +8,7 @@ import type { JobKey, OperationRef, OperationStatus, VaultId } from '../domain/j
 import { formatDuration } from '../cards/format';
 import { t } from '../cards/i18n';
 import { armFailureOf } from '../azure/arm-failure';
+import { capText } from '../cards/messages';
 import { resolveOperation, vaultLabel } from './resolve';
 import { trackKeys } from './track-keys';
 import type { CommandContext, CommandDefinition, ReplyPort } from './types';
@@ -70,18 +71,44 @@ export const trackOperationCommand: CommandDefinition<TrackOperationCommand> = {
         return;
       }
       // Azure may heal: follow the operation as if it were pending (follow() retries these).
-      await ctx.reply.text(t(locale, 'operation.unreachable', { operationId: ref.operationId, vault: vaultLabel(vault) }));
-      ctx.background(`operation ${ref.operationId}`, (signal) => follow(vault, ref, ctx, signal));
+      await startFollower('operation.unreachable', vault, ref, ctx);
       return;
     }
     if (status.state !== 'InProgress') {
       await settle(status, vault, ctx, ctx.reply);
       return;
     }
-    await ctx.reply.text(t(locale, 'operation.pending', { operationId: ref.operationId, vault: vaultLabel(vault) }));
-    ctx.background(`operation ${ref.operationId}`, (signal) => follow(vault, ref, ctx, signal));
+    await startFollower('operation.pending', vault, ref, ctx);
   },
 };
+
+/** Follows in the background when the follower caps allow; else says which cap refused it. */
+async function startFollower(
+  said: 'operation.pending' | 'operation.unreachable',
+  vault: VaultId,
+  ref: OperationRef,
+  ctx: CommandContext,
+): Promise<void> {
+  const slot = ctx.tracker.admitFollower(ctx.subscriber.conversationId);
+  if (!slot.ok) {
+    ctx.logger.info({ operationId: ref.operationId, cap: slot.cap, limit: slot.limit }, 'operation follower refused by a cap');
+    await ctx.reply.text(capText(slot.cap, { limit: slot.limit, operationId: ref.operationId }, ctx.locale));
+    return;
+  }
+  try {
+    await ctx.reply.text(t(ctx.locale, said, { operationId: ref.operationId, vault: vaultLabel(vault) }));
+  } catch (err) {
+    slot.release();
+    throw err;
+  }
+  ctx.background(`operation ${ref.operationId}`, async (signal) => {
+    try {
+      await follow(vault, ref, ctx, signal);
+    } finally {
+      slot.release();
+    }
+  });
+}
 
 async function follow(vault: VaultId, ref: OperationRef, ctx: CommandContext, signal: AbortSignal): Promise<void> {
   const started = ctx.clock.now();

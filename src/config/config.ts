@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { VaultId } from '../domain/job';
+import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
 import { parseVaultList } from './vault-list';
 import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
 import { GUID_PATTERN, isGuid } from '../azure/id-rules';
@@ -49,6 +50,8 @@ export interface Config {
   /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, memory:, redis://…). */
   readonly stateStore: string;
   readonly logLevel: string;
+  /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
+  readonly limits: TrackingLimits;
 }
 
 /** A missing or invalid setting; `key` names it and the message says what form it must take. */
@@ -111,7 +114,18 @@ const FIELDS = {
     'a comma list of Entra tenant GUIDs whose users may use the bot',
   ],
   ACCESS_POLICY: [z.string().default(''), 'the path of an access policy JSON file (see docs/access-policy.sample.json)'],
+  TRACK_MAX_JOBS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.jobsPerConversation, 10_000),
+  TRACK_MAX_JOBS_TOTAL: count(DEFAULT_TRACKING_LIMITS.jobsTotal, 1_000_000),
+  TRACK_MAX_PENDING_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.pendingPerConversation, 1_000),
+  TRACK_PENDING_TTL_SECONDS: count(DEFAULT_TRACKING_LIMITS.pendingTtlMs / 1000, 86_400),
+  OPERATION_MAX_FOLLOWERS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.followersPerConversation, 1_000),
+  OPERATION_MAX_FOLLOWERS_TOTAL: count(DEFAULT_TRACKING_LIMITS.followersTotal, 100_000),
 } as const;
+
+/** A positive whole number up to `max`, with its default. */
+function count(fallback: number, max: number): readonly [z.ZodDefault<z.ZodCoercedNumber>, string] {
+  return [z.coerce.number().int().min(1).max(max).default(fallback), `a whole number from 1 to ${max}`] as const;
+}
 
 type Fields = typeof FIELDS;
 type Parsed = { [K in keyof Fields]: z.output<Fields[K][0]> };
@@ -183,6 +197,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
+    limits: {
+      jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
+      jobsTotal: v.TRACK_MAX_JOBS_TOTAL,
+      pendingPerConversation: v.TRACK_MAX_PENDING_PER_CONVERSATION,
+      pendingTtlMs: v.TRACK_PENDING_TTL_SECONDS * 1000,
+      followersPerConversation: v.OPERATION_MAX_FOLLOWERS_PER_CONVERSATION,
+      followersTotal: v.OPERATION_MAX_FOLLOWERS_TOTAL,
+    },
   });
 }
 

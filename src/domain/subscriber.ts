@@ -35,10 +35,11 @@ export interface Subscriber extends SubscriberInput {
 }
 
 /** Why a job stopped being tracked, other than the user untracking it. */
-export type EndReason = 'terminal' | 'notFound' | 'forbidden' | 'expired';
+/** `unconfirmed`: tracked while Azure could not be read, and Azure never confirmed the job within the pending time. */
+export type EndReason = 'terminal' | 'notFound' | 'forbidden' | 'expired' | 'unconfirmed';
 
 /** Informational notices the tracker sends besides cards. */
-export type NoticeKind = 'notFound' | 'forbidden' | 'stillTrying' | 'recovered' | 'expired';
+export type NoticeKind = 'notFound' | 'forbidden' | 'stillTrying' | 'recovered' | 'expired' | 'unconfirmed';
 
 /** One message for one conversation. The Notifier renders it (cards/catalog) and sends it. */
 export type OutboundMessage =

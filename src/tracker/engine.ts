@@ -19,6 +19,7 @@ import {
   defaultScheduleOptions,
   deferred,
   isExpired,
+  isUnconfirmed,
   parseSchedule,
   scheduleToJson,
   type Observation,
@@ -63,6 +64,8 @@ export interface TrackerOptions {
   /** A shared budget (so the track command spends from the same bucket), or options for a new one. */
   readonly budget?: ReadBudget | Partial<BudgetOptions>;
   readonly maxTrackingMs?: number;
+  /** How long a job tracked without a first snapshot may stay unconfirmed (default 10 min). */
+  readonly pendingTtlMs?: number;
   readonly unreachableNoticeAfterMs?: number;
   /** Fine-tuning of the schedule (benchmarks). */
   readonly schedule?: Partial<Omit<ScheduleOptions, 'pollIntervalMs'>>;
@@ -111,6 +114,7 @@ export class Tracker {
       ...defaultScheduleOptions(p),
       ...options.schedule,
       ...(options.maxTrackingMs !== undefined ? { maxTrackingMs: options.maxTrackingMs } : {}),
+      ...(options.pendingTtlMs !== undefined ? { pendingTtlMs: options.pendingTtlMs } : {}),
       ...(options.unreachableNoticeAfterMs !== undefined ? { unreachableNoticeAfterMs: options.unreachableNoticeAfterMs } : {}),
     };
     this.strategy =
@@ -216,6 +220,8 @@ export class Tracker {
     const observations = new Map<string, Observation | { kind: 'deferred'; until: number }>();
     for (const j of jobs) {
       if (isExpired(j.record.createdAt, now, this.scheduleOptions)) observations.set(j.record.jobKey, { kind: 'expired' });
+      else if (isUnconfirmed(j.record.createdAt, j.record.lastJob, now, this.scheduleOptions))
+        observations.set(j.record.jobKey, { kind: 'unconfirmed' });
       else live.push(j);
     }
     if (live.length > 0) {
@@ -249,7 +255,8 @@ export class Tracker {
       if (obs.kind === 'deferred') {
         totals.deferred++;
         const schedule = scheduleToJson(deferred(j.schedule, j.record.nextPollAt));
-        await this.o.store.commitPoll(this.o.owner, { jobKey: j.record.jobKey, nextPollAt: obs.until, schedule }, []);
+        const nextPollAt = this.notAfterPendingExpiry(j.record, undefined, obs.until, now);
+        await this.o.store.commitPoll(this.o.owner, { jobKey: j.record.jobKey, nextPollAt, schedule }, []);
         continue;
       }
       await this.commit(j.record, j, obs, totals);
@@ -277,7 +284,7 @@ export class Tracker {
     const messages = toOutbox(d.effects, key, subscribers);
     const update = {
       jobKey: record.jobKey,
-      nextPollAt: d.nextPollAt,
+      nextPollAt: d.end ? d.nextPollAt : this.notAfterPendingExpiry(record, d.lastJob, d.nextPollAt, now),
       schedule: scheduleToJson(d.schedule),
       ...(d.lastJob ? { lastJob: d.lastJob } : {}),
       ...(d.end ? { end: d.end } : {}),
@@ -301,6 +308,15 @@ export class Tracker {
         'poll failed; retrying later',
       );
     }
+  }
+
+  /**
+   * A job still without a snapshot is looked at again when its pending time is over, however far
+   * a 429 or the backoff pushed its next poll: an unconfirmed id is dropped on time.
+   */
+  private notAfterPendingExpiry(record: TrackedJobRecord, lastJob: BackupJob | undefined, at: number, now: number): number {
+    if (record.lastJob !== undefined || lastJob !== undefined) return at;
+    return Math.min(at, Math.max(now, record.createdAt + this.scheduleOptions.pendingTtlMs));
   }
 
   private emit(event: TrackerEvent): void {

@@ -4,6 +4,7 @@
  * is opaque JSON owned by the bot layer.
  */
 import type { ArmErrorKind, BackupJob, JobKey } from '../domain/job';
+import type { CapKind } from '../domain/limits';
 import type { DeliveryResult, OutboundMessage, SubscriberInput, Subscriber } from '../domain/subscriber';
 
 export interface Notifier {
@@ -11,7 +12,8 @@ export interface Notifier {
   deliver(message: OutboundMessage): Promise<DeliveryResult>;
 }
 
-export type TrackOutcome =
+/** The outcome of reading a job for a user (track, Refresh). */
+export type ReadOutcome =
   | { readonly ok: true; readonly job: BackupJob; readonly alreadyTracked: boolean; readonly finished: boolean }
   | {
       readonly ok: false;
@@ -28,6 +30,22 @@ export type TrackOutcome =
       readonly subscribed?: boolean;
     };
 
+/** `track` also answers `capped` when a limit (src/domain/limits.ts) refuses a new subscription. */
+export type TrackOutcome =
+  | ReadOutcome
+  | {
+      readonly ok: false;
+      readonly error: 'capped';
+      readonly cap: CapKind;
+      readonly limit: number;
+      /** For logs, in English; users get the catalog's `cap.<cap>` text. */
+      readonly message: string;
+    };
+
+/** A running `track operation` follower holds one; `release` when it stops (idempotent). */
+export type FollowerAdmission =
+  { readonly ok: true; release(): void } | { readonly ok: false; readonly cap: CapKind; readonly limit: number };
+
 export interface TrackedEntry {
   readonly key: JobKey;
   readonly jobKey: string;
@@ -42,7 +60,9 @@ export interface TrackerService {
    * The caller posts the first card and reports its activity id with `recordCard`.
    * A job already finished is not tracked: the caller shows its final card.
    * When Azure is unreachable or throttling, the conversation is subscribed without a first
-   * state (`subscribed: true` on the failure): the tracker posts the card once it reads the job.
+   * state (`subscribed: true` on the failure): the tracker posts the card once it reads the job,
+   * or drops the subscription with a notice when Azure has not confirmed it within the pending time.
+   * A new subscription beyond a limit is refused (`error: 'capped'`), before any read when possible.
    */
   track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome>;
   recordCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
@@ -54,5 +74,7 @@ export interface TrackerService {
   /** Bot removed from a team, or the team deleted: drops the subscriptions of all its channels. Returns how many. */
   dropTeam(teamId: string): Promise<number>;
   /** Polls now (Refresh button), within the read budget. */
-  refresh(key: JobKey, conversationId: string): Promise<TrackOutcome>;
+  refresh(key: JobKey, conversationId: string): Promise<ReadOutcome>;
+  /** A slot for one `track operation` follower in this conversation, or the limit that refuses it. */
+  admitFollower(conversationId: string): FollowerAdmission;
 }

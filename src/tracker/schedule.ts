@@ -7,6 +7,7 @@ import { isTerminal, type ArmFailure, type BackupJob } from '../domain/job';
 import type { EndReason, NoticeKind } from '../domain/subscriber';
 import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { isMajorChange, visibleDigest } from './visible';
+import { DEFAULT_TRACKING_LIMITS } from '../domain/limits';
 
 export interface ScheduleState {
   /** Visible digest of the last snapshot the subscribers were told about. */
@@ -48,6 +49,11 @@ export interface ScheduleOptions {
   readonly unreachableNoticeAfterMs: number;
   /** Tracking this long → one 'expired' notice, stop. */
   readonly maxTrackingMs: number;
+  /**
+   * A job tracked while Azure could not be read (no snapshot yet) and still unconfirmed this long
+   * after it was tracked → one 'unconfirmed' notice, stop: ids Azure never confirmed do not pile up.
+   */
+  readonly pendingTtlMs: number;
   /** Tell the subscribers when Azure answers again after a 'stillTrying' notice. */
   readonly recoveredNotice: boolean;
 }
@@ -62,6 +68,7 @@ export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions 
     failureBackoff: { baseMs: pollIntervalMs, capMs: Math.max(pollIntervalMs, 5 * 60_000), minMs: Math.min(pollIntervalMs, 1_000) },
     unreachableNoticeAfterMs: 10 * 60_000,
     maxTrackingMs: 7 * 24 * 3_600_000,
+    pendingTtlMs: DEFAULT_TRACKING_LIMITS.pendingTtlMs,
     recoveredNotice: true,
   };
 }
@@ -75,7 +82,9 @@ export type Observation =
   /** A vault list showed the job still InProgress; no detail was read. */
   | { readonly kind: 'running' }
   | { readonly kind: 'failed'; readonly failure: PollFailure }
-  | { readonly kind: 'expired' };
+  | { readonly kind: 'expired' }
+  /** Still no snapshot, `pendingTtlMs` after it was tracked (see isUnconfirmed). */
+  | { readonly kind: 'unconfirmed' };
 
 export type Effect =
   | { readonly kind: 'card'; readonly job: BackupJob }
@@ -108,6 +117,11 @@ export function isExpired(createdAt: number, now: number, options: ScheduleOptio
   return now - createdAt >= options.maxTrackingMs;
 }
 
+/** Tracked without a first snapshot (Azure throttled or unreachable) and never confirmed since. */
+export function isUnconfirmed(createdAt: number, lastJob: BackupJob | undefined, now: number, options: ScheduleOptions): boolean {
+  return lastJob === undefined && now - createdAt >= options.pendingTtlMs;
+}
+
 export function decide(input: DecideInput): Decision {
   const { dueSince: _waited, ...s } = input.schedule;
   return decideRead({ ...input, schedule: s });
@@ -123,6 +137,8 @@ function decideRead(input: DecideInput): Decision {
   switch (obs.kind) {
     case 'expired':
       return ended(s, now, 'expired', [{ kind: 'notice', notice: 'expired', detail: String(Math.round(o.maxTrackingMs / 86_400_000)) }]);
+    case 'unconfirmed':
+      return ended(s, now, 'unconfirmed', [{ kind: 'notice', notice: 'unconfirmed', detail: String(o.pendingTtlMs) }]);
     case 'running':
       return { nextPollAt: input.nextTick(now), schedule: recovered(s), effects: recoveredEffects(s, o) };
     case 'job':

@@ -13,7 +13,9 @@ import type { StateStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
-import type { TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import type { FollowerAdmission, ReadOutcome, TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import { DEFAULT_TRACKING_LIMITS, type CapKind, type TrackingLimits } from '../domain/limits';
+import { FollowerSlots } from './follower-slots';
 import type { SubscriberInput } from '../domain/subscriber';
 import { DEFAULT_REQUIRED_ROLE } from './schedule';
 import { Semaphore } from './semaphore';
@@ -33,32 +35,97 @@ export interface TrackerServiceOptions {
   readonly pollIntervalMs: number;
   /** Concurrent reads for track and Refresh (default 64), apart from the engine's bound on polls. */
   readonly userReadConcurrency?: number;
+  /** Caps on tracked jobs and operation followers (defaults: DEFAULT_TRACKING_LIMITS). */
+  readonly limits?: Partial<TrackingLimits>;
 }
+
+type Capped = Extract<TrackOutcome, { error: 'capped' }>;
 
 export class TrackerServiceImpl implements TrackerService {
   private readonly gate: ArmGate;
   private readonly log: Logger;
+  readonly limits: TrackingLimits;
+  /** Cap check and subscribe run one at a time, so that concurrent tracks cannot overshoot a cap. */
+  private readonly admission = new Semaphore(1);
+  private readonly followers: FollowerSlots;
 
   constructor(private readonly o: TrackerServiceOptions) {
     const lane = new Semaphore(o.userReadConcurrency ?? DEFAULT_USER_READ_CONCURRENCY);
     const waits = { maxBudgetWaitMs: MAX_WAIT_FOR_BUDGET_MS };
     this.gate = o.engine ? o.engine.gate.lane(lane, waits) : new ArmGate(o.api, new ReadBudget(), lane, o.clock, undefined, waits);
     this.log = o.logger.child({ component: 'tracker-service' });
+    this.limits = { ...DEFAULT_TRACKING_LIMITS, ...o.limits };
+    this.followers = new FollowerSlots(this.limits.followersPerConversation, this.limits.followersTotal);
+  }
+
+  admitFollower(conversationId: string): FollowerAdmission {
+    return this.followers.admit(conversationId);
+  }
+
+  /**
+   * Whether one more subscription of `jobKey` for this conversation fits the caps: the
+   * conversation's jobs (pending ones included), all tracked jobs, and, for a job Azure has not
+   * confirmed (`pending`), the conversation's pending jobs. Re-tracking a job it already tracks always fits.
+   */
+  private async capFor(jobKey: string, conversationId: string, pending: boolean): Promise<Capped | undefined> {
+    const { limits } = this;
+    const rows = (await this.o.store.listByConversation(conversationId)).filter((r) => r.job.state === 'active');
+    if (rows.some((r) => r.job.jobKey === jobKey)) return undefined;
+    const capped = (cap: CapKind, limit: number): Capped => ({
+      ok: false,
+      error: 'capped',
+      cap,
+      limit,
+      message: `${cap} limit of ${limit} reached`,
+    });
+    if (rows.length >= limits.jobsPerConversation) return capped('jobsPerConversation', limits.jobsPerConversation);
+    if (pending && rows.filter((r) => r.job.lastJob === undefined).length >= limits.pendingPerConversation) {
+      return capped('pendingPerConversation', limits.pendingPerConversation);
+    }
+    const existing = await this.o.store.getJob(jobKey);
+    if (existing?.state !== 'active' && (await this.o.store.stats()).activeJobs >= limits.jobsTotal) {
+      return capped('jobsTotal', limits.jobsTotal);
+    }
+    return undefined;
+  }
+
+  /** Subscribes when the caps allow (checked again under the admission lock); else says which cap. */
+  private subscribeWithin(
+    job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
+    subscriber: SubscriberInput,
+    now: number,
+  ): Promise<Capped | { jobCreated: boolean; subscriptionCreated: boolean }> {
+    return this.admission.run(async () => {
+      const capped = await this.capFor(job.jobKey, subscriber.conversationId, job.lastJob === undefined);
+      if (capped) {
+        this.log.info(
+          { jobKey: job.jobKey, conversationId: subscriber.conversationId, cap: capped.cap, limit: capped.limit },
+          'track refused by a cap',
+        );
+        return capped;
+      }
+      return this.o.store.subscribe(job, subscriber, now);
+    });
   }
 
   async track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome> {
-    const read = await this.read(key);
     const jobKey = jobKeyString(key);
+    // A conversation at a cap spends no read: the check is repeated before subscribing.
+    const early = await this.capFor(jobKey, subscriber.conversationId, false);
+    if (early) return early;
+    const read = await this.read(key);
     if (!read.ok) {
       if (read.error !== 'transient' && read.error !== 'throttled') return read;
-      // Azure may heal: subscribe without a first state; the poller's failure handling (backoff,
-      // the "still trying" notice) applies, and its first successful read posts the card.
+      // Azure may heal: subscribe without a first state (pending, within its own small cap); the
+      // poller's failure handling applies, its first successful read posts the card, and a job
+      // still unconfirmed after the pending time is dropped with a notice.
       const now = this.o.clock.now();
-      const result = await this.o.store.subscribe(
+      const result = await this.subscribeWithin(
         { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) },
         subscriber,
         now,
       );
+      if ('cap' in result) return result;
       this.log.info(
         { jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated, error: read.error },
         'tracking before the first read',
@@ -76,11 +143,12 @@ export class TrackerServiceImpl implements TrackerService {
     }
     const now = this.o.clock.now();
     const nextPollAt = this.firstPollAt(key.vault, now);
-    const result = await this.o.store.subscribe(
+    const result = await this.subscribeWithin(
       { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), lastJob: job, nextPollAt },
       subscriber,
       now,
     );
+    if ('cap' in result) return result;
     this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated }, 'tracking');
     if (result.jobCreated) this.o.engine?.wake();
     return { ok: true, job, alreadyTracked: !result.subscriptionCreated, finished: false };
@@ -113,7 +181,7 @@ export class TrackerServiceImpl implements TrackerService {
    * Reads the job now and returns it; the caller updates the card and records it with
    * `recordCard`, after which the poller sends no duplicate of that state.
    */
-  async refresh(key: JobKey, conversationId: string): Promise<TrackOutcome> {
+  async refresh(key: JobKey, conversationId: string): Promise<ReadOutcome> {
     const read = await this.read(key);
     if (!read.ok) return read;
     const jobKey = jobKeyString(key);
@@ -127,7 +195,7 @@ export class TrackerServiceImpl implements TrackerService {
     return this.o.engine ? this.o.engine.firstPollAt(vault, now) : now + this.o.pollIntervalMs;
   }
 
-  private async read(key: JobKey): Promise<{ ok: true; job: BackupJob } | Extract<TrackOutcome, { ok: false }>> {
+  private async read(key: JobKey): Promise<{ ok: true; job: BackupJob } | Extract<ReadOutcome, { ok: false }>> {
     // A user is waiting: a short wait for the budget beats an error. The lane waits for a reserved
     // token itself; a second try covers an answer that paused the subscription only briefly (a 429
     // with a short Retry-After, or the shared budget of several instances).
