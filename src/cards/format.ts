@@ -54,17 +54,31 @@ export function formatRelative(thenMs: number, nowMs: number, locale?: string): 
 
 /**
  * Building an Intl formatter costs far more than using one, and every card needs several; they
- * are kept per locale and zone. Both come from users' activities, so the memo is bounded.
+ * are kept per locale and zone. Both come from users' activities, so the memo is a bounded LRU
+ * (a Map keeps insertion order: a hit moves to the end, the first entry is the least recent),
+ * and a key longer than any real locale or zone is never stored.
  */
-const MEMO_LIMIT = 256;
+export const MEMO_LIMIT = 256;
+const MAX_KEY_LENGTH = 200;
 const memo = new Map<string, unknown>();
 
 function memoized<T>(key: string, make: () => T): T {
-  if (memo.has(key)) return memo.get(key) as T;
+  if (memo.has(key)) {
+    const hit = memo.get(key) as T;
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
   const value = make();
-  if (memo.size >= MEMO_LIMIT) memo.clear();
+  if (key.length > MAX_KEY_LENGTH) return value;
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
   memo.set(key, value);
   return value;
+}
+
+/** Entries in the formatter memo, for tests: never more than MEMO_LIMIT. */
+export function memoSize(): number {
+  return memo.size;
 }
 
 /** "45%" (en) or "45 %" (de); clamped to 0–100, whole numbers. */
@@ -77,7 +91,8 @@ export function formatPercent(value: number, locale?: string): string {
 
 /** Whether Intl knows this IANA zone (Node ships full ICU). */
 export function isValidTimeZone(timeZone: string | undefined): timeZone is string {
-  if (!timeZone) return false;
+  // IANA names are short ("America/Argentina/ComodRivadavia" is among the longest).
+  if (!timeZone || timeZone.length > 64) return false;
   return memoized(`zone|${timeZone}`, () => {
     try {
       new Intl.DateTimeFormat('en', { timeZone }).format(0);

@@ -20,6 +20,7 @@ import {
 } from './job-view';
 import { CARD_BYTE_BUDGET, cardBytes, expandTemplate, type AdaptiveCardJson } from './render';
 import template from './templates/job.json';
+import { escapeMarkdown as md } from './markdown';
 
 export interface CardContext {
   readonly key: JobKey;
@@ -102,8 +103,8 @@ function taskRow(task: JobTask, locale: string | undefined, maxChars: number): R
   }
   if (task.durationMs !== undefined && task.durationMs > 0) detail.push(formatDuration(task.durationMs, locale));
   return {
-    name: truncate(task.name || '—', maxChars),
-    status: statusLabel(task.status, locale),
+    name: md(truncate(task.name || '—', maxChars)),
+    status: md(statusLabel(task.status, locale)),
     color: statusColor(task.status),
     detail: detail.length > 0 ? detail.join(' · ') : '—',
   };
@@ -113,14 +114,14 @@ function errorBlock(error: JobErrorDetail, locale: string | undefined, l: Limits
   const recommendations = error.recommendations
     .filter((r) => r.trim() !== '')
     .slice(0, l.recommendations)
-    .map((r) => ({ text: `• ${truncate(r.trim(), l.recommendationChars)}` }));
+    .map((r) => ({ text: `• ${md(truncate(r.trim(), l.recommendationChars))}` }));
   const heading = error.title?.trim() || error.code?.trim() || t(locale, 'card.error');
   return {
-    heading: truncate(heading, l.recommendationChars),
+    heading: md(truncate(heading, l.recommendationChars)),
     hasCode: Boolean(error.code && error.code !== heading),
     code: error.code ? t(locale, 'card.errorCode', { code: truncate(error.code, 120) }) : '',
     hasMessage: Boolean(error.message?.trim()),
-    message: truncate(error.message?.trim() ?? '', l.messageChars),
+    message: md(truncate(error.message?.trim() ?? '', l.messageChars)),
     hasRecommendations: recommendations.length > 0,
     recommendationsHeading: t(locale, 'card.recommendations'),
     recommendations,
@@ -136,12 +137,12 @@ function headerStyle(job: BackupJob, final: boolean): CardColor | 'emphasis' {
 function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string): Fact[] {
   const { locale, timeZone } = ctx;
   const facts: Fact[] = [
-    { title: t(locale, entityKindId(job)), value: entity },
-    { title: t(locale, 'card.operation'), value: operationName(job, locale) },
+    { title: t(locale, entityKindId(job)), value: md(entity) },
+    { title: t(locale, 'card.operation'), value: md(operationName(job, locale)) },
     { title: t(locale, 'card.jobType'), value: jobTypeLabel(job, locale) },
   ];
-  if (job.workloadType) facts.push({ title: t(locale, 'card.workload'), value: job.workloadType });
-  facts.push({ title: t(locale, 'card.vault'), value: ctx.vaultLabel });
+  if (job.workloadType) facts.push({ title: t(locale, 'card.workload'), value: md(job.workloadType) });
+  facts.push({ title: t(locale, 'card.vault'), value: md(ctx.vaultLabel) });
   const start = parseTime(job.startTime);
   if (start !== undefined) facts.push({ title: t(locale, 'card.started'), value: formatAbsolute(start, locale, timeZone).label });
   const end = parseTime(job.endTime);
@@ -157,7 +158,7 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
     .filter(([name, value]) => value.trim() !== '' && !(value === job.entityFriendlyName && /name$/i.test(name)))
     .slice(0, l.properties);
   for (const [name, value] of properties) {
-    facts.push({ title: truncate(name, 60), value: truncate(value, l.propertyChars) });
+    facts.push({ title: md(truncate(name, 60)), value: md(truncate(value, l.propertyChars)) });
   }
   return facts;
 }
@@ -177,9 +178,9 @@ function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, u
   return {
     fallbackText: t(locale, 'card.fallback', { entity, operation, status }),
     headerStyle: headerStyle(job, ctx.final),
-    title: entity,
-    subtitle: [t(locale, entityKindId(job)), operation, ctx.vaultLabel].join(' · '),
-    statusLine: `${status}${progress}`,
+    title: md(entity),
+    subtitle: [t(locale, entityKindId(job)), md(operation), md(ctx.vaultLabel)].join(' · '),
+    statusLine: `${md(status)}${progress}`,
     statusColor: statusColor(job.status),
     hasTimeLine: running && start !== undefined,
     timeLine:

@@ -9,6 +9,7 @@ import { t } from './i18n';
 import { entityName, jobStatusLabel, operationName, statusColor } from './job-view';
 import { CARD_BYTE_BUDGET, cardBytes, expandTemplate, type AdaptiveCardJson } from './render';
 import template from './templates/job-list.json';
+import { escapeMarkdown as md } from './markdown';
 
 export type JobsFilter = 'running' | 'failed' | 'all';
 
@@ -36,15 +37,16 @@ interface Row {
 /** First guess for how many rows fit; the size check below has the last word. */
 const MAX_ROWS = 50;
 
+/** `extra` is shown as given: Markdown-safe already (catalog text, or escaped by the caller). */
 function jobRow(job: BackupJob, ctx: ListCardContext, extra: readonly string[]): Row {
   const { locale } = ctx;
   const start = parseTime(job.startTime);
-  const parts = [operationName(job, locale), ...extra, job.jobId];
+  const parts = [md(operationName(job, locale)), ...extra, md(job.jobId)];
   if (job.endTime !== undefined && job.durationMs !== undefined) parts.splice(1, 0, formatDuration(job.durationMs, locale));
   return {
-    entity: truncate(entityName(job, locale), 120),
+    entity: md(truncate(entityName(job, locale), 120)),
     detail: parts.filter((p) => p !== '').join(' · '),
-    status: jobStatusLabel(job, locale),
+    status: md(jobStatusLabel(job, locale)),
     color: statusColor(job.status),
     when: start !== undefined ? formatRelative(start, ctx.now, locale) : '—',
   };
@@ -104,11 +106,11 @@ export function buildJobsListCard(jobs: readonly BackupJob[], ctx: JobsListCardC
 export function buildTrackingListCard(entries: readonly TrackedEntry[], ctx: ListCardContext): AdaptiveCardJson {
   const { locale } = ctx;
   const rows = entries.map((entry): Row => {
-    const vault = `${entry.key.vault.resourceGroup}/${entry.key.vault.vaultName}`;
+    const vault = md(`${entry.key.vault.resourceGroup}/${entry.key.vault.vaultName}`);
     const requester = t(locale, 'tracking.requestedBy', { name: entry.subscriber.requester.name || entry.subscriber.requester.id });
     if (entry.lastJob) return jobRow(entry.lastJob, ctx, [vault, requester]);
     return {
-      entity: entry.key.jobId,
+      entity: md(entry.key.jobId),
       detail: [vault, requester].join(' · '),
       status: t(locale, 'status.Unknown'),
       color: 'default',

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import en from './en.json';
+import { escapeMarkdown } from '../markdown';
 
 export type MessageId = keyof typeof en;
 export type MessageParams = Readonly<Record<string, string | number>>;
@@ -19,11 +20,30 @@ function normaliseLocale(locale: string): string {
   return locale.trim().replace(/_/g, '-').toLowerCase();
 }
 
+/**
+ * Parameters that carry text the bot itself made (catalog text, Intl output, numbers); every
+ * other string parameter is data a user or Azure wrote (names, ids, messages, echoed input) and is
+ * escaped for Markdown, so that it shows literally in a reply or on a card.
+ */
+const PREFORMATTED = new Set([
+  'status',
+  'filter',
+  'duration',
+  'wait',
+  'time',
+  'relative',
+  'elapsed',
+  'command',
+  // An IANA zone Intl accepted (formatAbsolute checks it): letters, digits, `/ _ + -`, no Markdown.
+  'zone',
+]);
+
 function substitute(text: string, params: MessageParams | undefined): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    return typeof value === 'string' && !PREFORMATTED.has(name) ? escapeMarkdown(value) : String(value);
   });
 }
 
