@@ -22,6 +22,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { connectionErrorLog } from '../core/repeat-limiter';
 import type { StateStore } from '../store/types';
 import type { TickStats } from '../tracker/engine';
 
@@ -111,7 +112,11 @@ export class PollQueue {
         removeOnFail: { age: 24 * 3600, count: 1000 },
       },
     });
-    this.queue.on('error', (err: Error) => this.log.warn({ err }, 'poll queue connection error'));
+    // One limiter for the queue's and the worker's connections: they fail and recover together with their Redis.
+    const connectionLog = connectionErrorLog({ logger: this.log, clock: this.o.clock, message: 'poll queue connection error' });
+    this.queue.on('error', connectionLog.onError);
+    // Queue and Worker do not re-emit 'ready' after a reconnect; their Redis backend does.
+    this.queue.getBackend().on('ready', connectionLog.onReady);
     await this.queue.upsertJobScheduler(
       HEARTBEAT_ID,
       { every: pollIntervalMs },
@@ -126,7 +131,8 @@ export class PollQueue {
       // A round that stalls on several dead instances in a row is still worth running.
       maxStalledCount: 10,
     });
-    this.worker.on('error', (err: Error) => this.log.warn({ err }, 'poll worker error'));
+    this.worker.on('error', connectionLog.onError);
+    this.worker.getBackend().on('ready', connectionLog.onReady);
     this.worker.on('failed', (job: Job | undefined, err: Error) => this.log.warn({ err, round: job?.id }, 'poll round failed'));
     await this.worker.waitUntilReady();
     await this.scheduleFromStore();

@@ -3,6 +3,7 @@
  * lazily, so a SQLite deployment never loads the Redis client and the reverse.
  */
 import path from 'node:path';
+import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { StateStore } from './types';
 
@@ -27,7 +28,7 @@ export function parseStoreUrl(url: string, cwd = process.cwd()): StoreLocation {
 }
 
 /** Opens and initialises the store `url` designates. */
-export async function openStore(url: string, opts: { logger?: Logger } = {}): Promise<StateStore> {
+export async function openStore(url: string, opts: { logger?: Logger; clock?: Clock } = {}): Promise<StateStore> {
   const where = parseStoreUrl(url);
   let store: StateStore;
   switch (where.kind) {
@@ -43,7 +44,11 @@ export async function openStore(url: string, opts: { logger?: Logger } = {}): Pr
     }
     case 'redis': {
       const { RedisStore } = await import('./redis/redis-store');
-      store = new RedisStore({ url: where.url, ...(opts.logger ? { logger: opts.logger } : {}) });
+      store = new RedisStore({
+        url: where.url,
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        ...(opts.clock ? { clock: opts.clock } : {}),
+      });
       break;
     }
   }

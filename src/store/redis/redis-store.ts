@@ -5,7 +5,9 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { BackupJob, VaultId } from '../../domain/job';
+import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
+import { connectionErrorLog } from '../../core/repeat-limiter';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
@@ -22,6 +24,8 @@ export interface RedisStoreOptions {
    */
   readonly keyPrefix?: string;
   readonly logger?: Logger;
+  /** Paces the connection error lines (default the system clock). */
+  readonly clock?: Pick<Clock, 'now'>;
   /** How long delivered and given-up notices are kept for inspection (default 7 days). */
   readonly doneTtlSeconds?: number;
   /** Extra ioredis options (tests: retry strategy, timeouts). */
@@ -55,8 +59,14 @@ export class RedisStore implements StateStore {
     if (this.closed) throw closedError('redis');
     if (this.client) return;
     const client = new Redis(this.redisOptions);
-    // The root logger reduces the error to name, message and code: ioredis hangs the AUTH arguments (the password) on it.
-    client.on('error', (err: Error) => this.logger.warn({ err }, 'redis connection error'));
+    // ioredis emits an error per failed reconnect attempt: the first is logged, then one line per interval with a count.
+    const connectionLog = connectionErrorLog({
+      logger: this.logger,
+      clock: this.options.clock ?? systemClock,
+      message: 'redis connection error',
+    });
+    client.on('error', connectionLog.onError);
+    client.on('ready', connectionLog.onReady);
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) client.defineCommand(name, { numberOfKeys: 0, lua: scriptSource(name) });
     try {
       await client.connect();
