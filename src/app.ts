@@ -23,7 +23,8 @@ import type { Config } from './config/config';
 import { secretValues } from './config/secrets';
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
-import { createServer, type Readiness } from './server/server';
+import { connectionErrorLog } from './core/repeat-limiter';
+import { createServer, type Readiness, type ServerLimits } from './server/server';
 import { openStore, parseStoreUrl } from './store/open-store';
 import type { StateStore } from './store/types';
 import { Dispatcher } from './tracker/dispatcher';
@@ -55,6 +56,8 @@ export interface AppOverrides {
   /** ARM client tuning (tests). */
   readonly armTimeoutMs?: number;
   readonly armMaxAttempts?: number;
+  /** HTTP slow-client limits (tests: small ones); defaults in server.ts DEFAULT_LIMITS. */
+  readonly serverLimits?: Partial<ServerLimits>;
 }
 
 export interface RunningApp {
@@ -88,7 +91,7 @@ export async function startApp(
   const location = parseStoreUrl(config.stateStore);
   const redisUrl = location.kind === 'redis' ? location.url : undefined;
   const ownsStore = overrides.store === undefined;
-  const store = overrides.store ?? (await openStore(config.stateStore, { logger }));
+  const store = overrides.store ?? (await openStore(config.stateStore, { logger, clock }));
   // Connections opened here besides the store's; closed last, also when start-up fails.
   let budgetRedis: Redis | undefined;
   const closeBudgetRedis = async (): Promise<void> => {
@@ -120,7 +123,9 @@ export async function startApp(
       ]);
       const client = new RedisClient({ ...redisOptions, lazyConnect: true });
       budgetRedis = client;
-      client.on('error', (err: Error) => logger.warn({ err }, 'redis connection error (read budget)'));
+      const connectionLog = connectionErrorLog({ logger, clock, message: 'redis connection error (read budget)' });
+      client.on('error', connectionLog.onError);
+      client.on('ready', connectionLog.onReady);
       await client.connect();
       // The commands read through it too: one budget per subscription for everything this bot reads.
       api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);
@@ -168,11 +173,13 @@ export async function startApp(
       background,
     });
     const server = createServer({
-      onMessages: messageProcessor(adapter, bot),
+      onMessages: messageProcessor(adapter, bot, { logger, clock }),
       readiness: () => readiness,
       logger,
       // With an app id CloudAdapter validates the Bot Framework JWT; a request with no token at all is refused before its body is read.
       requireBearer: config.bot.appId !== '',
+      clock,
+      ...(overrides.serverLimits ? { limits: overrides.serverLimits } : {}),
     });
     const address = await server.listen(listen.port ?? config.port, listen.host ?? config.host);
 

@@ -8,6 +8,7 @@ import { ActivityHandler } from 'botbuilder';
 import { createAdapter } from '../../src/bot/adapter';
 import { messageProcessor } from '../../src/bot/processor';
 import type { Config } from '../../src/config/config';
+import { systemClock } from '../../src/core/clock';
 import type { Logger } from '../../src/core/logger';
 import { createServer } from '../../src/server/server';
 
@@ -29,7 +30,11 @@ export interface EchoBotServer {
 /** Listens on 127.0.0.1 (free port) with the bot's Bot Framework settings (local mode: no auth). */
 export async function startEchoBot(bot: Config['bot'], logger: Logger): Promise<EchoBotServer> {
   const adapter = createAdapter(bot, logger);
-  const server = createServer({ onMessages: messageProcessor(adapter, new EchoBot()), readiness: () => 'ready', logger });
+  const server = createServer({
+    onMessages: messageProcessor(adapter, new EchoBot(), { logger, clock: systemClock }),
+    readiness: () => 'ready',
+    logger,
+  });
   const { url } = await server.listen(0, '127.0.0.1');
   return { url, close: () => server.close() };
 }

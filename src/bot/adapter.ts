@@ -2,7 +2,7 @@
  * The CloudAdapter: Bot Framework auth from Config (an empty app id is local mode without auth,
  * which the Agents Playground needs) and the one turn error handler.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { t } from '../cards/i18n';
 import type { Config } from '../config/config';
@@ -11,7 +11,23 @@ import { activityLocale } from './conversation';
 /** Signs the bot's calls to the Bot Connector; replaced in tests to send a known token to the recording connector. */
 export type ConnectorCredentialsFactory = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
 
-export function createAdapter(bot: Config['bot'], logger: Logger, credentials?: ConnectorCredentialsFactory): CloudAdapter {
+/**
+ * CloudAdapter with its authenticated turn made callable: `process()` also writes every failure with
+ * console.error (a forged token per request is a line on stderr per request, past our logger and
+ * its scrubbing), so processor.ts does the HTTP part itself and calls this.
+ */
+export class BotAdapter extends CloudAdapter {
+  /** Validates `authHeader` (throws botframework-connector's AuthenticationError), runs the turn, returns an invoke response if any. */
+  authenticateAndRun(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createAdapter(bot: Config['bot'], logger: Logger, credentials?: ConnectorCredentialsFactory): BotAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication(
     {
       MicrosoftAppId: bot.appId,
@@ -21,7 +37,7 @@ export function createAdapter(bot: Config['bot'], logger: Logger, credentials?: 
     },
     credentials,
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotAdapter(auth);
   const log = logger.child({ component: 'adapter' });
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     const activity = context.activity;

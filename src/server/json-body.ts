@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** Why a request is refused; `status` is the HTTP answer, `reason` a short text for the caller and the log. */
 export interface Refusal {
-  readonly status: 400 | 401 | 413 | 415;
+  readonly status: 400 | 401 | 408 | 413 | 415;
   readonly reason: string;
   /** True when the body was left (partly) unread: the connection must close rather than be reused. */
   readonly unread: boolean;
@@ -57,16 +57,26 @@ export function refuseByHeaders(headers: IncomingHttpHeaders, maxBytes: number):
 /**
  * Reads the body up to `maxBytes`, then parses it as a JSON object. Past the cap it stops at
  * once (the stream is paused, the bytes kept so far dropped) and answers 413 with `unread`, so the
- * caller closes the connection instead of draining the rest.
+ * caller closes the connection instead of draining the rest. A body still incomplete after
+ * `timeoutMs` (a client trickling bytes, or stalled mid-body) is given up the same way, with 408.
  */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+export function readJsonBody(req: IncomingMessage, maxBytes: number, timeoutMs?: number): Promise<BodyResult> {
   return new Promise<BodyResult>((resolve) => {
     const chunks: Buffer[] = [];
     let bytesRead = 0;
     let settled = false;
+    // Wall time on purpose: this guards a socket, it schedules nothing the tracker's clock should drive.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            req.pause();
+            settle({ ok: false, refusal: { status: 408, reason: `body not received within ${timeoutMs} ms`, unread: true }, bytesRead });
+          }, timeoutMs);
     const settle = (result: BodyResult): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onAbort);

@@ -4,8 +4,11 @@
  * refused on its headers before a byte of its body is read, and the body is read under a hard cap.
  */
 import restify from 'restify';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Clock } from '../core/clock';
+import { RepeatLimiter } from '../core/repeat-limiter';
 import { hasBearer, readJsonBody, refuseByHeaders, type Refusal } from './json-body';
 
 export type Readiness = 'starting' | 'ready' | 'stopping';
@@ -26,9 +29,42 @@ export interface ServerOptions {
    * gets 401 before its body is read. The token itself is still validated by CloudAdapter.
    */
   readonly requireBearer?: boolean;
+  /** Slow-client limits; each defaults to DEFAULT_LIMITS. */
+  readonly limits?: Partial<ServerLimits>;
+  /** Paces the "connections dropped" warning (RepeatLimiter); default the system clock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * What one client may hold. Teams and the Bot Framework send small bodies at once, so the bounds
+ * are tight: a client trickling bytes (slowloris) or opening sockets it never uses keeps a
+ * connection for seconds, not forever, and never more than `maxConnections` at a time.
+ */
+export interface ServerLimits {
+  /** Time to receive the request headers (node's headersTimeout, at most requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** Time to receive the whole request, headers and body (node's requestTimeout; 408, connection closed). */
+  readonly requestTimeoutMs: number;
+  /** Time from the start of reading the body to its last byte (408, connection closed); checked exactly, unlike node's, which looks every `checkIntervalMs`. */
+  readonly bodyTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at once; more are closed as soon as they are accepted (logged, bounded). */
+  readonly maxConnections: number;
+  /** How often node checks headersTimeout and requestTimeout (its default is 30 s). */
+  readonly checkIntervalMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 10_000,
+  maxConnections: 1024,
+  checkIntervalMs: 1_000,
+});
 
 export interface HttpServer {
   /** Resolves with the bound address (port 0 picks a free port). */
@@ -42,6 +78,14 @@ export function createServer(o: ServerOptions): HttpServer {
   const maxBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // noWriteContinue: a client that sends `Expect: 100-continue` is told to send its body only once the headers passed.
   const server = restify.createServer({ name: 'backup-jobs', handleUncaughtExceptions: false, noWriteContinue: true });
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  applyLimits(server.server, limits);
+  const dropped = new RepeatLimiter(o.clock ?? { now: () => Date.now() });
+  // Node closes a connection over maxConnections right after accepting it; a flood of them is one line per interval.
+  server.server.on('drop', () => {
+    const report = dropped.fail();
+    if (report) log.warn({ maxConnections: limits.maxConnections, ...report }, 'connection refused: too many open connections');
+  });
 
   const refuse = (req: restify.Request, res: restify.Response, refusal: Refusal, bytesRead: number): void => {
     // Debug only: the volume of these lines is the caller's choice.
@@ -72,7 +116,7 @@ export function createServer(o: ServerOptions): HttpServer {
         return;
       }
       if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
-      const read = await readJsonBody(req, maxBytes);
+      const read = await readJsonBody(req, maxBytes, limits.bodyTimeoutMs);
       if (!read.ok) {
         refuse(req, res, read.refusal, read.bytesRead);
         return;
@@ -119,4 +163,15 @@ export function createServer(o: ServerOptions): HttpServer {
       return closed;
     },
   };
+}
+
+/** Sets the slow-client limits on node's server; must run before listen (node reads the check interval then). */
+function applyLimits(server: http.Server, limits: ServerLimits): void {
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Node refuses a headersTimeout above requestTimeout at construction; keep that invariant here too.
+  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  // Typed only as a createServer option (restify builds the server itself); node reads the property when listening starts.
+  (server as http.Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = limits.checkIntervalMs;
 }
