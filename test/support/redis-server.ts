@@ -31,11 +31,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server and resolves once it answers PING; with `password`, it requires AUTH (requirepass). */
-export async function startRedisServer(opts: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * Starts redis-server and resolves once it answers PING; with `password`, it requires AUTH (requirepass).
+ * With `port` (a restart where a stopped one was), that port and no retry on another.
+ */
+export async function startRedisServer(opts: { password?: string; port?: number } = {}): Promise<RedisServer> {
   // A port taken between freePort() and redis-server binding it makes the child exit: try again.
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const child = spawn(
       BINARY,
       [
@@ -54,7 +57,7 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
       return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child, exited) };
     }
     await stopChild(child, exited);
-    if (attempt >= 2) throw new Error(`redis-server did not start on 127.0.0.1:${port}:\n${output}`);
+    if (attempt >= 2 || opts.port !== undefined) throw new Error(`redis-server did not start on 127.0.0.1:${port}:\n${output}`);
   }
 }
 
