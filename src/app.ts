@@ -42,6 +42,8 @@ export interface AppOverrides {
   readonly credential?: TokenCredential;
   /** Signs calls to the Bot Connector instead of the app registration (tests: a known token). */
   readonly connectorCredentials?: ConnectorCredentialsFactory;
+  /** Where inbound token signing keys are read (tests: a key set on 127.0.0.1). */
+  readonly botOpenIdMetadataUrl?: string;
   /** Replaces the ARM client entirely. */
   readonly api?: BackupJobsApi;
   /** An already opened store (otherwise STATE_STORE is opened, and closed on close()). */
@@ -131,7 +133,7 @@ export async function startApp(
       api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);
     }
 
-    const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials);
+    const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials, overrides.botOpenIdMetadataUrl);
     const baseNotifier = new ProactiveNotifier({ adapter, appId: config.bot.appId, portalUrl: config.azure.portalUrl, clock, logger });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });

@@ -5,11 +5,10 @@
  * console.error. process() writes one stderr entry per forged token, unscrubbed and unbounded.
  */
 import type { Activity, ActivityHandler, Request, Response } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { RepeatLimiter } from '../core/repeat-limiter';
-import type { BotAdapter } from './adapter';
+import { InboundAuthError, type BotAdapter } from './adapter';
 
 export interface ProcessorOptions {
   readonly logger: Logger;
@@ -39,15 +38,14 @@ export function messageProcessor(
     if (!activity) return end(res, 400, { error: 'the body is not an activity (no type)' });
     const authHeader = req.headers['authorization'] ?? req.headers['Authorization'] ?? '';
     try {
-      const invoke = await adapter.authenticateAndRun(typeof authHeader === 'string' ? authHeader : '', activity, (context) =>
-        bot.run(context),
-      );
+      const auth = await adapter.authenticate(typeof authHeader === 'string' ? authHeader : '', activity);
+      const invoke = await adapter.run(auth, activity, (context) => bot.run(context));
       return end(res, invoke?.status ?? 200, invoke?.body);
     } catch (err) {
-      // Which claim failed is the caller's business to know only through its own logs: the answer is fixed.
-      if (err instanceof AuthenticationError) {
+      // Which check failed is for our log only: the answer is fixed. (process() answered 500 to a bad signature: not an AuthenticationError.)
+      if (err instanceof InboundAuthError) {
         const report = refused.fail();
-        if (report) log.warn({ err, ...report }, 'inbound request refused: Bot Framework token not accepted');
+        if (report) log.warn({ err: err.reason, ...report }, 'inbound request refused: Bot Framework token not accepted');
         return end(res, 401, { error: 'the Bot Framework token was not accepted' });
       }
       // The turn's own errors went to onTurnError; this is the adapter failing around it (e.g. no connector for the serviceUrl).
