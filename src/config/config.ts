@@ -47,7 +47,7 @@ export interface Config {
     readonly policy?: AccessPolicy;
   };
   readonly pollIntervalSeconds: number;
-  /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, memory:, redis://…). */
+  /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, sqlite::memory: or memory:, redis://…). */
   readonly stateStore: string;
   readonly logLevel: string;
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */

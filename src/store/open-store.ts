@@ -8,15 +8,17 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from './types';
 
 const ACCEPTED =
-  'sqlite:<path> (relative to the working directory), sqlite::memory:, memory:, redis://host:port[/db] or rediss://:password@host:port[/db]';
+  'sqlite:<path> (relative to the working directory), sqlite::memory: (or memory:), redis://host:port[/db] or rediss://:password@host:port[/db]';
 
-export type StoreLocation =
-  { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string };
+export type StoreLocation = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'redis'; readonly url: string };
 
-/** Parses a STATE_STORE value; relative SQLite paths are resolved against `cwd`. */
+/**
+ * Parses a STATE_STORE value; relative SQLite paths are resolved against `cwd`. `memory:` is kept
+ * for existing configurations and means SQLite `:memory:` (nothing survives a restart).
+ */
 export function parseStoreUrl(url: string, cwd = process.cwd()): StoreLocation {
   const value = url.trim();
-  if (value === 'memory:') return { kind: 'memory' };
+  if (value === 'memory:') return { kind: 'sqlite', path: ':memory:' };
   if (value.startsWith('sqlite:')) {
     const file = value.slice('sqlite:'.length);
     if (file === ':memory:') return { kind: 'sqlite', path: ':memory:' };
@@ -32,11 +34,6 @@ export async function openStore(url: string, opts: { logger?: Logger; clock?: Cl
   const where = parseStoreUrl(url);
   let store: StateStore;
   switch (where.kind) {
-    case 'memory': {
-      const { MemoryStore } = await import('./memory-store');
-      store = new MemoryStore();
-      break;
-    }
     case 'sqlite': {
       const { SqliteStore } = await import('./sqlite/sqlite-store');
       store = new SqliteStore({ path: where.path, ...(opts.logger ? { logger: opts.logger } : {}) });

@@ -13,7 +13,8 @@ import type { ArmResult, BackupJobsApi, JobListFilter } from '../../src/azure/ty
 import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../../src/domain/job';
 import { VirtualClock } from '../../src/core/clock';
 import { silentLogger } from '../../src/core/logger';
-import { MemoryStore } from '../../src/store/memory-store';
+import type { StateStore } from '../../src/store/types';
+import { memoryStore } from './memory-store';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SubscriberInput } from '../../src/domain/subscriber';
 
@@ -126,14 +127,14 @@ export interface Harness {
   readonly reply: RecordingReply;
   readonly later: RecordingReply;
   readonly clock: VirtualClock;
-  readonly store: MemoryStore;
+  readonly store: StateStore;
   readonly background: Array<{ name: string; run: (signal: AbortSignal) => Promise<void> }>;
 }
 
 export function commandHarness(opts: { api?: RecordingApi; subscriber?: SubscriberInput; replyToId?: string } = {}): Harness {
   const api = opts.api ?? new RecordingApi();
   const clock = new VirtualClock();
-  const store = new MemoryStore();
+  const store = memoryStore();
   const logger = silentLogger();
   const tracker = new TrackerServiceImpl({ store, api, clock, logger, pollIntervalMs: 1000 });
   const reply = new RecordingReply();

@@ -27,6 +27,11 @@ export interface SqliteStoreOptions {
    * matters at thousands of jobs.
    */
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * With path `:memory:`: start from this serialized database (`connection().serialize()`) instead
+   * of an empty one; it is migrated like a file. Tests open thousands of stores from one image.
+   */
+  readonly image?: Buffer;
 }
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
@@ -43,11 +48,20 @@ export class SqliteStore implements StateStore {
   }
 
   async init(): Promise<void> {
+    this.initSync();
+  }
+
+  /**
+   * `init()` in one synchronous step (better-sqlite3 is synchronous), for a caller that cannot
+   * await, such as a test harness wiring an in-memory store in a constructor.
+   */
+  initSync(): void {
     if (this.closed) throw closedError('sqlite');
     if (this.db) return;
-    const file = this.options.path;
+    const { path: file, image } = this.options;
+    if (image && file !== ':memory:') throw new Error('sqlite state store: an image opens only in memory (path :memory:)');
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = new Database(file);
+    const db = new Database(image ?? file);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.options.synchronous ?? 'NORMAL'}`);

@@ -1,6 +1,7 @@
 /**
  * Every SQL statement of the SQLite store, prepared once per connection (the store is called at
- * a high rate by the tracker; re-preparing would dominate its cost).
+ * a high rate by the tracker; re-preparing would dominate its cost), on first use: preparing all
+ * of them would cost more than opening an in-memory store, which tests do thousands of times.
  */
 import type Database from 'better-sqlite3';
 
@@ -52,8 +53,11 @@ const IS_QUEUE_HEAD = `NOT EXISTS (SELECT 1 FROM outbox p
   WHERE p.job_key = o.job_key AND p.conversation_id = o.conversation_id AND p.state = 'pending' AND p.id < o.id)`;
 
 export function prepareStatements(db: Database.Database) {
-  const s = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
-  return {
+  const s =
+    <P extends unknown[] | object = unknown[], R = unknown>(sql: string) =>
+    () =>
+      db.prepare<P, R>(sql);
+  return onFirstUse({
     getJob: s<[string], JobRow>('SELECT * FROM jobs WHERE job_key = ?'),
     insertJob:
       s<object>(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
@@ -126,7 +130,23 @@ export function prepareStatements(db: Database.Database) {
       { at: number | null }
     >(`SELECT min(CASE WHEN o.lease_owner IS NULL THEN o.not_before ELSE max(o.not_before, o.lease_until) END) AS at
       FROM outbox o WHERE o.state = 'pending' AND ${IS_QUEUE_HEAD}`),
-  };
+  });
+}
+
+/** An object whose property `k` is `make[k]()`, called on first read and kept. */
+function onFirstUse<T extends Record<string, () => unknown>>(make: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const out = {};
+  for (const [key, build] of Object.entries(make)) {
+    Object.defineProperty(out, key, {
+      configurable: true,
+      get: () => {
+        const value = build();
+        Object.defineProperty(out, key, { value });
+        return value;
+      },
+    });
+  }
+  return out as { readonly [K in keyof T]: ReturnType<T[K]> };
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;

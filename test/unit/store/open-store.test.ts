@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MemoryStore } from '../../../src/store/memory-store';
 import { openStore, parseStoreUrl } from '../../../src/store/open-store';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { CONV_A, T0, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
@@ -13,7 +12,7 @@ describe('parseStoreUrl (STATE_STORE)', () => {
     expect(parseStoreUrl('sqlite:state.db', '/srv/bot')).toEqual({ kind: 'sqlite', path: '/srv/bot/state.db' });
     expect(parseStoreUrl('sqlite:/var/lib/bot/state.db', '/srv/bot')).toEqual({ kind: 'sqlite', path: '/var/lib/bot/state.db' });
     expect(parseStoreUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
-    expect(parseStoreUrl('memory:')).toEqual({ kind: 'memory' });
+    expect(parseStoreUrl('memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
     expect(parseStoreUrl('redis://127.0.0.1:6379/2')).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379/2' });
     expect(parseStoreUrl('rediss://:pw@cache.redis.cache.windows.net:6380')).toEqual({
       kind: 'redis',
@@ -54,15 +53,16 @@ describe('openStore', () => {
     await again.close();
   });
 
-  it('opens the in-memory backends ready to use', async () => {
+  it('opens SQLite :memory: ready to use for both in-memory forms, each a store of its own', async () => {
     for (const url of ['memory:', 'sqlite::memory:']) {
       const store = await openStore(url, {});
+      expect(store).toBeInstanceOf(SqliteStore);
       expect(await store.subscribe(jobInput(1), subInput(CONV_A), T0)).toEqual({ jobCreated: true, subscriptionCreated: true });
+      const other = await openStore(url, {});
+      expect(await other.getJob(jobKeyOf(1))).toBeUndefined();
+      await other.close();
       await store.close();
     }
-    const memory = await openStore('memory:', {});
-    expect(memory).toBeInstanceOf(MemoryStore);
-    await memory.close();
   });
 
   it('fails to open a database it cannot use, saying why', async () => {

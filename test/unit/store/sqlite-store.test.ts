@@ -45,6 +45,28 @@ describe('SqliteStore (SQLite specifics)', () => {
     await store.close();
   });
 
+  it('opens a serialized image in memory: a copy of its data that the source never sees, migrated like a file', async () => {
+    const source = new SqliteStore({ path: ':memory:' });
+    source.initSync();
+    await source.subscribe(jobInput(1), subInput(CONV_A), T0);
+    const old = new Database(':memory:');
+    migrate(old, silentLogger(), 1);
+    for (const image of [source.connection().serialize(), old.serialize()]) {
+      const copy = new SqliteStore({ path: ':memory:', image });
+      await copy.init();
+      expect(schemaVersion(copy.connection())).toBe(LATEST_VERSION);
+      await copy.subscribe(jobInput(2), subInput(CONV_B), T0);
+      expect((await copy.listByConversation(CONV_B)).map((r) => r.job.jobKey)).toEqual([jobKeyOf(2)]);
+      await copy.close();
+    }
+    expect((await source.getSubscribers(jobKeyOf(1))).map((s) => s.conversationId)).toEqual([CONV_A]);
+    expect(await source.getJob(jobKeyOf(2))).toBeUndefined();
+    await source.close();
+    const onFile = new SqliteStore({ path: path.join(dir, 'state.db'), image: Buffer.alloc(0) });
+    await expect(onFile.init()).rejects.toThrow(/only in memory/);
+    expect(existsSync(path.join(dir, 'state.db'))).toBe(false);
+  });
+
   it('migrates a database written by an older schema version, keeping its data', async () => {
     const file = path.join(dir, 'state.db');
     const old = new Database(file);

@@ -3,7 +3,7 @@ import { jobKeyString } from '../../../src/azure/ids';
 import type { BackupJob, JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
-import { MemoryStore } from '../../../src/store/memory-store';
+import { memoryStore } from '../../support/memory-store';
 import type { StateStore } from '../../../src/store/types';
 import { Dispatcher } from '../../../src/tracker/dispatcher';
 import type { DeliveryResult } from '../../../src/domain/subscriber';
@@ -31,9 +31,9 @@ async function commitUpdate(
     throw new Error('commit refused');
 }
 
-function setup(): { clock: VirtualClock; store: MemoryStore; notifier: RecordingNotifier; dispatcher: Dispatcher; api: FakeBackupApi } {
+function setup(): { clock: VirtualClock; store: StateStore; notifier: RecordingNotifier; dispatcher: Dispatcher; api: FakeBackupApi } {
   const clock = new VirtualClock();
-  const store = new MemoryStore();
+  const store = memoryStore();
   const notifier = new RecordingNotifier(clock);
   const dispatcher = new Dispatcher({ store, notifier, clock, logger: silentLogger(), owner: 'd1', random: seeded(3) });
   return { clock, store, notifier, dispatcher, api: new FakeBackupApi(clock) };
@@ -179,7 +179,7 @@ describe('Dispatcher', () => {
 
   it('restart: a new tracker and dispatcher on the same store resume polling and deliver pending notices exactly once', async () => {
     const clock = new VirtualClock();
-    const store = new MemoryStore();
+    const store = memoryStore();
     const api = new FakeBackupApi(clock);
     const first = new Harness({ clock, store, api, tracker: { owner: 'proc-1', leaseMs: 2 * MIN }, dispatcher: { owner: 'proc-1' } });
     const ending = first.addJob(1, 3 * MIN);

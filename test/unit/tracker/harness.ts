@@ -3,7 +3,7 @@ import { jobKeyString } from '../../../src/azure/ids';
 import type { JobKey } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
-import { MemoryStore } from '../../../src/store/memory-store';
+import { memoryStore } from '../../support/memory-store';
 import type { StateStore } from '../../../src/store/types';
 import { Dispatcher, type DispatcherOptions } from '../../../src/tracker/dispatcher';
 import { Tracker, type TrackerEvent, type TrackerOptions } from '../../../src/tracker/engine';
@@ -41,7 +41,7 @@ export class Harness {
 
   constructor(o: HarnessOptions = {}) {
     this.clock = o.clock ?? new VirtualClock();
-    this.store = o.store ?? new MemoryStore();
+    this.store = o.store ?? memoryStore();
     this.api = o.api ?? new FakeBackupApi(this.clock);
     this.notifier = new RecordingNotifier(this.clock);
     const logger = silentLogger();

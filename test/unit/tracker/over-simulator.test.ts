@@ -9,7 +9,7 @@ import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { SimulatorServer } from '../../../tools/simulator/server';
 import type { SimJobSpec } from '../../../tools/simulator/spec';
-import { MemoryStore } from '../../../src/store/memory-store';
+import { memoryStore } from '../../support/memory-store';
 import { Dispatcher } from '../../../src/tracker/dispatcher';
 import { Tracker, type TrackerEvent } from '../../../src/tracker/engine';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
@@ -54,7 +54,7 @@ describe('tracker over the simulated vault', () => {
     }
     const logger = silentLogger();
     const api = new ArmClient({ endpoint: origin, credential: 'none', clock, logger, maxAttempts: 1 });
-    const store = new MemoryStore();
+    const store = memoryStore();
     const events: TrackerEvent[] = [];
     const tracker = new Tracker({
       store,
