@@ -23,13 +23,14 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { connectionErrorLog } from '../core/repeat-limiter';
-import type { StateStore } from '../store/types';
+import type { JobStore } from '../store/types';
 import type { TickStats } from '../tracker/engine';
 
 export interface PollQueueOptions {
   /** One round of the tracker (`Tracker.tick`). */
   readonly tick: () => Promise<TickStats>;
-  readonly store: StateStore;
+  /** Where the next round's due time comes from. */
+  readonly store: Pick<JobStore, 'nextDueAt'>;
   readonly connection: ConnectionOptions;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,6 +1,9 @@
 /**
- * Durable state of the bot behind one interface. Every backend (SQLite now, Redis later) passes
- * the conformance suite in test/conformance/store-conformance.ts.
+ * Durable state of the bot, as the interfaces its users need: the commands change subscriptions
+ * (SubscriptionStore), the tracker claims and commits polls (JobStore), the dispatcher delivers the
+ * outbox (OutboxStore), and the composition root opens and closes the store (StoreLifecycle).
+ * Every backend (SQLite, Redis) implements all of them as one StateStore and passes the
+ * conformance suite in test/conformance/, which has a section per interface.
  *
  * Exactly-once notices use a transactional outbox: the poll that sees a job end commits the
  * job's new state and one outbox message per subscriber in the same transaction; a dispatcher
@@ -58,12 +61,18 @@ export interface OutboxRecord {
   readonly notBefore: number;
 }
 
-export interface StateStore {
+/** Opening and closing a store, and its counts; what the composition root and health checks use. */
+export interface StoreLifecycle {
   /** Creates or migrates the schema. Idempotent. */
   init(): Promise<void>;
   /** Idempotent; every later call rejects. */
   close(): Promise<void>;
+  /** Counts, for health and benchmarks. `subscriptions` counts those of active jobs; `pendingMessages` includes claimed ones. */
+  stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }>;
+}
 
+/** Who follows which job: what the commands change and read (track, untrack, list, the card they post). */
+export interface SubscriptionStore {
   /**
    * Adds the subscriber to the job, creating the job (active, due at `nextPollAt`) when new.
    * Re-subscribing the same conversation updates its reference, requester, locale and time zone, keeps its card;
@@ -101,11 +110,12 @@ export interface StateStore {
   getJob(jobKey: string): Promise<TrackedJobRecord | undefined>;
   getSubscribers(jobKey: string): Promise<Subscriber[]>;
   listByConversation(conversationId: string): Promise<Array<{ job: TrackedJobRecord; subscriber: Subscriber }>>;
-  /** Records the card posted or updated in a conversation. */
+  /** Records the card posted or updated in a conversation and the `visibleDigest` of what it shows. */
   setCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
-  /** Counts, for health and benchmarks. `subscriptions` counts those of active jobs; `pendingMessages` includes claimed ones. */
-  stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }>;
+}
 
+/** Due polls under leases, so that several pollers (processes, instances) never poll one job at once. */
+export interface JobStore {
   /**
    * Claims up to `limit` active jobs with subscribers, due at `now` (nextPollAt <= now), whose lease
    * is free or expired, earliest first; sets leaseOwner/leaseUntil = now + leaseMs.
@@ -121,7 +131,10 @@ export interface StateStore {
   commitPoll(owner: string, update: JobUpdate, messages: readonly OutboxInput[]): Promise<boolean>;
   /** Releases a lease without other change (e.g. on shutdown), keeping nextPollAt. */
   releaseJob(owner: string, jobKey: string, nextPollAt?: number): Promise<void>;
+}
 
+/** The outbox that `commitPoll` fills, delivered under leases and in order per (job, conversation). */
+export interface OutboxStore {
   /**
    * Claims up to `limit` pending messages with notBefore <= now and a free lease, oldest first.
    * Messages of one (job, conversation) are delivered in order: only the oldest undelivered one is claimable.
@@ -139,3 +152,6 @@ export interface StateStore {
   /** Earliest time a pending message becomes claimable (notBefore, or lease expiry when claimed), ignoring ones queued behind another. */
   nextMessageAt(): Promise<number | undefined>;
 }
+
+/** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
+export interface StateStore extends StoreLifecycle, SubscriptionStore, JobStore, OutboxStore {}

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { OutboxRecord, StateStore } from '../store/types';
+import type { OutboxRecord, OutboxStore, SubscriptionStore } from '../store/types';
 import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { BackgroundLoop } from './loop';
 import type { Notifier } from './ports';
@@ -15,8 +15,11 @@ import { ConversationRateLimiter, type SendWindow } from './rate-limit';
 import { Semaphore } from './semaphore';
 import { visibleDigest } from './visible';
 
+/** What the dispatcher needs of the store: the outbox, and dropping a conversation Teams says is gone. */
+export type DispatcherStore = OutboxStore & Pick<SubscriptionStore, 'dropConversation'>;
+
 export interface DispatcherOptions {
-  readonly store: StateStore;
+  readonly store: DispatcherStore;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly logger: Logger;

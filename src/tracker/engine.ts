@@ -9,7 +9,7 @@ import type { BackupJob, VaultId } from '../domain/job';
 import { vaultKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { StateStore, TrackedJobRecord } from '../store/types';
+import type { JobStore, SubscriptionStore, TrackedJobRecord } from '../store/types';
 import { ArmGate, type ReadEvent } from './arm-gate';
 import { ReadBudget, type BudgetOptions } from './budget';
 import { toOutbox } from './messages';
@@ -46,8 +46,11 @@ export type TrackerEvent =
 /** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
 const LIST_PAGE_SIZE = 50;
 
+/** What the tracker needs of the store: leased polls, and the subscribers a decision's messages go to. */
+export type TrackerStore = JobStore & Pick<SubscriptionStore, 'getSubscribers'>;
+
 export interface TrackerOptions {
-  readonly store: StateStore;
+  readonly store: TrackerStore;
   readonly api: BackupJobsApi;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -9,7 +9,7 @@ import { isTerminal, type BackupJob, type JobKey, type VaultId } from '../domain
 import { jobKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { StateStore } from '../store/types';
+import type { SubscriptionStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
@@ -26,7 +26,7 @@ export const MAX_WAIT_FOR_BUDGET_MS = 3_000;
 export const DEFAULT_USER_READ_CONCURRENCY = 64;
 
 export interface TrackerServiceOptions {
-  readonly store: StateStore;
+  readonly store: SubscriptionStore;
   readonly api: BackupJobsApi;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,10 +1,10 @@
 /**
- * dropConversation on Teams channels: subscriptions live on thread ids (`<channel>;messageid=<root>`)
+ * SubscriptionStore.dropConversation on Teams channels: subscriptions live on thread ids (`<channel>;messageid=<root>`)
  * while the removal events name the channel, so dropping a channel must drop its threads, and
  * nothing else however the ids are spelled.
  */
 import type { StateStore } from '../../src/store/types';
-import type { SpecContext } from './store-conformance';
+import type { SpecContext, StoreSpec } from './store-conformance';
 import { T0, card, jobInput, jobKeyOf, subInput } from './store-fixtures';
 
 const CHANNEL = '19:a1b2c3@thread.tacv2';
@@ -36,7 +36,9 @@ async function survivors(store: StateStore, ns: readonly number[]): Promise<{ su
   return { subs: subs.sort(), messages: messages.sort() };
 }
 
-export function describeConversationDropSpec(ctx: SpecContext): void {
+export const conversationDropSpec: StoreSpec = { tests: 'SubscriptionStore', describe: describeConversationDropSpec };
+
+function describeConversationDropSpec(ctx: SpecContext): void {
   describe('dropConversation of a channel', () => {
     it('drops the channel and every thread in it, with their pending messages, and forgets jobs nobody follows', async () => {
       const store = ctx.store();

@@ -1,12 +1,14 @@
-/** Due work: claiming jobs with a lease, committing a poll, releasing. */
+/** JobStore: due work, claiming jobs with a lease, committing a poll, releasing. */
 import type { BackupJob } from '../../src/domain/job';
 import type { OutboxInput } from '../../src/store/types';
-import type { SpecContext } from './store-conformance';
+import type { SpecContext, StoreSpec } from './store-conformance';
 import { CONV_A, CONV_B, CONV_C, COMPLETED, HOSTILE, T0, card, final, jobInput, jobKeyOf, keyOf, notice, subInput } from './store-fixtures';
 
 const LEASE = 60_000;
 
-export function describeJobSpec(ctx: SpecContext): void {
+export const jobSpec: StoreSpec = { tests: 'JobStore', describe: describeJobSpec };
+
+function describeJobSpec(ctx: SpecContext): void {
   async function track(n: number, nextPollAt: number, convs: string[] = [CONV_A]): Promise<void> {
     for (const c of convs) await ctx.store().subscribe(jobInput(n, nextPollAt), subInput(c), T0);
   }

@@ -1,6 +1,6 @@
-/** The outbox: coalescing, claiming with a lease, per-conversation order, completion, retries. */
+/** OutboxStore: coalescing, claiming with a lease, per-conversation order, completion, retries. */
 import type { OutboxInput } from '../../src/store/types';
-import type { SpecContext } from './store-conformance';
+import type { SpecContext, StoreSpec } from './store-conformance';
 import {
   CONV_A,
   CONV_B,
@@ -19,7 +19,9 @@ import {
 
 const LEASE = 60_000;
 
-export function describeOutboxSpec(ctx: SpecContext): void {
+export const outboxSpec: StoreSpec = { tests: 'OutboxStore', describe: describeOutboxSpec };
+
+function describeOutboxSpec(ctx: SpecContext): void {
   /** Runs one poll of job n that enqueues `messages`. */
   async function poll(n: number, messages: OutboxInput[], end?: 'terminal'): Promise<void> {
     const store = ctx.store();

@@ -1,8 +1,10 @@
-/** Subscriptions: who follows which job, and what they last saw. */
-import type { SpecContext } from './store-conformance';
+/** SubscriptionStore: who follows which job, and what they last saw. */
+import type { SpecContext, StoreSpec } from './store-conformance';
 import { CONV_A, CONV_B, CONV_C, COMPLETED, HOSTILE, RUNNING, T0, card, jobInput, jobKeyOf, subInput } from './store-fixtures';
 
-export function describeSubscriptionSpec(ctx: SpecContext): void {
+export const subscriptionSpec: StoreSpec = { tests: 'SubscriptionStore', describe: describeSubscriptionSpec };
+
+function describeSubscriptionSpec(ctx: SpecContext): void {
   describe('subscriptions', () => {
     it('subscribe creates an active job due at nextPollAt and the subscription', async () => {
       const store = ctx.store();

@@ -1,11 +1,11 @@
 /**
- * dropTeam: the bot removed from a team, or the team deleted, names only the team, while the team's
+ * SubscriptionStore.dropTeam: the bot removed from a team, or the team deleted, names only the team, while the team's
  * channels have ids unrelated to it (`19:general…` is the team id, `19:other…` is not). Every
  * subscription stored with the team id goes, whatever its conversation; nothing else does.
  */
 import type { StateStore } from '../../src/store/types';
 import type { SubscriberInput } from '../../src/domain/subscriber';
-import type { SpecContext } from './store-conformance';
+import type { SpecContext, StoreSpec } from './store-conformance';
 import { T0, card, jobInput, jobKeyOf, subInput } from './store-fixtures';
 
 const TEAM = '19:team-general@thread.tacv2';
@@ -46,7 +46,9 @@ async function survivors(store: StateStore, ns: readonly number[]): Promise<{ su
   return { subs: subs.sort(), messages: messages.sort() };
 }
 
-export function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
+export const teamDropSpec: StoreSpec = { tests: 'SubscriptionStore', describe: (ctx, { durable }) => describeTeamDropSpec(ctx, durable) };
+
+function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
   describe('dropTeam', () => {
     it("drops every channel's subscriptions of the team with their pending messages, forgets jobs nobody follows, and keeps the rest", async () => {
       const store = ctx.store();

@@ -1,16 +1,42 @@
 /**
- * The specification of StateStore as one jest suite, run against every backend. A backend's test
- * file calls `describeStoreConformance` with a factory that yields a fresh, empty store per test.
- * Durable backends pass `reopen` (a new store on the same data) and `{ durable: true }`, which adds
- * the tests that close and reopen.
+ * The specification of the store interfaces (src/store/types.ts) as one jest suite, run against
+ * every backend. Each spec file declares the interface whose contract it checks; the suite runs
+ * them grouped per interface and refuses to run when an interface has no spec.
+ *
+ * A backend's test file calls `describeStoreConformance` with a factory that yields a fresh, empty
+ * store per test. Durable backends pass `reopen` (a new store on the same data) and
+ * `{ durable: true }`, which adds the tests that close and reopen.
  */
-import type { StateStore } from '../../src/store/types';
-import { describeConversationDropSpec } from './spec-conversation-drop';
-import { describeJobSpec } from './spec-jobs';
-import { describeLifecycleSpec } from './spec-lifecycle';
-import { describeOutboxSpec } from './spec-outbox';
-import { describeSubscriptionSpec } from './spec-subscriptions';
-import { describeTeamDropSpec } from './spec-team-drop';
+import type { JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore } from '../../src/store/types';
+import { conversationDropSpec } from './spec-conversation-drop';
+import { jobSpec } from './spec-jobs';
+import { lifecycleSpec } from './spec-lifecycle';
+import { outboxSpec } from './spec-outbox';
+import { subscriptionSpec } from './spec-subscriptions';
+import { teamDropSpec } from './spec-team-drop';
+import { valuesSpec } from './spec-values';
+
+/** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
+interface Interfaces {
+  SubscriptionStore: SubscriptionStore;
+  JobStore: JobStore;
+  OutboxStore: OutboxStore;
+  StoreLifecycle: StoreLifecycle;
+  StateStore: StateStore;
+}
+export type StoreInterface = keyof Interfaces;
+
+/** One spec file's part of the suite. */
+export interface StoreSpec {
+  /** The interface whose methods these tests specify; the store they get also serves their setup. */
+  readonly tests: StoreInterface;
+  readonly describe: (ctx: SpecContext, options: { readonly durable: boolean }) => void;
+}
+
+const SPECS: readonly StoreSpec[] = [subscriptionSpec, conversationDropSpec, teamDropSpec, jobSpec, outboxSpec, lifecycleSpec, valuesSpec];
+
+/** Every interface, in the order the suite runs them (a Record, so that a new interface must be listed). */
+const ORDER: Record<StoreInterface, number> = { SubscriptionStore: 1, JobStore: 2, OutboxStore: 3, StoreLifecycle: 4, StateStore: 5 };
 
 export interface StoreHarness {
   store: StateStore;
@@ -60,11 +86,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
       },
     };
 
-    describeSubscriptionSpec(ctx);
-    describeConversationDropSpec(ctx);
-    describeTeamDropSpec(ctx, options.durable === true);
-    describeJobSpec(ctx);
-    describeOutboxSpec(ctx);
-    describeLifecycleSpec(ctx, options.durable === true);
+    const durable = options.durable === true;
+    for (const iface of (Object.keys(ORDER) as StoreInterface[]).sort((a, b) => ORDER[a] - ORDER[b])) {
+      const specs = SPECS.filter((s) => s.tests === iface);
+      if (specs.length === 0) throw new Error(`conformance: no spec checks ${iface}`);
+      describe(iface, () => {
+        for (const spec of specs) spec.describe(ctx, { durable });
+      });
+    }
   });
 }
