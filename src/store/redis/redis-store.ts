@@ -1,6 +1,6 @@
 /**
  * StateStore on Redis (ioredis), for several instances sharing one state: every multi-key change
- * is one Lua script (see lua.ts), so claims, commits and outbox moves are atomic across instances.
+ * is one Lua script (lua/*.lua, loaded by lua.ts), so claims, commits and outbox moves are atomic across instances.
  * Values are the same JSON strings the SQLite backend stores. Selected by `STATE_STORE=redis://…`.
  */
 import { Redis, type RedisOptions } from 'ioredis';
@@ -12,7 +12,7 @@ import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
-import { SCRIPTS, scriptSource, type ScriptName } from './lua';
+import { SCRIPTS, type ScriptName } from './lua';
 import { parseRedisUrl } from './redis-url';
 
 export interface RedisStoreOptions {
@@ -67,7 +67,7 @@ export class RedisStore implements StateStore {
     });
     client.on('error', connectionLog.onError);
     client.on('ready', connectionLog.onReady);
-    for (const name of Object.keys(SCRIPTS) as ScriptName[]) client.defineCommand(name, { numberOfKeys: 0, lua: scriptSource(name) });
+    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 0, lua });
     try {
       await client.connect();
       const schemaKey = `${this.prefix}schema`;

@@ -1,0 +1,21 @@
+-- ARGV: P, owner, now, leaseUntil, limit → { {id, K, C, payload, attempts, notBefore, input, createdAt, cardId, cardDigest, teamId}, … }.
+-- Only queue heads are candidates; among the claimable ones the oldest ids go first.
+local owner, untilAt, limit = ARGV[2], ARGV[4], tonumber(ARGV[5])
+local candidates = redis.call('ZRANGEBYSCORE', P..'heads', '-inf', ARGV[3])
+table.sort(candidates)
+local out = {}
+for _, member in ipairs(candidates) do
+  if #out >= limit then break end
+  local bar = string.find(member, '|', 1, true)
+  local id = tostring(tonumber(string.sub(member, 1, bar - 1)))
+  local q = string.sub(member, bar + 1)
+  local mk = P..'msg:'..id
+  local m = redis.call('HMGET', mk, 'jobKey', 'conversationId', 'payload', 'attempts', 'notBefore')
+  local s = subscriber_of(m[1], m[2])
+  if s[1] then
+    redis.call('HSET', mk, 'leaseOwner', owner, 'leaseUntil', untilAt)
+    refresh_head(q)
+    table.insert(out, { id, m[1], m[2], m[3], m[4], m[5], s[1], s[2], s[3], s[4], s[5] })
+  end
+end
+return out

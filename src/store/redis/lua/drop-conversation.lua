@@ -1,0 +1,13 @@
+-- ARGV: P, C, threadsFrom, threadsTo → subscriptions removed. Drops C and every id in
+-- [threadsFrom, threadsTo) of the conversation index: C's threads (records.ts threadRange).
+local ids = redis.call('ZRANGEBYLEX', P..'convs', '['..ARGV[3], '('..ARGV[4])
+table.insert(ids, ARGV[2])
+local n = 0
+for _, c in ipairs(ids) do
+  for _, k in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
+    if remove_subscription(k, c) >= 0 then n = n + 1 end
+  end
+  redis.call('DEL', P..'conv:'..c)
+  redis.call('ZREM', P..'convs', c)
+end
+return n

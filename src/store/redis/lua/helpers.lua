@@ -1,0 +1,66 @@
+-- Helpers shared by the scripts; the loader (lua.ts) prepends this file to each. ARGV[1] is always the key prefix.
+local P = ARGV[1]
+
+local function refresh_head(q)
+  local old = redis.call('HGET', P..'headof', q)
+  if old then redis.call('ZREM', P..'heads', old) end
+  local first = redis.call('ZRANGE', P..'pq:'..q, 0, 0)
+  if #first == 0 then
+    redis.call('HDEL', P..'headof', q)
+    return
+  end
+  local id = first[1]
+  local m = redis.call('HMGET', P..'msg:'..id, 'notBefore', 'leaseOwner', 'leaseUntil')
+  local at = m[1]
+  if m[2] and tonumber(m[3]) > tonumber(at) then at = m[3] end
+  local member = string.format('%016d', tonumber(id))..'|'..q
+  redis.call('ZADD', P..'heads', at, member)
+  redis.call('HSET', P..'headof', q, member)
+end
+
+local function delete_message(q, id)
+  redis.call('ZREM', P..'pq:'..q, id)
+  redis.call('DEL', P..'msg:'..id)
+  redis.call('SREM', P..'pending', id)
+end
+
+local function drop_pending(k, c)
+  local q = k..'\n'..c
+  local ids = redis.call('ZRANGE', P..'pq:'..q, 0, -1)
+  for _, id in ipairs(ids) do delete_message(q, id) end
+  refresh_head(q)
+end
+
+-- One fewer subscription of C stored with team T.
+local function team_release(t, c)
+  if redis.call('HINCRBY', P..'team:'..t, c, -1) <= 0 then redis.call('HDEL', P..'team:'..t, c) end
+end
+
+-- Removes one subscription; returns the remaining count, or -1 when it did not exist.
+local function remove_subscription(k, c)
+  if redis.call('HDEL', P..'subs:'..k, c) == 0 then return -1 end
+  redis.call('HDEL', P..'subat:'..k, c)
+  redis.call('HDEL', P..'cardid:'..k, c)
+  redis.call('HDEL', P..'carddig:'..k, c)
+  local t = redis.call('HGET', P..'subteam:'..k, c)
+  if t then
+    redis.call('HDEL', P..'subteam:'..k, c)
+    team_release(t, c)
+  end
+  redis.call('SREM', P..'conv:'..c, k)
+  if redis.call('EXISTS', P..'conv:'..c) == 0 then redis.call('ZREM', P..'convs', c) end
+  drop_pending(k, c)
+  local n = redis.call('HLEN', P..'subs:'..k)
+  if n == 0 then
+    redis.call('DEL', P..'job:'..k, P..'subs:'..k, P..'subat:'..k, P..'cardid:'..k, P..'carddig:'..k, P..'subteam:'..k)
+    redis.call('ZREM', P..'due', k)
+  end
+  return n
+end
+
+-- {input, createdAt, cardId, cardDigest, teamId}; absent values are false (nil replies).
+local function subscriber_of(k, c)
+  return { redis.call('HGET', P..'subs:'..k, c), redis.call('HGET', P..'subat:'..k, c),
+    redis.call('HGET', P..'cardid:'..k, c), redis.call('HGET', P..'carddig:'..k, c),
+    redis.call('HGET', P..'subteam:'..k, c) }
+end

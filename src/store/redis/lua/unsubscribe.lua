@@ -1,0 +1,2 @@
+-- ARGV: P, K, C.
+return remove_subscription(ARGV[2], ARGV[3])
