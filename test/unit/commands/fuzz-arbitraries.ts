@@ -154,12 +154,17 @@ export function assertCallsAllowed(calls: readonly ApiCall[]): void {
 
 export async function runMessage(text: string, seed: number): Promise<void> {
   const h = commandHarness({ api: flakyApi(seed) });
-  const parsed = parseCommand(text);
-  await runCommand(parsed, h.ctx);
-  // Every message is answered: a reply in the turn (the pending note for an operation included).
-  expect(h.reply.sent.length).toBeGreaterThan(0);
-  for (const s of h.reply.sent) {
-    if (s.kind === 'text') expect(s.text.length).toBeLessThan(4000);
+  try {
+    const parsed = parseCommand(text);
+    await runCommand(parsed, h.ctx);
+    // Every message is answered: a reply in the turn (the pending note for an operation included).
+    expect(h.reply.sent.length).toBeGreaterThan(0);
+    for (const s of h.reply.sent) {
+      if (s.kind === 'text') expect(s.text.length).toBeLessThan(4000);
+    }
+    assertCallsAllowed(h.api.calls);
+  } finally {
+    // A SQLite store holds native memory until closed; thousands of runs would pile it up.
+    await h.store.close();
   }
-  assertCallsAllowed(h.api.calls);
 }

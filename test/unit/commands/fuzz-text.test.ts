@@ -35,13 +35,17 @@ describe('command fuzz: text and buttons', () => {
     await fc.assert(
       fc.asyncProperty(value, fc.nat(), async (v, seed) => {
         const h = commandHarness({ api: flakyApi(seed), replyToId: 'activity-1' });
-        const action = parseCardAction(v);
-        if (action) {
-          await runCardAction(action, h.ctx);
-          expect(h.reply.sent.length).toBeGreaterThan(0);
-          answered++;
+        try {
+          const action = parseCardAction(v);
+          if (action) {
+            await runCardAction(action, h.ctx);
+            expect(h.reply.sent.length).toBeGreaterThan(0);
+            answered++;
+          }
+          assertCallsAllowed(h.api.calls);
+        } finally {
+          await h.store.close();
         }
-        assertCallsAllowed(h.api.calls);
       }),
       { numRuns: 1000 },
     );

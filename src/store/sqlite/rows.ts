@@ -1,0 +1,38 @@
+/** SQLite rows to the records every backend returns (the conformance suite compares them deeply). */
+import type { BackupJob } from '../../domain/job';
+import type { EndReason, JsonObject, Subscriber } from '../../domain/subscriber';
+import { toSubscriber } from '../records';
+import type { TrackedJobRecord } from '../types';
+import type { JobRow, SubRow } from './statements';
+
+export function toJob(r: JobRow): TrackedJobRecord {
+  return {
+    jobKey: r.job_key,
+    vault: { subscriptionId: r.subscription_id, resourceGroup: r.resource_group, vaultName: r.vault_name },
+    jobId: r.job_id,
+    createdAt: r.created_at,
+    state: r.state,
+    ...(r.end_reason !== null ? { endReason: r.end_reason as EndReason } : {}),
+    ...(r.last_job !== null ? { lastJob: JSON.parse(r.last_job) as BackupJob } : {}),
+    nextPollAt: r.next_poll_at,
+    schedule: JSON.parse(r.schedule) as Record<string, unknown>,
+    ...(r.lease_owner !== null ? { leaseOwner: r.lease_owner } : {}),
+    ...(r.lease_until !== null ? { leaseUntil: r.lease_until } : {}),
+  };
+}
+
+export function toSub(r: SubRow): Subscriber {
+  return toSubscriber({
+    jobKey: r.job_key,
+    conversationId: r.conversation_id,
+    conversationRef: JSON.parse(r.conversation_ref) as JsonObject,
+    requesterId: r.requester_id,
+    requesterName: r.requester_name,
+    locale: r.locale,
+    timeZone: r.time_zone,
+    teamId: r.team_id,
+    createdAt: r.created_at,
+    cardActivityId: r.card_activity_id,
+    cardDigest: r.card_digest,
+  });
+}

@@ -1,0 +1,100 @@
+/** SubscriptionStore on SQLite: who follows which job. Transactions are built once per connection. */
+import type { BackupJob, VaultId } from '../../domain/job';
+import type { SubscriberInput } from '../../domain/subscriber';
+import { teamOf, threadRange } from '../records';
+import type { SubscriptionStore } from '../types';
+import { toJob, toSub } from './rows';
+import { onFirstCall, type Connection, type Sync } from './sync';
+
+type JobInput = { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number };
+
+export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionStore> {
+  /** Inside a transaction. */
+  const removeSubscription = (jobKey: string, conversationId: string): number => {
+    if (st.deleteSub.run(jobKey, conversationId).changes === 0) return -1;
+    st.deletePendingOfPair.run(jobKey, conversationId);
+    const remaining = st.countSubs.get(jobKey)?.n ?? 0;
+    if (remaining === 0) st.deleteJob.run(jobKey);
+    return remaining;
+  };
+
+  const subscribe = onFirstCall(
+    () =>
+      db.transaction((job: JobInput, sub: SubscriberInput, now: number) => {
+        const jobParams = {
+          jobKey: job.jobKey,
+          subscriptionId: job.vault.subscriptionId,
+          resourceGroup: job.vault.resourceGroup,
+          vaultName: job.vault.vaultName,
+          jobId: job.jobId,
+          lastJob: job.lastJob === undefined ? null : JSON.stringify(job.lastJob),
+          nextPollAt: job.nextPollAt,
+          now,
+        };
+        const subParams = {
+          jobKey: job.jobKey,
+          conversationId: sub.conversationId,
+          ref: JSON.stringify(sub.conversationRef),
+          requesterId: sub.requester.id,
+          requesterName: sub.requester.name,
+          locale: sub.locale ?? null,
+          timeZone: sub.timeZone ?? null,
+          teamId: teamOf(sub) ?? null,
+          now,
+        };
+        const existing = st.getJob.get(job.jobKey);
+        if (!existing) st.insertJob.run(jobParams);
+        else if (existing.state === 'ended') st.reactivateJob.run(jobParams);
+        const had = st.getSub.get(job.jobKey, sub.conversationId);
+        if (had) st.updateSub.run(subParams);
+        else st.insertSub.run(subParams);
+        return { jobCreated: !existing || existing.state === 'ended', subscriptionCreated: !had };
+      }).immediate,
+  );
+
+  const unsubscribe = onFirstCall(() => db.transaction(removeSubscription).immediate);
+
+  const dropConversation = onFirstCall(
+    () =>
+      db.transaction((conversationId: string) => {
+        const subs = st.subsOfConversationAndThreads.all({ id: conversationId, ...threadRange(conversationId) });
+        for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
+        return subs.length;
+      }).immediate,
+  );
+
+  const dropTeam = onFirstCall(
+    () =>
+      db.transaction((teamId: string) => {
+        const subs = st.subsOfTeam.all(teamId);
+        for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
+        return subs.length;
+      }).immediate,
+  );
+
+  // One read transaction: a consistent view across the per-job lookups.
+  const listByConversation = onFirstCall(() =>
+    db.transaction((conversationId: string) =>
+      st.subsOfConversation.all(conversationId).flatMap((s) => {
+        const job = st.getJob.get(s.job_key);
+        return job ? [{ job: toJob(job), subscriber: toSub(s) }] : [];
+      }),
+    ),
+  );
+
+  return {
+    subscribe,
+    unsubscribe,
+    dropConversation,
+    dropTeam,
+    getJob: (jobKey) => {
+      const row = st.getJob.get(jobKey);
+      return row && toJob(row);
+    },
+    getSubscribers: (jobKey) => st.subsOfJob.all(jobKey).map(toSub),
+    listByConversation,
+    setCard: (jobKey, conversationId, activityId, digest) => {
+      st.setCard.run({ jobKey, conversationId, activityId, digest });
+    },
+  };
+}
