@@ -28,6 +28,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 
 /** ioredis command name → its file under ./lua (without `.lua`). */
 const FILES = {
@@ -74,3 +75,16 @@ const HELPERS = read('helpers');
 export const SCRIPTS: Readonly<Record<ScriptName, string>> = Object.freeze(
   Object.fromEntries(Object.entries(FILES).map(([name, file]) => [name, `${HELPERS}\n${read(file)}`])) as Record<ScriptName, string>,
 );
+
+type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
+
+/** Registers every script on a new client, as an ioredis command of its name (sent by EVALSHA, loaded on first use). */
+export function defineScripts(client: Redis): void {
+  for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 0, lua });
+}
+
+/** Calls a script registered by defineScripts; the key prefix is every script's first argument. */
+export function runScript(client: Redis, prefix: string, name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
+  const call = (client as unknown as Record<ScriptName, ScriptCall>)[name];
+  return call.call(client, prefix, ...args);
+}

@@ -12,7 +12,8 @@ import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
 import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
-import { SCRIPTS, type ScriptName } from './lua';
+import { defineScripts, runScript, type ScriptName } from './lua';
+import { migrate } from './migrations';
 import { parseRedisUrl } from './redis-url';
 
 export interface RedisStoreOptions {
@@ -31,11 +32,6 @@ export interface RedisStoreOptions {
   /** Extra ioredis options (tests: retry strategy, timeouts). */
   readonly redis?: Partial<RedisOptions>;
 }
-
-/** Bumped when the key layout changes incompatibly; a store refuses data of another version. */
-const SCHEMA_VERSION = '1';
-
-type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
 
 export class RedisStore implements StateStore {
   private readonly prefix: string;
@@ -67,15 +63,10 @@ export class RedisStore implements StateStore {
     });
     client.on('error', connectionLog.onError);
     client.on('ready', connectionLog.onReady);
-    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 0, lua });
+    defineScripts(client);
     try {
       await client.connect();
-      const schemaKey = `${this.prefix}schema`;
-      await client.set(schemaKey, SCHEMA_VERSION, 'NX');
-      const found = await client.get(schemaKey);
-      if (found !== SCHEMA_VERSION)
-        throw new Error(`redis state store: data under prefix ${this.prefix} has schema ${found}, this build expects ${SCHEMA_VERSION}`);
-      await this.indexConversations(client);
+      await migrate(client, this.prefix, this.logger);
     } catch (err) {
       client.disconnect();
       throw err;
@@ -96,6 +87,13 @@ export class RedisStore implements StateStore {
       client.disconnect();
     }
   }
+
+  async stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }> {
+    const [activeJobs, subscriptions, pendingMessages] = asArray(await this.run('bjStats', []));
+    return { activeJobs: Number(activeJobs), subscriptions: Number(subscriptions), pendingMessages: Number(pendingMessages) };
+  }
+
+  // SubscriptionStore
 
   async subscribe(
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
@@ -161,10 +159,7 @@ export class RedisStore implements StateStore {
     await this.run('bjSetCard', [jobKey, conversationId, activityId, digest]);
   }
 
-  async stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }> {
-    const [activeJobs, subscriptions, pendingMessages] = asArray(await this.run('bjStats', []));
-    return { activeJobs: Number(activeJobs), subscriptions: Number(subscriptions), pendingMessages: Number(pendingMessages) };
-  }
+  // JobStore
 
   async claimDueJobs(owner: string, now: number, leaseMs: number, limit: number): Promise<TrackedJobRecord[]> {
     this.redis();
@@ -202,6 +197,8 @@ export class RedisStore implements StateStore {
   async releaseJob(owner: string, jobKey: string, nextPollAt?: number): Promise<void> {
     await this.run('bjReleaseJob', [owner, jobKey, nextPollAt === undefined ? '' : ms(nextPollAt)]);
   }
+
+  // OutboxStore
 
   async claimMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
     this.redis();
@@ -249,28 +246,6 @@ export class RedisStore implements StateStore {
     return score === undefined ? undefined : Number(score);
   }
 
-  /**
-   * Data written before the conversation index existed (same schema: the index is additive, and a
-   * build without it still reads and writes this layout) is indexed once, page by page. Until every
-   * instance runs this build, an older one may subscribe a thread the index misses; dropping its
-   * channel then leaves it to the next 403/404, as before.
-   */
-  private async indexConversations(client: Redis): Promise<void> {
-    const marker = `${this.prefix}convs:indexed`;
-    if ((await client.exists(marker)) === 1) return;
-    const convKey = `${this.prefix}conv:`;
-    let cursor = '0';
-    let indexed = 0;
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(convKey)}*`, 'COUNT', 1000);
-      cursor = next;
-      const ids = keys.map((k) => k.slice(convKey.length));
-      if (ids.length > 0) indexed += Number(await runScript(client, this.prefix, 'bjIndexConversations', ids));
-    } while (cursor !== '0');
-    await client.set(marker, '1');
-    if (indexed > 0) this.logger.info({ conversations: indexed }, 'conversation index built for existing data');
-  }
-
   private redis(): Redis {
     if (this.closed) throw closedError('redis');
     if (!this.client) throw new Error('redis state store: call init() first');
@@ -280,17 +255,6 @@ export class RedisStore implements StateStore {
   private run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
     return runScript(this.redis(), this.prefix, name, args);
   }
-}
-
-/** Calls a script defined in init(); the key prefix is every script's first argument. */
-function runScript(client: Redis, prefix: string, name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
-  const call = (client as unknown as Record<ScriptName, ScriptCall>)[name];
-  return call.call(client, prefix, ...args);
-}
-
-/** A SCAN MATCH pattern that matches `literal` itself (the key prefix may hold glob characters). */
-function escapeGlob(literal: string): string {
-  return literal.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Epoch ms as an integer string (Lua would print a large number in exponent form). */
