@@ -30,7 +30,7 @@ export interface Subscriber extends SubscriberInput {
   readonly createdAt: number;
   /** Activity id of the progress card in this conversation, once posted. */
   readonly cardActivityId?: string;
-  /** Digest of what that card last showed (visibleDigest in tracker/visible.ts). */
+  /** `visibleDigest` (tracker/visible.ts) of what that card last showed: the tracker sends no card update with the same digest. */
   readonly cardDigest?: string;
 }
 
