@@ -8,14 +8,6 @@ import type { OutboxInput } from './types';
 /** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */
 export type StoredPayload = Omit<OutboxInput, 'conversationId'>;
 
-/**
- * Copies a value the way a durable backend stores it (JSON): `undefined` properties vanish and a
- * value JSON cannot hold (BigInt, a cycle) throws before anything is written.
- */
-export function jsonCopy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
 export function payloadOf(input: OutboxInput): StoredPayload {
   const { conversationId: _conversationId, ...payload } = input;
   return payload;
@@ -83,11 +75,6 @@ export function teamOf(sub: SubscriberInput): string | undefined {
  * thread's root message. A conversation's threads are the ids that start with its id and this mark.
  */
 export const THREAD_MARK = ';messageid=';
-
-/** True when `id` is `conversationId` or one of its threads (compared literally, case-sensitive). */
-export function inConversation(id: string, conversationId: string): boolean {
-  return id === conversationId || id.startsWith(conversationId + THREAD_MARK);
-}
 
 /**
  * The ids of `conversationId`'s threads as a half-open range [from, to) in byte order of their

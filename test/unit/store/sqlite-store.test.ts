@@ -7,6 +7,7 @@ import { LATEST_VERSION, migrate, schemaVersion } from '../../../src/store/sqlit
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { prepareStatements } from '../../../src/store/sqlite/statements';
 import { describeStoreConformance } from '../../conformance/store-conformance';
+import { memoryStore } from '../../support/memory-store';
 import { CONV_A, CONV_B, RUNNING, T0, VAULT, final, jobIdOf, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
 
 describeStoreConformance(
@@ -24,6 +25,12 @@ describeStoreConformance(
 );
 
 describeStoreConformance('sqlite :memory:', async () => ({ store: new SqliteStore({ path: ':memory:' }), cleanup: async () => undefined }));
+
+// The store every unit test runs on: :memory: started from a migrated image.
+describeStoreConformance('sqlite :memory: from an image (test/support/memory-store)', async () => ({
+  store: memoryStore(),
+  cleanup: async () => undefined,
+}));
 
 describe('SqliteStore (SQLite specifics)', () => {
   let dir: string;
