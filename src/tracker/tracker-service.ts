@@ -9,7 +9,7 @@ import { isTerminal, type BackupJob, type JobKey, type VaultId } from '../domain
 import { jobKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { SubscriptionStore } from '../store/types';
+import type { StoreLifecycle, SubscriptionStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
@@ -26,7 +26,8 @@ export const MAX_WAIT_FOR_BUDGET_MS = 3_000;
 export const DEFAULT_USER_READ_CONCURRENCY = 64;
 
 export interface TrackerServiceOptions {
-  readonly store: SubscriptionStore;
+  /** Subscriptions, and the count of active jobs for the total cap. */
+  readonly store: SubscriptionStore & Pick<StoreLifecycle, 'stats'>;
   readonly api: BackupJobsApi;
   readonly clock: Clock;
   readonly logger: Logger;

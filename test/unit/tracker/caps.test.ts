@@ -1,15 +1,15 @@
 import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
-import { MemoryStore } from '../../../src/store/memory-store';
 import { FollowerSlots } from '../../../src/tracker/follower-slots';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
 import { ALLOWED, RecordingApi, SUBSCRIBER } from '../../support/command-fakes';
+import { memoryStore } from '../../support/memory-store';
 
 const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 describe('tracking caps under concurrency', () => {
   it('ten concurrent tracks in one conversation with a cap of 3 subscribe exactly 3 (the check and the subscribe are one step)', async () => {
-    const store = new MemoryStore();
+    const store = memoryStore();
     const service = new TrackerServiceImpl({
       store,
       api: new RecordingApi(),
