@@ -34,6 +34,11 @@ export interface SimulatorServerOptions {
   cancelDelayMs?: number;
   /** Simulator time until a cancel's operation result says 204; default 2 s. */
   cancelAcceptMs?: number;
+  /**
+   * Called first for every request, before the clock is read: the tracker benchmark runs the
+   * simulator in its own process and sets that process's clock from a header the bot side stamps.
+   */
+  onRequest?: (req: http.IncomingMessage) => void;
 }
 
 const COUNT_KINDS = [
@@ -208,6 +213,7 @@ export class SimulatorServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.opts.onRequest?.(req);
     req.resume(); // bodies (cancel, trigger) carry nothing the simulator needs
     this.bump('total');
     const url = req.url ?? '/';

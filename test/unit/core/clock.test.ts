@@ -28,6 +28,27 @@ describe('VirtualClock', () => {
     expect(seen).toEqual([10, 20, 30]);
   });
 
+  it("awaits settle before each step, so work a woken sleeper starts ends at that sleeper's time", async () => {
+    const clock = new VirtualClock(0);
+    const seen: string[] = [];
+    // Work that takes longer than the clock's own flush of queued callbacks (as an answer from
+    // another process does): a gate released only when settle runs.
+    let release: (() => void) | undefined;
+    const slow = (): Promise<void> => new Promise<void>((resolve) => (release = resolve));
+    void clock.sleep(10).then(async () => {
+      await slow();
+      seen.push(`a done@${clock.now()}`);
+    });
+    void clock.sleep(20).then(() => seen.push(`b@${clock.now()}`));
+    const settle = async (): Promise<void> => {
+      release?.();
+      release = undefined;
+      await Promise.resolve();
+    };
+    await clock.advance(100, settle);
+    expect(seen).toEqual(['a done@10', 'b@20']);
+  });
+
   it('rejects an aborted sleep and forgets it', async () => {
     const clock = new VirtualClock(0);
     const ac = new AbortController();
