@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GlobalSettings, Template } from 'adaptivecards-templating';
+import { compileTemplate } from './compiled-template';
 
 /** An Adaptive Card as JSON, ready to be the `content` of an attachment. */
 export interface AdaptiveCardJson {
@@ -44,6 +45,18 @@ export class CardTemplateError extends Error {
  */
 const parsed = new WeakMap<object, Template>();
 
+/** Templates compiled for the direct path (compiled-template.ts); null when one is outside its subset. */
+const compiled = new WeakMap<object, ((data: object) => unknown) | null>();
+
+function compiledTemplate(template: object): ((data: object) => unknown) | null {
+  let fn = compiled.get(template);
+  if (fn === undefined) {
+    fn = compileTemplate(template) ?? null;
+    compiled.set(template, fn);
+  }
+  return fn;
+}
+
 function parsedTemplate(template: object): Template {
   let cached = parsed.get(template);
   if (!cached) {
@@ -58,6 +71,10 @@ function parsedTemplate(template: object): Template {
  * in the builder, so it throws instead of showing template syntax to users.
  */
 export function expandTemplate(name: string, template: object, data: object): AdaptiveCardJson {
+  // The direct path gives the engine's card for the data it accepts; anything else (an unbound
+  // field included, which the engine reports below) goes through the engine.
+  const direct = compiledTemplate(template)?.(data);
+  if (direct !== undefined) return direct as AdaptiveCardJson;
   // The engine leaves `${field}` in place for an undefined field and reports it only through this
   // global hook (its warnings list flags every false `$when` instead). Expansion is synchronous,
   // so swapping the hook around it is safe.
