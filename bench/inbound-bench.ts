@@ -154,7 +154,8 @@ async function throughput(stack: InboundStack, rows: Row[]): Promise<void> {
         const t = totals.get(target.name)!;
         t.ok += r.ok;
         t.failed += r.failed;
-        t.seconds += r.ok / r.reqPerSec;
+        // Not ok / reqPerSec: a pass with no answer at all would make that NaN and the whole row with it.
+        t.seconds += r.seconds;
         t.p50.push(r.latencyP50Ms);
         t.p99.push(r.latencyP99Ms);
         t.logBytes += stack.logBytes() - before;

@@ -50,6 +50,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** 2xx answers per second over the measured window. */
   readonly reqPerSec: number;
+  /** Length of the measured window. */
+  readonly seconds: number;
   readonly ok: number;
   readonly failed: number;
   readonly latencyP50Ms: number;
@@ -79,6 +81,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   return {
     busyMsPerReq: busy.active / Math.max(1, ok + (r.warmup?.['2xx'] ?? 0)),
     reqPerSec: ok / r.duration,
+    seconds: r.duration,
     ok,
     failed: r.non2xx + r.errors + r.timeouts,
     latencyP50Ms: r.latency.p50,
