@@ -19,9 +19,9 @@ type Node = (scope: Scope) => Expanded | undefined;
 /** The engine's rules: an object bound to a list gives one result per item (none: null, one: the object). */
 type Expanded = { readonly value: unknown } | { readonly spread: unknown[] };
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = /^[a-z_]\w*$/i;
 const BINDING = /\$\{([^}]*)\}/g;
-const PURE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const PURE = /^\$\{([a-z_]\w*)\}$/i;
 /** Keys the engine consumes or never copies to the card. */
 const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
 
