@@ -282,6 +282,8 @@ async function runForked(ids: readonly ScenarioId[], lanes: number): Promise<Row
         child.once('exit', (code) => reject(new Error(`scenario ${id} exited (${code}) without a result`)));
       });
       rows.set(id, row);
+      // As each finishes: a long run stopped early still leaves the rows it had.
+      process.stderr.write(`  done: ${JSON.stringify(row)}\n`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, ids.length) }, lane));
