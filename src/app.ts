@@ -28,7 +28,8 @@ import { createServer, type Readiness, type ServerLimits } from './server/server
 import { openStore, parseStoreUrl } from './store/open-store';
 import type { StateStore } from './store/types';
 import { Dispatcher } from './tracker/dispatcher';
-import { Tracker, type TrackerEvent, type TrackerOptions } from './tracker/engine';
+import { Tracker } from './tracker/engine';
+import type { TrackerEvent, TrackerOptions } from './tracker/engine-contract';
 import type { Notifier, TrackerService } from './tracker/ports';
 import { BudgetedApi } from './tracker/budgeted-api';
 import { MAX_WAIT_FOR_BUDGET_MS, TrackerServiceImpl } from './tracker/tracker-service';

@@ -24,7 +24,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { connectionErrorLog } from '../core/repeat-limiter';
 import type { JobStore } from '../store/types';
-import type { TickStats } from '../tracker/engine';
+import type { TickStats } from '../tracker/engine-contract';
 
 export interface PollQueueOptions {
   /** One round of the tracker (`Tracker.tick`). */

@@ -4,7 +4,8 @@
  * the Tracker's own), so a bot with `STATE_STORE=redis://…` swaps this in where it would build a
  * `Tracker`, and the TrackerService (which wakes its engine on a new job) needs no change.
  */
-import { Tracker, type TrackerOptions } from '../tracker/engine';
+import { Tracker } from '../tracker/engine';
+import type { TrackerOptions } from '../tracker/engine-contract';
 import { PollQueue, type PollQueueOptions } from './poll-queue';
 
 export type QueuedTrackerOptions = TrackerOptions & {

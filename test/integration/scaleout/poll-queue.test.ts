@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src/core/logger';
 import { PollQueue } from '../../../src/scaleout/poll-queue';
 import { parseRedisUrl } from '../../../src/store/redis/redis-url';
 import { RedisStore } from '../../../src/store/redis/redis-store';
-import type { TickStats } from '../../../src/tracker/engine';
+import type { TickStats } from '../../../src/tracker/engine-contract';
 import { CONV_A, jobInput, jobKeyOf, subInput } from '../../conformance/store-fixtures';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
 

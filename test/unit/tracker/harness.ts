@@ -6,7 +6,8 @@ import { silentLogger } from '../../../src/core/logger';
 import { memoryStore } from '../../support/memory-store';
 import type { StateStore } from '../../../src/store/types';
 import { Dispatcher, type DispatcherOptions } from '../../../src/tracker/dispatcher';
-import { Tracker, type TrackerEvent, type TrackerOptions } from '../../../src/tracker/engine';
+import { Tracker } from '../../../src/tracker/engine';
+import type { TrackerEvent, TrackerOptions } from '../../../src/tracker/engine-contract';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
 import { FakeBackupApi, RecordingNotifier, jobGuid, snapshot, subscriber, vault, type FakeJobPlan } from './fakes';
 
