@@ -4,16 +4,13 @@
  * its outbox messages. `tick()` is one round (tests and the benchmark drive it on a VirtualClock);
  * `start()` runs rounds in the background until `stop()`.
  */
-import type { BackupJobsApi } from '../azure/types';
 import type { BackupJob, VaultId } from '../domain/job';
 import { vaultKeyString } from '../azure/ids';
-import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { JobStore, SubscriptionStore, TrackedJobRecord } from '../store/types';
+import type { TrackedJobRecord } from '../store/types';
 import { ArmGate, type ReadEvent } from './arm-gate';
-import { ReadBudget, type BudgetOptions } from './budget';
+import { ReadBudget } from './budget';
 import { toOutbox } from './messages';
-import type { EndReason } from '../domain/subscriber';
 import {
   decide,
   defaultScheduleOptions,
@@ -26,7 +23,7 @@ import {
   type ScheduleOptions,
 } from './schedule';
 import { Semaphore } from './semaphore';
-import type { DueJob, PollStrategy, StrategyName } from './strategy';
+import type { DueJob, PollStrategy } from './strategy';
 import { NaiveStrategy } from './strategy-naive';
 import { SweepStrategy } from './strategy-sweep';
 import { BackgroundLoop } from './loop';
