@@ -13,7 +13,9 @@
  * instance reads what another already read), and a vault's sweep (BackupJobs_List) for the same
  * cohort of jobs never comes sooner than half a poll interval after the previous one, whichever
  * instance makes it (the list's own time window says which cohort and when the bot decided).
- * The ratio of the two totals is printed for the record.
+ * The ratio of the two totals is printed for the record. ARM's job filter states times to the
+ * second (src/azure/urls.ts), so the poll interval is 2 s: a sweep half an interval after the
+ * previous one always names a later second, and two sweeps naming the same second are early.
  *
  * The kill never lands in the documented duplicate window (a notice the connector accepted and
  * the instance did not yet record): the victim is frozen (SIGSTOP), and killed only when Redis
@@ -40,7 +42,11 @@ import { startBot, type BotProcess } from './bot-process';
 const SUBSCRIPTIONS = Array.from({ length: 10 }, (_, k) => `3c1f2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e${String(k).padStart(2, '0')}`);
 const JOBS_PER_VAULT = 20;
 const JOBS = SUBSCRIPTIONS.length * JOBS_PER_VAULT;
-const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 2000;
+/** The job filter's time resolution: 'yyyy-MM-dd hh:mm:ss AM' (src/azure/urls.ts filterTime). */
+const FILTER_RESOLUTION_MS = 1000;
+/** Jobs of a vault start this far apart, so each names its own second in the filter (the cohort key). */
+const START_SPACING_MS = 5000;
 const MIN = 60_000;
 /** Failure guards for a loaded machine, not durations under test. */
 const PHASE_TIMEOUT_MS = 90_000;
@@ -163,7 +169,10 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
  * What the reads show, exactly by construction: every job's end read once (a GET answering an
  * ended status), and per vault and cohort (the list window's start: the earliest start among the
  * jobs the round claimed, distinct per job) no sweep less than P/2 after the previous one, since
- * a claimed job is next due at its vault's tick at least P/2 after the round's decision.
+ * a claimed job is next due at its vault's tick at least P/2 after the round's decision. The
+ * filter's times are cut to the second, so a gap is flagged only when it is early whatever the
+ * cut milliseconds were (gap + 999 ms < P/2): never a false alarm, and with P = 2 s any two
+ * sweeps of a cohort within one second are caught.
  */
 function checkReads(reads: readonly SimRead[], jobIds: readonly string[]): { endReadsNotOnce: string[]; earlySweeps: string[] } {
   const endReads = new Map(jobIds.map((id) => [id, 0]));
@@ -182,7 +191,8 @@ function checkReads(reads: readonly SimRead[], jobIds: readonly string[]): { end
     const sorted = [...times].sort((a, b) => a - b);
     for (let i = 1; i < sorted.length; i++) {
       const gap = sorted[i]! - sorted[i - 1]!;
-      if (gap < POLL_INTERVAL_MS / 2) earlySweeps.push(`${cohort}: ${gap} ms after the previous sweep`);
+      if (gap + FILTER_RESOLUTION_MS - 1 < POLL_INTERVAL_MS / 2)
+        earlySweeps.push(`${cohort}: ${gap} ms after the previous sweep (to the second)`);
     }
   }
   return { endReadsNotOnce: [...endReads].filter(([, n]) => n !== 1).map(([id, n]) => `${id} × ${n}`), earlySweeps };
@@ -225,11 +235,17 @@ async function runScenario(name: string, instances: number, stateStore: string, 
         startSpreadMs: 2 * MIN,
         minDurationMs: 1 * MIN,
         maxDurationMs: 3 * MIN,
-      }).map((spec) => ({ ...spec, vault: { ...spec.vault, vaultName: `vault-${k + 1}` } })),
+      })
+        // Each job of a vault in its own whole second (the filter's resolution).
+        .map((spec, i) => ({
+          ...spec,
+          vault: { ...spec.vault, vaultName: `vault-${k + 1}` },
+          startAt: Math.floor(now / FILTER_RESOLUTION_MS) * FILTER_RESOLUTION_MS - 10 * MIN + i * START_SPACING_MS,
+        })),
     );
-    // The cohort key of checkReads needs distinct start times within a vault.
+    // The cohort key of checkReads needs distinct start seconds within a vault.
     for (const vault of new Set(specs.map((j) => j.vault.vaultName))) {
-      const starts = specs.filter((j) => j.vault.vaultName === vault).map((j) => j.startAt);
+      const starts = specs.filter((j) => j.vault.vaultName === vault).map((j) => Math.floor(j.startAt / FILTER_RESOLUTION_MS));
       expect(new Set(starts).size).toBe(starts.length);
     }
     for (const spec of specs) sim.addJob(spec, { held: true });
