@@ -12,11 +12,11 @@
  */
 import type { Redis } from 'ioredis';
 import { armFailureOf } from '../azure/arm-failure';
-import { ArmError } from '../azure/errors';
-import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../azure/types';
-import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
+import type { ArmResult, BackupJobsApi } from '../azure/types';
+import type { VaultId } from '../domain/job';
 import type { Clock } from '../core/clock';
 import { DEFAULT_BUDGET, type BudgetOptions } from '../tracker/budget';
+import { ReadBudgetExhausted, ReadGuardApi } from '../tracker/read-guard';
 
 /** ARGV: key, op (take|charge|throttle|remaining), now, capacity, refillPerMs, value, lowRemaining, veryLowRemaining → {granted, waitMs}. */
 const BUCKET_LUA = `
@@ -104,49 +104,20 @@ export class SharedReadBudget {
   }
 }
 
-/**
- * Thrown instead of sending a read when the shared budget has no token. An ArmError of kind
- * `throttled`, as a 429 would be: the ArmGate defers the poll, and a command tells the user when
- * to try again instead of reporting an unexpected error.
- */
-export class SharedBudgetExhausted extends ArmError {
-  override readonly name = 'SharedBudgetExhausted';
-  declare readonly retryAfterMs: number;
-  constructor(retryAfterMs: number) {
-    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, {
-      retryAfterMs,
-    });
-  }
-}
-
 /** A BackupJobsApi whose reads spend from the shared budget first. Cancels (writes) pass through. */
-export class SharedBudgetApi implements BackupJobsApi {
+export class SharedBudgetApi extends ReadGuardApi {
   constructor(
-    private readonly inner: BackupJobsApi,
+    inner: BackupJobsApi,
     private readonly budget: SharedReadBudget,
     private readonly clock: Clock,
-  ) {}
-
-  getJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<BackupJob>> {
-    return this.read(key.vault, () => this.inner.getJob(key, opts));
+  ) {
+    super(inner);
   }
 
-  listJobs(vault: VaultId, filter?: JobListFilter, opts?: CallOptions & { maxPages?: number }): Promise<ArmResult<BackupJob[]>> {
-    return this.read(vault, () => this.inner.listJobs(vault, filter, opts));
-  }
-
-  getOperationStatus(vault: VaultId, op: OperationRef, opts?: CallOptions): Promise<ArmResult<OperationStatus>> {
-    return this.read(vault, () => this.inner.getOperationStatus(vault, op, opts));
-  }
-
-  cancelJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<{ readonly accepted: true }>> {
-    return this.inner.cancelJob(key, opts);
-  }
-
-  private async read<T>(vault: VaultId, fn: () => Promise<ArmResult<T>>): Promise<ArmResult<T>> {
+  protected async read<T>(vault: VaultId, _signal: AbortSignal | undefined, fn: () => Promise<ArmResult<T>>): Promise<ArmResult<T>> {
     const sub = vault.subscriptionId;
     const token = await this.budget.take(sub, this.clock.now());
-    if (!token.granted) throw new SharedBudgetExhausted(Math.max(1, token.waitMs));
+    if (!token.granted) throw new ReadBudgetExhausted(Math.max(1, token.waitMs));
     try {
       const result = await fn();
       const now = this.clock.now();

@@ -10,52 +10,28 @@
  * again", and the follower treats as "poll later". Cancels (writes) pass through.
  */
 import { ArmError } from '../azure/errors';
-import type { ArmResult, BackupJobsApi, CallOptions, JobListFilter } from '../azure/types';
+import type { ArmResult, BackupJobsApi } from '../azure/types';
 import type { Clock } from '../core/clock';
-import type { BackupJob, JobKey, OperationRef, OperationStatus, VaultId } from '../domain/job';
+import type { VaultId } from '../domain/job';
 import type { ReadBudget } from './budget';
+import { ReadBudgetExhausted, ReadGuardApi } from './read-guard';
 
 export interface BudgetedApiOptions {
   /** Longest wait for a reserved token before the read is refused (default 0: refuse at once). */
   readonly maxWaitMs?: number;
 }
 
-/** Thrown instead of sending a read the budget cannot cover soon; `retryAfterMs` is the wait. */
-export class ReadBudgetExhausted extends ArmError {
-  override readonly name = 'ReadBudgetExhausted';
-  declare readonly retryAfterMs: number;
-  constructor(retryAfterMs: number) {
-    super('throttled', `Azure's read limit for this subscription is reached; next read in ${Math.ceil(retryAfterMs / 1000)} s.`, {
-      retryAfterMs,
-    });
-  }
-}
-
-export class BudgetedApi implements BackupJobsApi {
+export class BudgetedApi extends ReadGuardApi {
   /** Reads refused for want of budget (never sent); for tests and metrics. */
   refused = 0;
 
   constructor(
-    private readonly inner: BackupJobsApi,
+    inner: BackupJobsApi,
     private readonly budget: ReadBudget,
     private readonly clock: Clock,
     private readonly options: BudgetedApiOptions = {},
-  ) {}
-
-  getJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<BackupJob>> {
-    return this.read(key.vault, opts?.signal, () => this.inner.getJob(key, opts));
-  }
-
-  listJobs(vault: VaultId, filter?: JobListFilter, opts?: CallOptions & { maxPages?: number }): Promise<ArmResult<BackupJob[]>> {
-    return this.read(vault, opts?.signal, () => this.inner.listJobs(vault, filter, opts));
-  }
-
-  getOperationStatus(vault: VaultId, op: OperationRef, opts?: CallOptions): Promise<ArmResult<OperationStatus>> {
-    return this.read(vault, opts?.signal, () => this.inner.getOperationStatus(vault, op, opts));
-  }
-
-  cancelJob(key: JobKey, opts?: CallOptions): Promise<ArmResult<{ readonly accepted: true }>> {
-    return this.inner.cancelJob(key, opts);
+  ) {
+    super(inner);
   }
 
   private refuse(sub: string): never {
@@ -64,7 +40,7 @@ export class BudgetedApi implements BackupJobsApi {
     throw new ReadBudgetExhausted(Math.max(1, this.budget.nextAvailableAt(sub, now) - now));
   }
 
-  private async read<T>(vault: VaultId, signal: AbortSignal | undefined, fn: () => Promise<ArmResult<T>>): Promise<ArmResult<T>> {
+  protected async read<T>(vault: VaultId, signal: AbortSignal | undefined, fn: () => Promise<ArmResult<T>>): Promise<ArmResult<T>> {
     const sub = vault.subscriptionId;
     const now = this.clock.now();
     if (!this.budget.tryTake(sub, now)) {

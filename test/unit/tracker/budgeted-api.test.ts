@@ -1,7 +1,8 @@
 import { ArmError } from '../../../src/azure/errors';
 import { VirtualClock } from '../../../src/core/clock';
 import { ReadBudget } from '../../../src/tracker/budget';
-import { BudgetedApi, ReadBudgetExhausted } from '../../../src/tracker/budgeted-api';
+import { BudgetedApi } from '../../../src/tracker/budgeted-api';
+import { ReadBudgetExhausted } from '../../../src/tracker/read-guard';
 import { ALLOWED, RecordingApi, armError } from '../../support/command-fakes';
 
 const vault = ALLOWED.vaults[0]!;
