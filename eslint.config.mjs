@@ -6,7 +6,7 @@ import { architectureGuards } from './eslint.architecture.mjs';
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
@@ -33,6 +33,12 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // The typed rules need type information, which only the .ts files have (tsconfig.json): the
+    // plain JS scripts and test fixtures are linted with the untyped rules only.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   // Architecture guards (cycles, layers, Bot Framework only in src/bot): eslint.architecture.mjs.
   ...architectureGuards(import.meta.dirname),

@@ -165,8 +165,8 @@ async function throughput(stack: InboundStack, rows: Row[]): Promise<void> {
   } finally {
     await echoBot.close();
   }
-  const echo = totals.get(targets[0]!.name)!;
-  rows.push(loadRow(targets[0]!.name, echo, undefined));
+  const echo = totals.get(targets[0].name)!;
+  rows.push(loadRow(targets[0].name, echo, undefined));
   for (const target of targets.slice(1)) rows.push(loadRow(target.name, totals.get(target.name)!, echo));
 }
 

@@ -67,7 +67,7 @@ export class ReplyWatch {
     const now = performance.now();
     const list = this.connector.activities;
     for (; this.cursor < list.length; this.cursor++) {
-      const a = list[this.cursor]!;
+      const a = list[this.cursor];
       const id = replyTarget(a);
       const waiter = id === undefined ? undefined : this.waiters.get(id);
       if (!waiter || id === undefined) continue;

@@ -168,6 +168,6 @@ function benchJob(spec: SimJobSpec): BenchJob {
 
 function interleave<T>(lists: readonly T[][]): T[] {
   const out: T[] = [];
-  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) out.push(l[i]!);
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) out.push(l[i]);
   return out;
 }

@@ -11,7 +11,6 @@ import {
   type JobErrorDetail,
   type JobStatus,
   type JobTask,
-  type KnownJobType,
   type OperationState,
   type OperationStatus,
 } from '../domain/job';
@@ -187,7 +186,7 @@ export function parseJobResource(body: unknown): BackupJob {
     extra,
   };
   const known = JOB_TYPES.find((t) => t.toLowerCase() === rawJobType.toLowerCase());
-  return known ? { ...common, jobType: known as KnownJobType } : { ...common, jobType: 'Unknown', rawJobType };
+  return known ? { ...common, jobType: known } : { ...common, jobType: 'Unknown', rawJobType };
 }
 
 /**

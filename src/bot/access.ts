@@ -54,7 +54,7 @@ export function audienceOf(activity: Partial<Activity>): Audience {
   const teamId = activityTeamId(activity);
   const userObjectId = objectId(activity.from?.aadObjectId);
   return {
-    conversationId: id.split(';messageid=')[0]!,
+    conversationId: id.split(';messageid=')[0],
     conversationType: type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal',
     ...(tenantId === undefined ? {} : { tenantId }),
     ...(teamId === undefined ? {} : { teamId }),

@@ -28,7 +28,7 @@ export function escapeMarkdown(text: string): string {
   let out = '';
   let lineStart = true;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '\n' || c === '\r') {
       out += c;
       lineStart = true;

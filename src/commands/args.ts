@@ -19,7 +19,7 @@ export function splitRefs(args: string | undefined): RefArgs {
     .filter((t) => t !== '' && t.toLowerCase() !== 'and');
   let vault: string | undefined;
   const at = tokens.length >= 2 ? tokens.length - 2 : -1;
-  if (at >= 0 && tokens[at]!.toLowerCase() === 'in') {
+  if (at >= 0 && tokens[at].toLowerCase() === 'in') {
     vault = tokens[at + 1];
     tokens.splice(at, 2);
   }

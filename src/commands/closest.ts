@@ -10,11 +10,11 @@ export function editDistance(a: string, b: string): number {
     const curr = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      curr[j] = Math.min(prev[j]! + 1, curr[j - 1]! + 1, prev[j - 1]! + cost);
+      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
     }
     prev = curr;
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /**
@@ -23,7 +23,7 @@ export function editDistance(a: string, b: string): number {
  */
 export function closestWord(text: string, words: readonly string[]): string {
   const typed = text.toLowerCase().trim().split(/\s+/).filter(Boolean).slice(0, 2);
-  let best = words[0]!;
+  let best = words[0];
   let bestScore = Number.POSITIVE_INFINITY;
   for (const command of words) {
     const arity = command.split(' ').length;

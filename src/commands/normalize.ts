@@ -96,7 +96,7 @@ function nextTable(n: number, meter: ScanMeter, hit: (i: number) => boolean): In
   t[n] = -1;
   for (let i = n - 1; i >= 0; i--) {
     meter.steps++;
-    t[i] = hit(i) ? i : t[i + 1]!;
+    t[i] = hit(i) ? i : t[i + 1];
   }
   return t;
 }
@@ -107,7 +107,7 @@ function ci(text: string, i: number, word: string): boolean {
 }
 
 function at(t: Int32Array, i: number): number {
-  return i >= t.length - 1 ? -1 : t[i]!;
+  return i >= t.length - 1 ? -1 : t[i];
 }
 
 /**
@@ -146,7 +146,7 @@ function replaceLinks(text: string, meter: ScanMeter): string {
   const nextClose = nextTable(n, meter, (i) => text[i] === '<' && text[i + 1] === '/' && ci(text, i + 2, 'a>'));
   const skipSpaces = (from: number): number => {
     let q = from;
-    while (q < n && /\s/.test(text[q]!)) {
+    while (q < n && /\s/.test(text[q])) {
       meter.steps++;
       q++;
     }
@@ -201,7 +201,7 @@ function plainText(text: string, meter: ScanMeter): string {
   let i = 0;
   while (i < n) {
     meter.steps++;
-    const c = text[i]!;
+    const c = text[i];
     if (c === '<') {
       const gt = at(nextGt, i + 1);
       if (gt >= 0 && gt - (i + 1) <= MAX_TAG_LENGTH) {

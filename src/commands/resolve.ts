@@ -59,7 +59,7 @@ export function resolveVault(input: string | undefined, allow: VaultAllowList, l
   const name = ref.vaultName.toLowerCase();
   const rg = ref.kind === 'groupAndName' ? ref.resourceGroup.toLowerCase() : undefined;
   const hits = allow.vaults.filter((v) => v.vaultName.toLowerCase() === name && (rg === undefined || v.resourceGroup.toLowerCase() === rg));
-  if (hits.length === 1) return { ok: true, value: hits[0]! };
+  if (hits.length === 1) return { ok: true, value: hits[0] };
   if (hits.length === 0) return notAllowed(input, allow, locale);
   return {
     ok: false,

@@ -17,7 +17,7 @@ export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, po
   // Poll all jobs at once (one turn, one wait), answer in the order the user wrote them.
   const outcomes = await Promise.all(keys.map(async (key): Promise<TrackOutcome> => ctx.tracker.track(key, ctx.subscriber)));
   for (let i = 0; i < keys.length; i++) {
-    await answer(keys[i]!, outcomes[i]!, ctx, port);
+    await answer(keys[i], outcomes[i], ctx, port);
   }
 }
 

@@ -160,7 +160,7 @@ async function settle(status: OperationStatus, vault: VaultId, ctx: CommandConte
   }
   await port.text(
     keys.length === 1
-      ? t(locale, 'operation.yieldedOne', { ...params, jobId: keys[0]!.jobId })
+      ? t(locale, 'operation.yieldedOne', { ...params, jobId: keys[0].jobId })
       : t(locale, 'operation.yieldedMany', { ...params, count: keys.length }),
   );
   await trackKeys(keys, ctx, port);

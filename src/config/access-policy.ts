@@ -92,7 +92,7 @@ function pathText(path: ReadonlyArray<PropertyKey>): string {
 }
 
 function firstIssue(error: z.ZodError): AccessPolicyError {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   if (issue.code === 'unrecognized_keys') {
     const allowed = issue.path.length === 0 ? 'rules, comment, $schema' : `${AUDIENCE_KINDS.join(', ')}, vaults, comment`;
     return new AccessPolicyError(pathText(issue.path), `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`);

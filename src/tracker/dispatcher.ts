@@ -138,14 +138,14 @@ export class Dispatcher {
   ): Promise<void> {
     const { store, clock, owner } = this.o;
     for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
+      const m = messages[i];
       const now = clock.now();
       const slot = this.limiter.nextSlot(conversationId, now);
       if (slot > now) {
         // Out of Teams budget: this and the rest wait, each for the slot it will really get.
         const rest = messages.slice(i);
         const slots = this.limiter.projectSlots(conversationId, now, rest.length);
-        for (let k = 0; k < rest.length; k++) await store.retryMessage(owner, rest[k]!.id, slots[k]!, 'teams send budget');
+        for (let k = 0; k < rest.length; k++) await store.retryMessage(owner, rest[k].id, slots[k], 'teams send budget');
         stats.deferred += messages.length - i;
         return;
       }

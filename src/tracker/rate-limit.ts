@@ -28,7 +28,7 @@ export class ConversationRateLimiter {
     for (const w of this.windows) {
       if (times.length < w.max) continue;
       // The send that must leave the window before another fits: the max-th most recent.
-      const blocker = times[times.length - w.max]!;
+      const blocker = times[times.length - w.max];
       slot = Math.max(slot, blocker + w.windowMs);
     }
     return slot;
@@ -72,7 +72,7 @@ export class ConversationRateLimiter {
   private trimmed(conversationId: string, now: number): number[] {
     const times = this.sent.get(conversationId) ?? [];
     let drop = 0;
-    while (drop < times.length && times[drop]! <= now - this.longest) drop++;
+    while (drop < times.length && times[drop] <= now - this.longest) drop++;
     if (drop > 0) times.splice(0, drop);
     if (times.length === 0) this.sent.delete(conversationId);
     return times;

@@ -86,7 +86,7 @@ function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
       ]);
       expect((await store.listByConversation(OPS_THREAD_1)).map((e) => e.subscriber.teamId)).toEqual([TEAM]);
       const [job] = await store.claimDueJobs('w1', T0, 60_000, 10);
-      await store.commitPoll('w1', { jobKey: job!.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, [
+      await store.commitPoll('w1', { jobKey: job.jobKey, nextPollAt: T0 + 30_000, schedule: {} }, [
         card(1, OPS_THREAD_1),
         card(1, PERSONAL),
       ]);
@@ -95,7 +95,7 @@ function describeTeamDropSpec(ctx: SpecContext, durable: boolean): void {
         [OPS_THREAD_1, TEAM],
         [PERSONAL, undefined],
       ]);
-      expect('teamId' in claimed[1]!.message.subscriber).toBe(false);
+      expect('teamId' in claimed[1].message.subscriber).toBe(false);
     });
 
     it('re-subscribing without a team id keeps the stored one; with another team id moves the subscription to that team', async () => {

@@ -50,7 +50,7 @@ describe('npm run demo', () => {
     });
 
     const url = /Open (http:\/\/127\.0\.0\.1:\d+)\//.exec(banner)?.[1];
-    const commands = [...banner.matchAll(/^ {2}(track job [0-9a-f-]{36})$/gm)].map((m) => m[1]!);
+    const commands = [...banner.matchAll(/^ {2}(track job [0-9a-f-]{36})$/gm)].map((m) => m[1]);
     const botUrl = /bot (http:\/\/127\.0\.0\.1:\d+)\/api\/messages/.exec(banner)?.[1];
     const simUrl = /Simulated vault (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     expect(url).toBe(`http://127.0.0.1:${port}`);
@@ -61,7 +61,7 @@ describe('npm run demo', () => {
     const playground = await Playground.attach(url!);
     try {
       const since = playground.mark();
-      await playground.send(playground.personalChatId, commands[1]!);
+      await playground.send(playground.personalChatId, commands[1]);
       const card = await playground.waitForMessage((m) => m.action === 'createMessage' && m.attachments.length > 0, 20_000, since);
       expect(cardShows(card, 'salesdb')).toBe(true);
       // salesdb is a SQL Server database (workloadType SQLDataBase), which once read as "SAP ASE database".

@@ -189,7 +189,7 @@ export class RecordingConnector {
       send(res, 404, { error: { code: 'NotFound', message: `no route ${req.method} ${url.pathname}` } });
       return;
     }
-    const conversationId = decodeURIComponent(m[1]!);
+    const conversationId = decodeURIComponent(m[1]);
     const pathActivityId = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
     const failure = this.takeFailure(conversationId, op);
     if (failure) {

@@ -135,7 +135,7 @@ function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === ' ' || c === '\t') {
       i++;
     } else if (c === "'") {
@@ -157,7 +157,7 @@ function tokenize(text: string): Token[] {
       out.push({ kind: 'string', text: value });
     } else if (/[A-Z]/i.test(c)) {
       let j = i;
-      while (j < text.length && /\w/.test(text[j]!)) j++;
+      while (j < text.length && /\w/.test(text[j])) j++;
       out.push({ kind: 'word', text: text.slice(i, j) });
       i = j;
     } else {

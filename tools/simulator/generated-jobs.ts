@@ -120,7 +120,7 @@ export function generatedJobs(opts: {
 
   const out: SimJobSpec[] = [];
   for (let i = 0; i < opts.jobs; i++) {
-    const vault = vaults[Math.floor(random() * vaults.length)]!;
+    const vault = vaults[Math.floor(random() * vaults.length)];
     const kind = pickKind(random());
     const duration = Math.round(Math.min(opts.maxDurationMs, Math.max(opts.minDurationMs, Math.exp(mu + sigma * normal(random)))));
     const startAt = opts.start + Math.floor(random() * opts.startSpreadMs);
@@ -161,7 +161,7 @@ function pickKind(r: number): Kind {
     acc += k.weight / TOTAL_WEIGHT;
     if (r < acc) return k;
   }
-  return KINDS[0]!;
+  return KINDS[0];
 }
 
 function pickOutcome(r: number): SimJobSpec['outcome'] {

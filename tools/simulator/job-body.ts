@@ -96,7 +96,7 @@ function extendedInfo(rec: JobRecord, now: number, status: SimStatus, fmt: Durat
     info['progressPercentage'] = progressAt(rec, now);
     info['estimatedRemainingDuration'] = formatDuration(Math.max(0, rec.naturalEnd - now), fmt);
   }
-  if (status === 'Failed' && spec.errorDetails?.length) info['dynamicErrorMessage'] = spec.errorDetails[0]!.message;
+  if (status === 'Failed' && spec.errorDetails?.length) info['dynamicErrorMessage'] = spec.errorDetails[0].message;
   return info;
 }
 

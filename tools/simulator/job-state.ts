@@ -111,9 +111,9 @@ export function tasksAt(rec: JobRecord, now: number, status: SimStatus): TaskSta
   const last = rec.taskEnds.length - 1;
   const out: TaskState[] = [];
   for (let i = 0; i <= last; i++) {
-    const name = rec.spec.tasks[i]!.name;
-    const s = rec.taskStarts[i]!;
-    const e = rec.taskEnds[i]!;
+    const name = rec.spec.tasks[i].name;
+    const s = rec.taskStarts[i];
+    const e = rec.taskEnds[i];
     // A held job's last task is still running, whatever the clock says.
     const open = rec.held === true && i === last;
     if (frozen < s && !open) {

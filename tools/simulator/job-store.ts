@@ -73,10 +73,10 @@ export class JobStore {
     const list = this.sorted(vault);
     const items: JobRecord[] = [];
     for (let i = after ? firstAfter(list, after) : 0; i < list.length; i++) {
-      const rec = list[i]!;
+      const rec = list[i];
       if (!matches(rec, filter, now)) continue;
       if (items.length === size) {
-        const last = items[items.length - 1]!;
+        const last = items[items.length - 1];
         return { items, next: { startAt: last.startAt, jobId: last.jobId } };
       }
       items.push(rec);
@@ -104,7 +104,7 @@ function firstAfter(list: JobRecord[], cursor: ListCursor): number {
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(list[mid]!, cursor) <= 0) lo = mid + 1;
+    if (compare(list[mid], cursor) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

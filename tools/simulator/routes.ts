@@ -39,28 +39,28 @@ export function parseRoute(method: string, path: string): Route {
   ) {
     return { kind: 'unknown' };
   }
-  const vault: VaultId = { subscriptionId: low[1]!, resourceGroup: seg[3]!, vaultName: seg[7]! };
+  const vault: VaultId = { subscriptionId: low[1], resourceGroup: seg[3], vaultName: seg[7] };
   const rest = low.slice(8);
   const get = method === 'GET';
   const post = method === 'POST';
   const n = rest.length;
   if (rest[0] === 'backupjobs') {
     if (n === 1 && get) return { kind: 'listJobs', vault };
-    if (n === 2 && get) return { kind: 'getJob', vault, jobId: rest[1]! };
-    if (n === 3 && post && rest[2] === 'cancel') return { kind: 'cancel', vault, jobId: rest[1]! };
+    if (n === 2 && get) return { kind: 'getJob', vault, jobId: rest[1] };
+    if (n === 3 && post && rest[2] === 'cancel') return { kind: 'cancel', vault, jobId: rest[1] };
     if (n === 4 && get && rest[2] === 'operationresults') {
-      return { kind: 'jobOperationResult', vault, jobId: rest[1]!, operationId: rest[3]! };
+      return { kind: 'jobOperationResult', vault, jobId: rest[1], operationId: rest[3] };
     }
   }
-  if (n === 2 && get && rest[0] === 'backupoperations') return { kind: 'operationStatus', vault, operationId: rest[1]! };
+  if (n === 2 && get && rest[0] === 'backupoperations') return { kind: 'operationStatus', vault, operationId: rest[1] };
   if (n === 2 && get && (rest[0] === 'backupoperationresults' || rest[0] === 'operationresults')) {
-    return { kind: 'operationResult', vault, operationId: rest[1]! };
+    return { kind: 'operationResult', vault, operationId: rest[1] };
   }
   // Vault-depth operationsStatus: header URLs of some vault operations take this form.
-  if (n === 2 && get && rest[0] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[1]! };
+  if (n === 2 && get && rest[0] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[1] };
   if (n === 8 && get && rest[0] === 'backupfabrics' && rest[2] === 'protectioncontainers' && rest[4] === 'protecteditems') {
-    if (rest[6] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[7]! };
-    if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7]! };
+    if (rest[6] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[7] };
+    if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7] };
   }
   return { kind: 'unknown' };
 }

@@ -68,7 +68,7 @@ export class SimVault {
       const q = new URLSearchParams({ 'api-version': LINK_API_VERSION });
       if (filterText !== null) q.set('$filter', filterText);
       q.set('$skiptoken', encodeCursor(page.next));
-      body['nextLink'] = `${origin}${canonicalVaultPath(page.items[0]!.spec.vault)}/backupJobs?${q.toString()}`;
+      body['nextLink'] = `${origin}${canonicalVaultPath(page.items[0].spec.vault)}/backupJobs?${q.toString()}`;
     }
     return { status: 200, body };
   }
@@ -191,5 +191,5 @@ function decodeCursor(token: string): ListCursor {
   const text = Buffer.from(token, 'base64url').toString();
   const m = /^(-?\d+):([0-9a-f-]{36})$/.exec(text);
   if (!m) throw new FilterError('$skipToken is not one this server issued');
-  return { startAt: Number(m[1]), jobId: m[2]! };
+  return { startAt: Number(m[1]), jobId: m[2] };
 }

@@ -68,10 +68,10 @@ export class Catalog {
       for (const file of fs.readdirSync(dir).sort()) {
         const match = LOCALE_FILE.exec(file);
         if (!match) continue;
-        const tag = normaliseLocale(match[1]!);
+        const tag = normaliseLocale(match[1]);
         if (tag in found) continue;
         const parsed: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) found[tag] = parsed as Messages;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) found[tag] = parsed;
       }
     }
     return new Catalog(found);
@@ -89,7 +89,7 @@ export class Catalog {
       const tag = normaliseLocale(locale);
       const exact = this.byLocale.get(tag);
       if (exact) chain.push(exact);
-      const language = this.byLocale.get(tag.split('-')[0]!);
+      const language = this.byLocale.get(tag.split('-')[0]);
       if (language && language !== exact) chain.push(language);
     }
     chain.push(en);

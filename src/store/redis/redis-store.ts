@@ -138,7 +138,7 @@ export class RedisStore implements StateStore {
   async getSubscribers(jobKey: string): Promise<Subscriber[]> {
     const rows = asArray(await this.run('bjSubscribers', [jobKey])).map((r) => asArray(r));
     return rows
-      .map(([, input, at, id, digest, team]) => toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null))
+      .map(([, input, at, id, digest, team]) => toSub(jobKey, input, at, id ?? null, digest ?? null, team ?? null))
       .sort(bySubscription);
   }
 
@@ -149,7 +149,7 @@ export class RedisStore implements StateStore {
         const jobKey = String(k);
         return {
           job: toJob(jobKey, flatToObject(asArray(job))),
-          subscriber: toSub(jobKey, input!, at!, id ?? null, digest ?? null, team ?? null),
+          subscriber: toSub(jobKey, input, at, id ?? null, digest ?? null, team ?? null),
         };
       })
       .sort((a, b) => a.subscriber.createdAt - b.subscriber.createdAt || cmp(a.job.jobKey, b.job.jobKey));
@@ -212,7 +212,7 @@ export class RedisStore implements StateStore {
         conversationId: String(c),
         message: toMessage(
           JSON.parse(String(payload)) as StoredPayload,
-          toSub(jobKey, input!, at!, cardId ?? null, cardDigest ?? null, team ?? null),
+          toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
         ),
         attempts: Number(attempts),
         notBefore: Number(notBefore),

@@ -6,7 +6,6 @@
  *   that @mentions the user, through continueConversationAsync as the real bot does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import {
   ActivityHandler,
@@ -81,7 +80,7 @@ export async function startEchoBot(): Promise<EchoBot> {
     await adapter.process(req, res, (context) => bot.run(context));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   return {
     endpoint: `http://127.0.0.1:${port}/api/messages`,
     // Lets turns in flight finish (their replies still reach the playground), then drops keep-alives.

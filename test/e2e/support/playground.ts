@@ -130,7 +130,7 @@ export class Playground {
 
   /** The General channel of the emulated team (its id is the team id, as in Teams). */
   get generalChannelId(): string {
-    return this.config.teams[0]!.channels[0]!.id;
+    return this.config.teams[0].channels[0].id;
   }
 
   /** Current stream position: pass it as `since` to wait only for later events. */

@@ -49,7 +49,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-e2e-'));
   const logFile = path.join(workDir, 'bot.log');
   const sim = await startSimulator({ clock: systemClock, logger: silentLogger() });
-  const vault = sim.jobs[0]!.vault;
+  const vault = sim.jobs[0].vault;
   const port = await freePort();
   const launch = (): BotProcess =>
     startBotProcess({

@@ -88,7 +88,7 @@ function refreshValue(jobId: string, vault = PROD) {
   const [rg, name] = vault.split('/');
   return {
     action: 'refresh',
-    jobKey: `${h.config.azure.subscriptionId}/${rg!.toLowerCase()}/${name!.toLowerCase()}/${jobId}`,
+    jobKey: `${h.config.azure.subscriptionId}/${rg.toLowerCase()}/${name.toLowerCase()}/${jobId}`,
     jobId,
     vault,
   };
@@ -102,7 +102,7 @@ describe('a tenant that is not in ALLOWED_TENANT_IDS', () => {
     const again = await h.send(inTenant(personalMessage('jobs', { ...opts(), chatId: 'a:1foreign' }), FOREIGN_TENANT));
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(h.connector.activities.map((a) => a.activity.text)).toEqual(['Backup Jobs is not available in your organisation.']);
-    expect(cardOf(h.connector.activities[0]!)).toBeUndefined();
+    expect(cardOf(h.connector.activities[0])).toBeUndefined();
     expect(reads()).toBe(0);
     expect(await h.app.service.listForConversation('a:1foreign')).toEqual([]);
   });
@@ -153,13 +153,13 @@ describe('an allowed tenant', () => {
   it('works as before: track job in a team channel answers with the job card', async () => {
     const res = await h.send(channelMessage(`track job ${vmJob().jobId}`, opts()));
     expect(res.status).toBe(200);
-    expect(JSON.stringify(cardOf(h.connector.cards()[0]!))).toContain('vm-web-01');
+    expect(JSON.stringify(cardOf(h.connector.cards()[0]))).toContain('vm-web-01');
     expect(reads()).toBeGreaterThan(0);
   });
 
   it('install: the welcome card', async () => {
     await h.send(installationUpdate('add', 'team', opts()));
-    expect(JSON.stringify(cardOf(h.connector.cards(TEAM_ID)[0]!))).toContain('Hi, I am Backup Jobs');
+    expect(JSON.stringify(cardOf(h.connector.cards(TEAM_ID)[0]))).toContain('Hi, I am Backup Jobs');
   });
 });
 
@@ -173,7 +173,7 @@ describe('ACCESS_POLICY', () => {
       Array(3).fill('This team is not allowed to use any backup vault. Ask your Backup Jobs administrator to add it to the access policy.'),
     );
     await h.send(channelMessage('help', { ...opts(), channelId: OTHER_TEAM_CHANNEL_ID, teamId: OTHER_TEAM_ID }));
-    const help = JSON.stringify(cardOf(h.connector.cards()[0]!));
+    const help = JSON.stringify(cardOf(h.connector.cards()[0]));
     expect(help).toContain('This team is not allowed to use any backup vault.');
     expect(help).not.toContain('Vaults I may use');
     expect(reads()).toBe(0);
@@ -190,7 +190,7 @@ describe('ACCESS_POLICY', () => {
 
   it('an allowed vault works, and the default is the first one the conversation may use', async () => {
     await h.send(channelMessage('jobs', opts()));
-    expect(JSON.stringify(cardOf(h.connector.cards()[0]!))).toContain(`Jobs in ${PROD}`);
+    expect(JSON.stringify(cardOf(h.connector.cards()[0]))).toContain(`Jobs in ${PROD}`);
     await h.send(groupChatMessage('jobs', opts()));
     const chatAnswer = JSON.stringify(h.connector.for(GROUP_CHAT_ID).map((a) => cardOf(a) ?? a.activity.text));
     expect(chatAnswer).toContain(DEV);
@@ -245,10 +245,10 @@ describe('ACCESS_POLICY', () => {
     await h.send(channelMessage('help', opts()));
     await h.send(groupChatMessage('help', opts()));
     const channel = h.connector.activities.filter((a) => a.conversationId.startsWith(CHANNEL_ID));
-    expect(channel[0]!.activity.text).toBe(`Vaults this conversation may use: ${PROD}. When you name no vault, I use ${PROD}.`);
-    expect(JSON.stringify(cardOf(channel[1]!))).toContain(`Vaults I may use: ${PROD}`);
-    expect(JSON.stringify(cardOf(channel[1]!))).toContain('`vaults`: the vaults this conversation may use');
-    expect(JSON.stringify(cardOf(h.connector.cards(GROUP_CHAT_ID)[0]!))).toContain(`Vaults I may use: ${DEV}`);
+    expect(channel[0].activity.text).toBe(`Vaults this conversation may use: ${PROD}. When you name no vault, I use ${PROD}.`);
+    expect(JSON.stringify(cardOf(channel[1]))).toContain(`Vaults I may use: ${PROD}`);
+    expect(JSON.stringify(cardOf(channel[1]))).toContain('`vaults`: the vaults this conversation may use');
+    expect(JSON.stringify(cardOf(h.connector.cards(GROUP_CHAT_ID)[0]))).toContain(`Vaults I may use: ${DEV}`);
   });
 });
 
@@ -257,12 +257,12 @@ describe('hostile client values over HTTP', () => {
     const huge = 'Z'.repeat(200_000);
     const res = await h.send(channelMessage(`track job ${vmJob().jobId}`, { ...opts(), timeZone: huge, locale: huge }));
     expect(res.status).toBe(200);
-    const card = h.connector.cards()[0]!;
+    const card = h.connector.cards()[0];
     expect(JSON.stringify(cardOf(card))).toContain('(UTC)');
     const tracked = await h.app.service.listForConversation(card.conversationId);
-    expect(tracked[0]!.subscriber.timeZone ?? null).toBeNull();
-    expect(tracked[0]!.subscriber.locale ?? null).toBeNull();
-    expect(JSON.stringify(tracked[0]!.subscriber).length).toBeLessThan(4000);
+    expect(tracked[0].subscriber.timeZone ?? null).toBeNull();
+    expect(tracked[0].subscriber.locale ?? null).toBeNull();
+    expect(JSON.stringify(tracked[0].subscriber).length).toBeLessThan(4000);
   });
 
   it('a conversation id out of bounds reaches nothing', async () => {

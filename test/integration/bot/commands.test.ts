@@ -41,18 +41,18 @@ describe('track job', () => {
     const vm = job('vm-web-01');
     const { thread, sent } = await inChannel(`track job ${vm.jobId}`);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.op).toBe('reply');
-    expect(sent[0]!.replyToId).toBe(thread.split('=')[1]);
-    const card = JSON.stringify(cardOf(sent[0]!));
+    expect(sent[0].op).toBe('reply');
+    expect(sent[0].replyToId).toBe(thread.split('=')[1]);
+    const card = JSON.stringify(cardOf(sent[0]));
     expect(card).toContain('vm-web-01');
     expect(card).toContain('Take Snapshot');
     // The card comes alone (an activity with text and a card gets no id from some clients) and
     // says itself that it stays current.
-    expect(sent[0]!.activity.text ?? '').toBe('');
+    expect(sent[0].activity.text ?? '').toBe('');
     expect(card).toContain('This card stays current, and I will tell you here when the job ends.');
     const tracked = await h.app.service.listForConversation(thread);
     expect(tracked.map((e) => e.key.jobId)).toEqual([vm.jobId]);
-    expect(tracked[0]!.subscriber.cardActivityId).toBe(sent[0]!.activityId);
+    expect(tracked[0].subscriber.cardActivityId).toBe(sent[0].activityId);
   });
 
   it('tracking the same job again in the thread: says so, then posts the card that is kept current from now on', async () => {
@@ -69,7 +69,7 @@ describe('track job', () => {
     ]);
     const tracked = await h.app.service.listForConversation(thread);
     expect(tracked).toHaveLength(1);
-    expect(tracked[0]!.subscriber.cardActivityId).toBe(sent[2]!.activityId);
+    expect(tracked[0].subscriber.cardActivityId).toBe(sent[2].activityId);
   });
 
   it('tracks several jobs from one message, one card each, and accepts full ids and portal links', async () => {
@@ -139,14 +139,14 @@ describe('other commands', () => {
     const vm = job('vm-app-02');
     const first = await inChannel(`track job ${vm.jobId}`);
     const thread = first.thread;
-    const threadId = thread.split('=')[1]!;
+    const threadId = thread.split('=')[1];
     const send = async (text: string) => {
       const before = h.connector.for(thread).length;
       await h.send(channelMessage(text, { serviceUrl: h.connector.serviceUrl, threadId }));
       return h.connector.for(thread).slice(before);
     };
     const list = await send('list');
-    expect(JSON.stringify(cardOf(list[0]!))).toContain('vm-app-02');
+    expect(JSON.stringify(cardOf(list[0]))).toContain('vm-app-02');
     const untrack = await send(`stop tracking ${vm.jobId}`);
     expect(texts(untrack)).toContain(`Stopped tracking job ${vm.jobId}`);
     const empty = await send('tracking');
@@ -156,13 +156,13 @@ describe('other commands', () => {
   it('jobs running shows the vault’s running jobs in one card', async () => {
     const { sent } = await inChannel('jobs running');
     expect(sent).toHaveLength(1);
-    const card = JSON.stringify(cardOf(sent[0]!));
+    const card = JSON.stringify(cardOf(sent[0]));
     expect(card).toContain('vm-web-01');
     expect(card).toContain('salesdb');
   });
 
   it('help answers with the help card', async () => {
     const { sent } = await inChannel('help');
-    expect(JSON.stringify(cardOf(sent[0]!))).toContain('track operation');
+    expect(JSON.stringify(cardOf(sent[0]))).toContain('track operation');
   });
 });

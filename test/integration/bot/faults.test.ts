@@ -28,7 +28,7 @@ async function trackInChannel(h: BotHarness, spec: SimJobSpec): Promise<{ thread
   const id = `2000000000${++seq}`;
   expect((await h.send(channelMessage(`track job ${spec.jobId}`, { serviceUrl: h.connector.serviceUrl, id }))).status).toBe(200);
   const thread = `${CHANNEL_ID};messageid=${id}`;
-  return { thread, card: h.connector.cards(thread)[0]! };
+  return { thread, card: h.connector.cards(thread)[0] };
 }
 
 describe('connector faults', () => {
@@ -146,7 +146,7 @@ describe('installation events', () => {
     expect((await h.send(installationUpdate('add', 'team', { serviceUrl: h.connector.serviceUrl }))).status).toBe(200);
     const welcome = h.connector.cards(TEAM_ID);
     expect(welcome).toHaveLength(1);
-    expect(JSON.stringify(cardOf(welcome[0]!))).toContain('track job');
+    expect(JSON.stringify(cardOf(welcome[0]))).toContain('track job');
   });
 
   it('uninstalled from a chat, or the bot removed from a group chat: its subscriptions are dropped', async () => {
@@ -181,30 +181,30 @@ describe('Azure unreachable when tracking starts', () => {
     const thread = `${CHANNEL_ID};messageid=${id}`;
     const answer = h.connector.for(thread);
     expect(answer).toHaveLength(1);
-    expect(cardOf(answer[0]!)).toBeUndefined();
-    expect(answer[0]!.activity.text).toContain(
+    expect(cardOf(answer[0])).toBeUndefined();
+    expect(answer[0].activity.text).toContain(
       `Azure is not answering right now, so I cannot show job ${spec.jobId} in rg-backup/vault-prod yet. I keep trying`,
     );
 
     await h.advance(20_000, 1_000);
     const cards = h.connector.cards(thread).filter((a) => a.op !== 'update');
     expect(cards).toHaveLength(1);
-    const card = cards[0]!;
+    const card = cards[0];
     expect(JSON.stringify(cardOf(card))).toContain('vm-web-01');
     expect(JSON.stringify(cardOf(card))).toContain('This card stays current');
     const [tracked] = await h.app.service.listForConversation(thread);
-    expect(tracked!.subscriber.cardActivityId).toBe(card.activityId);
+    expect(tracked.subscriber.cardActivityId).toBe(card.activityId);
 
     await h.advance(endOf(spec) - h.clock.now() + 5_000, 5_000);
     const all = h.connector.for(thread);
     const notices = finals(all);
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.activity.text).toMatch(/^<at>Alex Wilber<\/at> vm-web-01 Backup completed after/);
+    expect(notices[0].activity.text).toMatch(/^<at>Alex Wilber<\/at> vm-web-01 Backup completed after/);
     const updates = all.filter((a) => a.op === 'update');
     expect(updates.length).toBeGreaterThan(0);
     expect(updates.every((u) => u.activityId === card.activityId)).toBe(true);
     // No second progress card: only the first card and the notice (which carries the final card) were created.
-    expect(all.filter((a) => a.op !== 'update' && cardOf(a)).map((a) => a.activityId)).toEqual([card.activityId, notices[0]!.activityId]);
+    expect(all.filter((a) => a.op !== 'update' && cardOf(a)).map((a) => a.activityId)).toEqual([card.activityId, notices[0].activityId]);
   });
 });
 

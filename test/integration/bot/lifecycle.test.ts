@@ -57,7 +57,7 @@ it('keeps the card current in place and announces the end once, @mentioning the 
   const thread_ = h.connector.for(thread);
   const final = finals(thread_);
   expect(final).toHaveLength(1);
-  const notice = final[0]!;
+  const notice = final[0];
   expect(notice.op).toBe('reply');
   expect(notice.activity.text).toMatch(/^<at>Alex Wilber<\/at> vm-web-01 Backup completed after/);
   expect(notice.activity.entities).toContainEqual({
@@ -83,8 +83,8 @@ it('shows a failed job’s error details in the final card', async () => {
   await h.advance(endOf(sql) - h.clock.now() + 5_000, 10_000);
   const final = finals(h.connector.for(thread));
   expect(final).toHaveLength(1);
-  expect(final[0]!.activity.text).toContain('failed');
-  const card = JSON.stringify(cardOf(final[0]!));
+  expect(final[0].activity.text).toContain('failed');
+  const card = JSON.stringify(cardOf(final[0]));
   expect(card).toContain('UserErrorOpeningSQLConnection');
   expect(card).toContain('sysadmin');
 });
@@ -97,8 +97,8 @@ it('a job that already ended: its final card with the explanation in one message
   const thread = `${CHANNEL_ID};messageid=${id}`;
   const sent = h.connector.for(thread);
   expect(sent).toHaveLength(1);
-  expect(sent[0]!.activity.text).toContain('vm-batch-04 (Backup) in rg-backup/vault-prod has already finished: was cancelled.');
-  const card = JSON.stringify(cardOf(sent[0]!));
+  expect(sent[0].activity.text).toContain('vm-batch-04 (Backup) in rg-backup/vault-prod has already finished: was cancelled.');
+  const card = JSON.stringify(cardOf(sent[0]));
   expect(card).toContain('Cancelled');
   expect(card).not.toContain('This card stays current');
   expect(card).not.toContain('"untrack"');
@@ -118,9 +118,9 @@ it('coalesces pending updates of the same card: only the newest state is sent', 
   await h.app.dispatcher.tick();
   const updates = h.connector.for(thread).filter((a) => a.op === 'update');
   expect(updates).toHaveLength(1);
-  expect(updates[0]!.activityId).toBe(card.activityId);
+  expect(updates[0].activityId).toBe(card.activityId);
   // It shows the state of the last poll: the transfer task, no longer the snapshot in progress.
-  expect(JSON.stringify(cardOf(updates[0]!))).toMatch(/Transfer data to vault/);
+  expect(JSON.stringify(cardOf(updates[0]))).toMatch(/Transfer data to vault/);
 });
 
 it('keeps a conversation within Teams’ send budget when many of its cards change at once', async () => {
@@ -154,7 +154,7 @@ it('Refresh updates the card in place; Stop tracking ends updates', async () => 
   expect((await press(value)).status).toBe(200);
   const refreshed = h.connector.for(thread).filter((a) => a.op === 'update');
   expect(refreshed).toHaveLength(1);
-  expect(refreshed[0]!.activityId).toBe(card.activityId);
+  expect(refreshed[0].activityId).toBe(card.activityId);
 
   await press({ ...value, action: 'untrack' });
   const after = h.connector.for(thread);
@@ -189,7 +189,7 @@ it('track operation follows the operation to its job, then tracks it', async () 
   const id = `1900000000${++seq}`;
   await h.send(channelMessage(`track operation ${op.operationId}`, { serviceUrl: h.connector.serviceUrl, id }));
   const thread = `${CHANNEL_ID};messageid=${id}`;
-  expect(h.connector.for(thread)[0]!.activity.text).toContain(`Waiting for operation ${op.operationId}`);
+  expect(h.connector.for(thread)[0].activity.text).toContain(`Waiting for operation ${op.operationId}`);
   const card = await until(() => h.connector.cards(thread)[0]);
   expect(
     h.connector

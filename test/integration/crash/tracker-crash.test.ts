@@ -114,7 +114,7 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
       ...s.vault,
       jobId: s.jobId,
       // Every third job is also followed by a second conversation: one poll, two notices.
-      conversations: i % 3 === 0 ? [CONVERSATIONS[i % CONVERSATIONS.length]!, SHARED] : [CONVERSATIONS[i % CONVERSATIONS.length]!],
+      conversations: i % 3 === 0 ? [CONVERSATIONS[i % CONVERSATIONS.length], SHARED] : [CONVERSATIONS[i % CONVERSATIONS.length]],
     }));
     return { specs, plan };
   }
@@ -168,8 +168,8 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
 
     // Last run: no more crashes; it must finish every job and deliver everything, then stop gracefully.
     const subs = new Set<string>();
-    for (const l of children[0]!.lines) if (l.type === 'SUB') subs.add(pairKey(l.jobId, l.conversationId));
-    const skipped = children[0]!.lines.filter((l) => l.type === 'SKIP');
+    for (const l of children[0].lines) if (l.type === 'SUB') subs.add(pairKey(l.jobId, l.conversationId));
+    const skipped = children[0].lines.filter((l) => l.type === 'SKIP');
     for (const s of specs) sim.release(s.jobId);
     const last = spawnChild(KILLS + 1);
     await last.waitFor('READY', READY_TIMEOUT_MS);
@@ -178,7 +178,7 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
       const finalsNow = new Set(recorder.finals().map((n) => pairKey(n.jobId, n.conversationId)));
       const cards = new Map<string, string | undefined>();
       for (const n of recorder.accepted) if (n.kind === 'card') cards.set(pairKey(n.jobId, n.conversationId), n.status);
-      return [...subs].every((k) => finalsNow.has(k) && cards.get(k) === truth.get(k.split(' ')[0]!));
+      return [...subs].every((k) => finalsNow.has(k) && cards.get(k) === truth.get(k.split(' ')[0]));
     };
     const drainUntil = Date.now() + DRAIN_TIMEOUT_MS;
     while (!drained() && Date.now() < drainUntil && last.running) await sleep(100);
@@ -237,7 +237,7 @@ describe('tracker crash test (kill -9 at random moments, SQLite)', () => {
       finals.filter((n) => n.status !== truth.get(n.jobId)).map((n) => `${n.jobId}: ${n.status} instead of ${truth.get(n.jobId)}`),
     ).toEqual([]);
     // The card left in each conversation shows the same end.
-    expect([...subs].filter((k) => lastCards.get(k)?.status !== truth.get(k.split(' ')[0]!))).toEqual([]);
+    expect([...subs].filter((k) => lastCards.get(k)?.status !== truth.get(k.split(' ')[0]))).toEqual([]);
     // None twice, except in the window.
     expect(unexplained).toEqual([]);
     // The simulated vault never vanished nor refused: no notice of that kind may appear.

@@ -23,7 +23,7 @@ function newestSchemaVersion(): string {
     .filter((d) => /^v\d+\.\d+$/.test(d))
     .map((d) => d.slice(1).split('.').map(Number) as [number, number])
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const newest = versions[versions.length - 1]!;
+  const newest = versions[versions.length - 1];
   return `${newest[0]}.${newest[1]}`;
 }
 
@@ -59,7 +59,7 @@ function readArchive(file: string): Promise<Map<string, Buffer>> {
 function pngHeader(png: Buffer): { width: number; height: number; bitDepth: number; colorType: number } {
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   expect(png.toString('latin1', 12, 16)).toBe('IHDR');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), bitDepth: png[24]!, colorType: png[25]! };
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), bitDepth: png[24], colorType: png[25] };
 }
 
 interface Verdict {
@@ -129,15 +129,15 @@ describe('Teams app package', () => {
 
     const [goodVerdict, brokenVerdict] = validateArchives([good.outFile, brokenFile]);
     expect(goodVerdict).toEqual({ file: good.outFile, manifestVersion: version, errors: [] });
-    expect(brokenVerdict!.errors.join('\n')).toMatch(/botId/);
-    expect(brokenVerdict!.errors.join('\n')).toMatch(/scopes/);
+    expect(brokenVerdict.errors.join('\n')).toMatch(/botId/);
+    expect(brokenVerdict.errors.join('\n')).toMatch(/scopes/);
   });
 
   it('fills the bot id and derives a stable Teams app id from it', async () => {
     const first = (await build({ MicrosoftAppId: BOT_ID })).manifest;
     const second = (await build({ MicrosoftAppId: BOT_ID.toUpperCase() })).manifest;
     const other = (await build({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).manifest;
-    expect((first.bots as BotEntry[])[0]!.botId).toBe(BOT_ID);
+    expect((first.bots as BotEntry[])[0].botId).toBe(BOT_ID);
     expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(first.id).not.toBe(BOT_ID);
     expect(second.id).toBe(first.id);
@@ -157,7 +157,7 @@ describe('Teams app package', () => {
       `# bot identity\nMicrosoftAppId="${BOT_ID}"\nTEAMS_APP_ID=2f0e9c1a-1111-4222-8333-944455556666\n`,
     );
     const { manifest } = await build({}, root);
-    expect((manifest.bots as BotEntry[])[0]!.botId).toBe(BOT_ID);
+    expect((manifest.bots as BotEntry[])[0].botId).toBe(BOT_ID);
     expect(manifest.id).toBe('2f0e9c1a-1111-4222-8333-944455556666');
     const overridden = (await build({ TEAMS_APP_ID: '3a0e9c1a-1111-4222-8333-944455556666' }, root)).manifest;
     expect(overridden.id).toBe('3a0e9c1a-1111-4222-8333-944455556666');
@@ -173,7 +173,7 @@ describe('Teams app package', () => {
 
   it('offers every command with a description in team, personal and group chat scope', async () => {
     const { manifest } = await build({ MicrosoftAppId: BOT_ID });
-    const bot = (manifest.bots as BotEntry[])[0]!;
+    const bot = (manifest.bots as BotEntry[])[0];
     expect(bot.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
     for (const scope of ['team', 'personal', 'groupChat']) {
       const list = bot.commandLists.find((l) => l.scopes.includes(scope));
@@ -198,7 +198,7 @@ describe('Teams app package', () => {
     let transparent = 0;
     let opaque = 0;
     for (let i = 0; i < outline.data.length; i += 4) {
-      const alpha = outline.data[i + 3]!;
+      const alpha = outline.data[i + 3];
       if (alpha === 0) transparent++;
       if (alpha > 0) {
         opaque++;

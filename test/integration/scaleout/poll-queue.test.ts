@@ -75,7 +75,7 @@ describeWithRedis('PollQueue: rounds shared by instances', () => {
     expect(await a.store.claimDueJobs('probe', Date.now(), LEASE, 100)).toEqual([]);
     const polls = rounds.flatMap((r) => r.claimed.map((k) => [r.instance, k]));
     expect(polls).toHaveLength(1);
-    expect(polls[0]![1]).toBe(jobKeyOf(1));
+    expect(polls[0][1]).toBe(jobKeyOf(1));
   });
 
   it('stop waits for the round in progress, which commits and releases its claims', async () => {

@@ -63,7 +63,7 @@ describe('forged Bearer tokens with MicrosoftAppId set', () => {
   it('answers 401 to each of 40 forged tokens, runs nothing, writes nothing to console and one log line', async () => {
     const activity = personalMessage('help', { serviceUrl: h.connector.serviceUrl });
     for (let i = 0; i < 40; i++) {
-      const res = await h.send(activity, { Authorization: `Bearer ${FORGED[i % FORGED.length]!}` });
+      const res = await h.send(activity, { Authorization: `Bearer ${FORGED[i % FORGED.length]}` });
       expect(res.status).toBe(401);
       expect(JSON.parse(res.body)).toEqual({ error: 'the Bot Framework token was not accepted' });
     }
@@ -78,7 +78,7 @@ describe('forged Bearer tokens with MicrosoftAppId set', () => {
 
   it('after an interval of the app clock, the next failure is one line that counts those left out', async () => {
     await clock.advance(DEFAULT_REPEAT_INTERVAL_MS);
-    const res = await h.send(personalMessage('help', { serviceUrl: h.connector.serviceUrl }), { Authorization: `Bearer ${FORGED[0]!}` });
+    const res = await h.send(personalMessage('help', { serviceUrl: h.connector.serviceUrl }), { Authorization: `Bearer ${FORGED[0]}` });
     expect(res.status).toBe(401);
     expect(refusedLines().map((r) => [r['failures'], r['suppressed']])).toEqual([
       [1, 0],
@@ -89,7 +89,7 @@ describe('forged Bearer tokens with MicrosoftAppId set', () => {
 
   it('answers 400, not 500, to an activity without a type (the SDK threw on it), without console output', async () => {
     const res = await h.send({ ...personalMessage('help', { serviceUrl: h.connector.serviceUrl }), type: 7 } as never, {
-      Authorization: `Bearer ${FORGED[0]!}`,
+      Authorization: `Bearer ${FORGED[0]}`,
     });
     expect(res.status).toBe(400);
     expect(consoleCalls).toEqual([]);

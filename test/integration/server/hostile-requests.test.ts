@@ -187,8 +187,8 @@ describe('local mode: the body rules', () => {
     expect(r.allWritten).toBe(false);
     const [refusal] = refusals(log);
     expect(refusal?.status).toBe(413);
-    expect(refusal!.bytesRead).toBeGreaterThan(CAP);
-    expect(refusal!.bytesRead).toBeLessThanOrEqual(CAP + ONE_READ);
+    expect(refusal.bytesRead).toBeGreaterThan(CAP);
+    expect(refusal.bytesRead).toBeLessThanOrEqual(CAP + ONE_READ);
   });
 
   it('reads no more than a Content-Length that understates the body: 400 for the cut JSON, the rest is refused as garbage', async () => {

@@ -58,7 +58,7 @@ describe('maxConnections', () => {
       expect(await c.closed).toBe('');
     }
     // The held ones were answered and are still usable.
-    const again = held[0]!;
+    const again = held[0];
     const answer = new Promise<string>((resolve) => again.socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
     again.socket.write(healthz(h.app.port));
     expect(await answer).toMatch(/^HTTP\/1\.1 200 /);

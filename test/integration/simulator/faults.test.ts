@@ -18,8 +18,8 @@ describe('fault injection', () => {
     h.server.addFault({ kind: 'throttle', count: 2, retryAfterSeconds: 7 });
     const answers = [await h.get(jobPath(guid(1))), await h.get(jobPath(guid(1))), await h.get(jobPath(guid(1)))];
     expect(answers.map((a) => a.status)).toEqual([429, 429, 200]);
-    expect(answers[0]!.headers['retry-after']).toBe('7');
-    expect(obj(answers[0]!.json()['error'])['code']).toBe('SubscriptionRequestsThrottled');
+    expect(answers[0].headers['retry-after']).toBe('7');
+    expect(obj(answers[0].json()['error'])['code']).toBe('SubscriptionRequestsThrottled');
     expect(h.server.counts()).toMatchObject({ throttled: 2, faults: 2, getJob: 3, total: 3 });
   });
 

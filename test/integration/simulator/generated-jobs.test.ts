@@ -26,10 +26,10 @@ describe('generatedJobs', () => {
 
   it('keeps durations and start times inside their bounds, with a lognormal spread', () => {
     const durations = jobs.map(total).sort((a, b) => a - b);
-    expect(durations[0]!).toBeGreaterThanOrEqual(P1.minDurationMs);
+    expect(durations[0]).toBeGreaterThanOrEqual(P1.minDurationMs);
     expect(durations.at(-1)!).toBeLessThanOrEqual(P1.maxDurationMs);
     // Median near the geometric mean of the bounds (~30 min), most jobs short, a long tail.
-    const median = durations[Math.floor(durations.length / 2)]!;
+    const median = durations[Math.floor(durations.length / 2)];
     expect(median).toBeGreaterThan(20 * MIN);
     expect(median).toBeLessThan(45 * MIN);
     expect(durations.filter((d) => d > 90 * MIN).length).toBeGreaterThan(50);
@@ -74,7 +74,7 @@ describe('10,000 generated jobs served over HTTP', () => {
   afterAll(() => h.close());
 
   it("lists a vault's running jobs consistently with the ground truth as time passes", async () => {
-    const vault = jobs[0]!.vault;
+    const vault = jobs[0].vault;
     const path = `/subscriptions/${SUB}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.vaultName}/backupJobs`;
     for (const at of [30 * MIN, 90 * MIN, 240 * MIN]) {
       await h.clock.advance(at - (h.clock.now() - START));

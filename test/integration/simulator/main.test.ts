@@ -78,7 +78,7 @@ describe('npm run simulator', () => {
       });
       const url = /ARM_ENDPOINT=(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       expect(url).toBeDefined();
-      const ids = [...out.matchAll(/(\/subscriptions\/\S+\/backupJobs\/[0-9a-f-]{36})/g)].map((m) => m[1]!);
+      const ids = [...out.matchAll(/(\/subscriptions\/\S+\/backupJobs\/[0-9a-f-]{36})/g)].map((m) => m[1]);
       expect(ids.length).toBeGreaterThanOrEqual(10);
       expect(out).toContain('speed x30');
       const res = await request(`${url}${ids[0]}?api-version=2026-02-01`);

@@ -145,7 +145,7 @@ describe('simulated vault routes', () => {
     const c = await h.get(`${VAULT_PATH}/backupJobs/${guid(1)}`);
     const reads = [a, b, c].map((r) => Number(r.headers['x-ms-ratelimit-remaining-subscription-reads']));
     expect(reads.every((n) => Number.isInteger(n) && n >= 0 && n < 250)).toBe(true);
-    expect(reads[1]!).toBe(reads[0]! - 1);
+    expect(reads[1]).toBe(reads[0] - 1);
     await h.clock.advance(60_000); // the bucket refills on the simulator clock
     expect(Number((await h.get(jobPath(guid(1)))).headers['x-ms-ratelimit-remaining-subscription-reads'])).toBe(249);
   });

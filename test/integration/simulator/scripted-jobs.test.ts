@@ -61,7 +61,7 @@ function checkAgainstSpec(body: JsonObject): void {
       expectSubset(Object.keys(obj(t)), allowed(TASK[jobType]!), `${jobType} task`);
   }
   for (const e of props['errorDetails'] ? arr(props['errorDetails']) : []) {
-    expect(Object.keys(obj(e)).sort()).toEqual([...allowed(ERROR[jobType]!)].sort());
+    expect(Object.keys(obj(e)).sort()).toEqual([...allowed(ERROR[jobType])].sort());
   }
 }
 
@@ -150,15 +150,15 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     expect(running.length).toBeGreaterThan(10);
     const progress = running.map((o) => Number(obj(obj(o.body['properties'])['extendedInfo'])['progressPercentage']));
     const remaining = running.map((o) => String(obj(obj(o.body['properties'])['extendedInfo'])['estimatedRemainingDuration']));
-    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
-    expect(progress[0]!).toBeLessThan(progress.at(-1)!);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
+    expect(progress[0]).toBeLessThan(progress.at(-1)!);
     expect(remaining[0]).toMatch(/^\d{2}:\d{2}:\d{2}/);
-    expect(remaining[0]! > remaining.at(-1)!).toBe(true); // same width hh:mm:ss strings order as durations
+    expect(remaining[0] > remaining.at(-1)!).toBe(true); // same width hh:mm:ss strings order as durations
     expect(obj(last(vm)['extendedInfo'])['progressPercentage']).toBeUndefined();
     expect(obj(last(vm)['extendedInfo'])['estimatedRemainingDuration']).toBeUndefined();
     expect(obj(obj(last(vm)['extendedInfo'])['propertyBag'])['Backup Size']).toBe('2332 MB');
     expect(last(vm)['actionsInfo']).toEqual([]);
-    expect(obj(running[0]!.body['properties'])['actionsInfo']).toEqual([1]);
+    expect(obj(running[0].body['properties'])['actionsInfo']).toEqual([1]);
   });
 
   it('fails the SQL workload backup with errorDetails, recommendations and a dynamic error message', () => {
@@ -172,13 +172,13 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     expect(obj(props['extendedInfo'])['dynamicErrorMessage']).toBe(err['errorString']);
     expect(props['workloadType']).toBe('SQLDataBase');
     // While it ran there was no error yet.
-    expect(obj(timeline.get(sql.jobId)![0]!.body['properties'])['errorDetails']).toBeUndefined();
+    expect(obj(timeline.get(sql.jobId)![0].body['properties'])['errorDetails']).toBeUndefined();
   });
 
   it('matches the keys of the official JobDetails_Get example while running', () => {
     const ex = obj(obj(obj(example('examples/Common/GetJobDetails.json')['responses'])['200'])['body']);
     const vm = jobs.find((j) => j.jobType === 'AzureIaaSVMJob' && j.durationFormat !== 'timespan')!;
-    const body = timeline.get(vm.jobId)![0]!.body;
+    const body = timeline.get(vm.jobId)![0].body;
     expect(Object.keys(body).sort()).toEqual(Object.keys(ex).sort());
     const exProps = obj(ex['properties']);
     const props = obj(body['properties']);

@@ -39,33 +39,33 @@ const running = () => h.jobs.filter((j) => j.operation === 'Backup');
 describe('card buttons', () => {
   it('a forged replyToId updates nothing: not another message, not the card of another job; a fresh card is posted instead', async () => {
     const [vm, other] = running();
-    const { thread, sent } = await inThread(`track job ${vm!.jobId}`);
-    const card = sent[0]!;
-    const threadId = thread.split('=')[1]!;
-    const second = await inThread(`track job ${other!.jobId}`, threadId);
+    const { thread, sent } = await inThread(`track job ${vm.jobId}`);
+    const card = sent[0];
+    const threadId = thread.split('=')[1];
+    const second = await inThread(`track job ${other.jobId}`, threadId);
     const help = await inThread('help', threadId);
-    for (const victim of [help.sent[0]!.activityId, second.sent[0]!.activityId, 'activity-999', threadId]) {
+    for (const victim of [help.sent[0].activityId, second.sent[0].activityId, 'activity-999', threadId]) {
       const before = h.connector.for(thread).length;
-      expect((await press(thread, victim, buttonData(vm!))).status).toBe(200);
+      expect((await press(thread, victim, buttonData(vm))).status).toBe(200);
       const answer = h.connector.for(thread).slice(before);
       expect(answer.map((a) => a.op)).toEqual(['reply']);
-      expect(JSON.stringify(cardOf(answer[0]!))).toContain(vm!.entityFriendlyName);
+      expect(JSON.stringify(cardOf(answer[0]))).toContain(vm.entityFriendlyName);
     }
     expect(h.connector.activities.filter((a) => a.op === 'update')).toEqual([]);
     // The fresh card is now the one kept current; its own button updates it in place.
-    const stored = (await h.app.service.listForConversation(thread)).find((e) => e.key.jobId === vm!.jobId)!;
+    const stored = (await h.app.service.listForConversation(thread)).find((e) => e.key.jobId === vm.jobId)!;
     expect(stored.subscriber.cardActivityId).not.toBe(card.activityId);
-    await press(thread, stored.subscriber.cardActivityId!, buttonData(vm!));
+    await press(thread, stored.subscriber.cardActivityId!, buttonData(vm));
     expect(h.connector.activities.filter((a) => a.op === 'update').map((a) => a.activityId)).toEqual([stored.subscriber.cardActivityId]);
   });
 
   it('Stop tracking with a forged replyToId stops tracking but rewrites no message', async () => {
     const [vm] = running();
-    const { thread } = await inThread(`track job ${vm!.jobId}`);
+    const { thread } = await inThread(`track job ${vm.jobId}`);
     const help = await inThread('help', thread.split('=')[1]);
-    await press(thread, help.sent[0]!.activityId, buttonData(vm!, 'untrack'));
+    await press(thread, help.sent[0].activityId, buttonData(vm, 'untrack'));
     expect(h.connector.activities.filter((a) => a.op === 'update')).toEqual([]);
-    expect(h.connector.for(thread).at(-1)!.activity.text).toContain(`Stopped tracking job ${vm!.jobId}`);
+    expect(h.connector.for(thread).at(-1)!.activity.text).toContain(`Stopped tracking job ${vm.jobId}`);
   });
 
   it.each([
@@ -76,10 +76,10 @@ describe('card buttons', () => {
     ['an overlong vault', { vault: 'v'.repeat(151) }],
   ])('a forged payload (%s) is ignored: no answer, Azure not asked', async (_why, change) => {
     const [vm] = running();
-    const { thread, sent } = await inThread(`track job ${vm!.jobId}`);
+    const { thread, sent } = await inThread(`track job ${vm.jobId}`);
     const before = h.connector.for(thread).length;
     h.sim.resetCounts();
-    expect((await press(thread, sent[0]!.activityId, { ...buttonData(vm!), ...change })).status).toBe(200);
+    expect((await press(thread, sent[0].activityId, { ...buttonData(vm), ...change })).status).toBe(200);
     expect(h.connector.for(thread)).toHaveLength(before);
     expect(h.sim.counts().total ?? 0).toBe(0);
   });
@@ -87,16 +87,16 @@ describe('card buttons', () => {
   it('someone else’s form is ignored', async () => {
     const { thread, sent } = await inThread('help');
     const before = h.connector.for(thread).length;
-    await press(thread, sent[0]!.activityId, { verb: 'approve', comment: '[click](https://evil.example)' });
+    await press(thread, sent[0].activityId, { verb: 'approve', comment: '[click](https://evil.example)' });
     expect(h.connector.for(thread)).toHaveLength(before);
   });
 
   it('a button naming a vault outside the allow-list gets the key’s vault named, never its free `vault` text', async () => {
     const [vm] = running();
-    const { thread, sent } = await inThread(`track job ${vm!.jobId}`);
-    const forged = { ...buttonData(vm!), vault: '[click here](https://evil.example)' };
+    const { thread, sent } = await inThread(`track job ${vm.jobId}`);
+    const forged = { ...buttonData(vm), vault: '[click here](https://evil.example)' };
     forged.jobKey = forged.jobKey.replace('/vault-prod/', '/vault-other/');
-    await press(thread, sent[0]!.activityId, forged);
+    await press(thread, sent[0].activityId, forged);
     const text = h.connector.for(thread).at(-1)!.activity.text ?? '';
     expect(text).toContain('I may not read vault "rg-backup/vault-other"');
     expect(text).not.toContain('evil.example');
@@ -116,7 +116,7 @@ const LIVE_MARKDOWN = /(?:^|[^\\])[[\]*_#`]/;
 
 describe('Azure and user texts show literally', () => {
   it('item names, property bags, task names, error texts and recommendations are escaped on the card and in the reply', async () => {
-    const base = h.jobs[0]!;
+    const base = h.jobs[0];
     const now = h.clock.now();
     const hostile: SimJobSpec = {
       ...base,
@@ -137,7 +137,7 @@ describe('Azure and user texts show literally', () => {
     h.sim.addJob(hostile);
     const { sent } = await inThread(`track job ${hostile.jobId}`);
     expect(sent).toHaveLength(1);
-    const content = cardOf(sent[0]!)!;
+    const content = cardOf(sent[0])!;
     const shown = strings({ body: content.body, actions: content.actions }).filter((s) => s.includes('evil') || s.includes('x'));
     expect(shown.length).toBeGreaterThan(3);
     const json = JSON.stringify(content);
@@ -155,11 +155,11 @@ describe('Azure and user texts show literally', () => {
     }
     for (const s of strings(content.body)) expect([s, LIVE_MARKDOWN.test(s)]).toEqual([s, false]);
     // The text that travels with the final card names the item too.
-    expect(sent[0]!.activity.text).toContain('\\[click\\](https://evil.example) \\*\\*x\\*\\* (Backup)');
+    expect(sent[0].activity.text).toContain('\\[click\\](https://evil.example) \\*\\*x\\*\\* (Backup)');
   });
 
   it('an operation’s error message from Azure is escaped in the reply', async () => {
-    const op = h.sim.triggerOperation(h.jobs[0]!, 0, { code: 'UserError_VmGone', message: '[click](https://evil.example) **now**' });
+    const op = h.sim.triggerOperation(h.jobs[0], 0, { code: 'UserError_VmGone', message: '[click](https://evil.example) **now**' });
     const { sent } = await inThread(`track operation ${op.operationId}`);
     expect(sent.map((a) => a.activity.text)).toEqual([
       expect.stringContaining('failed: UserError\\_VmGone: \\[click\\](https://evil.example) \\*\\*now\\*\\*'),
@@ -168,9 +168,9 @@ describe('Azure and user texts show literally', () => {
 
   it('echoed input is escaped: a vault name and an unknown command', async () => {
     const vault = await inThread('track job 7ddead57-bcb9-4269-ac31-6a1b57588700 in a|b#c');
-    expect(vault.sent[0]!.activity.text).toContain('"a\\|b\\#c"');
+    expect(vault.sent[0].activity.text).toContain('"a\\|b\\#c"');
     const unknown = await inThread('trak `rm -rf` | # x');
-    const text = unknown.sent[0]!.activity.text ?? '';
+    const text = unknown.sent[0].activity.text ?? '';
     expect(text).toContain('I did not understand "trak rm -rf \\| \\# x"');
   });
 });

@@ -114,7 +114,7 @@ describe('client values are checked before use (hostile ones fall back)', () => 
     const ok = channelMessage('help', { serviceUrl }) as unknown as Activity;
     expect(checkActivity(ok, [TENANT_ID])).toEqual({ ok: true });
     expect(checkActivity(ok, [])).toEqual({ ok: true });
-    const long = { ...ok, conversation: { ...ok.conversation, id: 'x'.repeat(600) } } as Activity;
+    const long = { ...ok, conversation: { ...ok.conversation, id: 'x'.repeat(600) } };
     expect(checkActivity(long, [])).toEqual({ ok: false, why: 'malformed ids' });
     const control = { ...ok, from: { id: '29:a\u0000b', name: 'x' } } as Activity;
     expect(checkActivity(control, [])).toEqual({ ok: false, why: 'malformed ids' });

@@ -3,7 +3,7 @@ import { buildJobCard, CardTemplateError, expandTemplate, parseCardAction } from
 import { allTypeJobs, ctx } from './fixtures';
 
 describe('parseCardAction', () => {
-  const card = buildJobCard(allTypeJobs()[0]!.job, ctx());
+  const card = buildJobCard(allTypeJobs()[0].job, ctx());
   const submitted = (card.actions ?? [])
     .filter((a) => (a as { type: string }).type === 'Action.Submit')
     .map((a) => (a as { data: unknown }).data);

@@ -9,7 +9,7 @@ import { KEY, SHARED_API } from './fixtures';
 function specEnum(name: string): string[] {
   const dir = path.join(SHARED_API, 'spec');
   const [file] = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
-  const spec = JSON.parse(fs.readFileSync(path.join(dir, file!), 'utf8')) as { definitions: Record<string, { enum?: string[] }> };
+  const spec = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { definitions: Record<string, { enum?: string[] }> };
   const values = spec.definitions[name]?.enum;
   if (!values?.length) throw new Error(`no enum ${name} in ${file}`);
   return values;

@@ -56,7 +56,7 @@ describe('job cards from every real payload and every job type', () => {
 });
 
 describe('progress card', () => {
-  const running = allTypeJobs()[0]!.job;
+  const running = allTypeJobs()[0].job;
 
   test('shows status, progress, remaining time, tasks, property bag and three buttons', () => {
     const card = buildJobCard(running, ctx({ timeZone: 'Europe/Berlin' }));
@@ -156,10 +156,10 @@ describe('final card', () => {
 
   test('errors without a title are headed by their code, or by "Error"', () => {
     const byName = Object.fromEntries(allTypeJobs().map((j) => [j.name, j.job]));
-    const storage = JSON.stringify(buildJobCard(byName['AzureStorageJob completed with warnings']!, ctx({ final: true })));
+    const storage = JSON.stringify(buildJobCard(byName['AzureStorageJob completed with warnings'], ctx({ final: true })));
     expect(storage).toContain('"text":"25001"');
     expect(storage).toContain('Some files were skipped.');
-    const mab = JSON.stringify(buildJobCard(byName['MabJob failed']!, ctx({ final: true })));
+    const mab = JSON.stringify(buildJobCard(byName['MabJob failed'], ctx({ final: true })));
     expect(mab).toContain('"text":"Error"');
     expect(mab).toContain('The agent lost its connection to the vault.');
   });
@@ -185,12 +185,12 @@ describe('finalSummary', () => {
   });
 
   test('a failure carries its first error', () => {
-    expect(finalSummary(byName['AzureIaaSVMJobV2 failed']!)).toBe('vm-db-02 Backup failed after 1 h 5 min: UserErrorVmNotInDesirableState');
+    expect(finalSummary(byName['AzureIaaSVMJobV2 failed'])).toBe('vm-db-02 Backup failed after 1 h 5 min: UserErrorVmNotInDesirableState');
   });
 
   test('cancelled, unknown status and missing duration still read as a sentence', () => {
-    expect(finalSummary(byName['DpmJob cancelled']!)).toBe('fileserver01 Backup was cancelled after 1 h 5 min.');
-    const unknown = byName['Unknown job type with unknown status and no names']!;
+    expect(finalSummary(byName['DpmJob cancelled'])).toBe('fileserver01 Backup was cancelled after 1 h 5 min.');
+    const unknown = byName['Unknown job type with unknown status and no names'];
     expect(finalSummary({ ...unknown, durationMs: undefined })).toBe('Unnamed item Job ended with status Paused.');
   });
 });

@@ -46,7 +46,7 @@ describe('jobs list card', () => {
   });
 
   test('hundreds of jobs: capped below the Teams limit, the rest counted', () => {
-    const template = allTypeJobs()[0]!.job;
+    const template = allTypeJobs()[0].job;
     const many: BackupJob[] = Array.from({ length: 700 }, (_, i) => ({
       ...template,
       jobId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -77,7 +77,7 @@ describe('tracking list card', () => {
     createdAt: NOW,
   };
   const entries: TrackedEntry[] = [
-    { key: KEY, jobKey: 'k1', lastJob: allTypeJobs()[0]!.job, subscriber },
+    { key: KEY, jobKey: 'k1', lastJob: allTypeJobs()[0].job, subscriber },
     { key: { ...KEY, jobId: '11111111-1111-4111-8111-111111111111' }, jobKey: 'k2', subscriber },
   ];
 

@@ -38,11 +38,11 @@ export const vaultOf = fc.constantFrom(
   [OTHER_SUB, 'rg-prod', 'vault-prod'],
   [SUBSCRIPTION, 'rg-prod', 'vault-evil'],
 );
-const fullJobId = fc.tuple(vaultOf, guid).map(([[s, r, v], j]) => `${vaultIdText(s!, r!, v!)}/backupJobs/${j}`);
+const fullJobId = fc.tuple(vaultOf, guid).map(([[s, r, v], j]) => `${vaultIdText(s, r, v)}/backupJobs/${j}`);
 const portalLink = fullJobId.map((id) => `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${encodeURIComponent(id)}/overview`);
 const operationUrl = fc
   .tuple(vaultOf, guid)
-  .map(([[s, r, v], op]) => `https://management.azure.com${vaultIdText(s!, r!, v!)}/backupOperations/${op}?api-version=2026-02-01`);
+  .map(([[s, r, v], op]) => `https://management.azure.com${vaultIdText(s, r, v)}/backupOperations/${op}?api-version=2026-02-01`);
 
 export const hostileId = fc.oneof(
   fc.constantFrom(

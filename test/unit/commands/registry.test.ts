@@ -67,7 +67,7 @@ describe('command registry', () => {
         env: { MicrosoftAppId: '1b6a4f0e-2c3d-4e5f-8a9b-0c1d2e3f4a5b' },
         outFile: path.join(dir, 'a.zip'),
       });
-      expect((manifest.bots as Array<{ commandLists: unknown }>)[0]!.commandLists).toEqual(lists);
+      expect((manifest.bots as Array<{ commandLists: unknown }>)[0].commandLists).toEqual(lists);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -21,7 +21,7 @@ async function runUntilGivenUp(locale: string): Promise<string[]> {
   await trackOperationCommand.handle(cmd, h.ctx);
   expect(h.background).toHaveLength(1);
   let done = false;
-  const run = h.background[0]!.run(new AbortController().signal).then(() => {
+  const run = h.background[0].run(new AbortController().signal).then(() => {
     done = true;
   });
   for (let i = 0; i < 1000 && !done; i++) {

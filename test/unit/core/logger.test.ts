@@ -7,7 +7,7 @@ import { captureLog } from '../../support/log-capture';
 const PW = 'pw-9f8e7d6c5b4a';
 
 function lastRecord(lines: string[]): Record<string, unknown> {
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
 }
 
 describe('errors', () => {
@@ -122,7 +122,7 @@ describe('secret keys', () => {
   it('stays bounded on deep, wide and cyclic input', () => {
     const deep: Record<string, unknown> = {};
     let at = deep;
-    for (let i = 0; i < 100; i++) at = (at['n'] = {}) as Record<string, unknown>;
+    for (let i = 0; i < 100; i++) at = at['n'] = {};
     const cyclic: Record<string, unknown> = { name: 'c' };
     cyclic['self'] = cyclic;
     const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]));

@@ -5,7 +5,7 @@ import { BudgetedApi } from '../../../src/tracker/budgeted-api';
 import { ReadBudgetExhausted } from '../../../src/tracker/read-guard';
 import { ALLOWED, RecordingApi, armError } from '../../support/command-fakes';
 
-const vault = ALLOWED.vaults[0]!;
+const vault = ALLOWED.vaults[0];
 const op = { kind: 'guid', operationId: '00000000-0000-4000-8000-0000000000aa' } as const;
 
 function setup(capacity: number, behaviour?: ConstructorParameters<typeof RecordingApi>[0], maxWaitMs = 0) {

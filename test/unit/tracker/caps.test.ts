@@ -19,7 +19,7 @@ describe('tracking caps under concurrency', () => {
       limits: { jobsPerConversation: 3 },
     });
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => service.track({ vault: ALLOWED.vaults[0]!, jobId: guid(i) }, SUBSCRIBER)),
+      Array.from({ length: 10 }, (_, i) => service.track({ vault: ALLOWED.vaults[0], jobId: guid(i) }, SUBSCRIBER)),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
     expect(outcomes.filter((o) => !o.ok && o.error === 'capped')).toHaveLength(7);

@@ -65,7 +65,7 @@ async function drain(d: Dispatcher, store: StateStore, clock: VirtualClock, ms: 
 
 function maxInWindow(times: readonly number[], windowMs: number): number {
   let best = 0;
-  for (let i = 0; i < times.length; i++) best = Math.max(best, times.filter((t) => t >= times[i]! && t < times[i]! + windowMs).length);
+  for (let i = 0; i < times.length; i++) best = Math.max(best, times.filter((t) => t >= times[i] && t < times[i] + windowMs).length);
   return best;
 }
 
@@ -120,7 +120,7 @@ describe('Dispatcher', () => {
     await drain(dispatcher, store, clock, 30 * MIN);
     const at = notifier.attempts.map((a) => a.at);
     expect(at).toHaveLength(5);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(500);
+    for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(500);
     expect(notifier.of('final')).toHaveLength(1);
   });
 
@@ -174,7 +174,7 @@ describe('Dispatcher', () => {
     expect(sent.length).toBeLessThanOrEqual(10);
     const last = sent.at(-1)!.message;
     expect(last.kind === 'card' && last.job.progressPercentage).toBe(98);
-    expect((await store.getSubscribers(jobKeyString(key)))[0]!.cardActivityId).toBe('act-1');
+    expect((await store.getSubscribers(jobKeyString(key)))[0].cardActivityId).toBe('act-1');
   });
 
   it('restart: a new tracker and dispatcher on the same store resume polling and deliver pending notices exactly once', async () => {

@@ -19,7 +19,7 @@ describe('tracker lifecycle', () => {
     // No card repeats the state of the previous one.
     for (let i = 1; i < digests.length; i++) expect(digests[i]).not.toBe(digests[i - 1]);
     expect(h.notifier.of('final')).toHaveLength(1);
-    expect(h.notifier.of('final')[0]!.message.subscriber.requester.name).toBe('Ada');
+    expect(h.notifier.of('final')[0].message.subscriber.requester.name).toBe('Ada');
     const last = cards.at(-1)!.message;
     expect(last.kind === 'card' && last.job.status).toBe('Completed');
     // The card is edited in place: every update after the first carries the recorded activity id.
@@ -49,7 +49,7 @@ describe('tracker lifecycle', () => {
       for (const conv of ['conv-1', 'conv-2']) {
         const finals = h.notifier.of('final', conv);
         expect(finals).toHaveLength(1);
-        expect(finals[0]!.message.kind === 'final' && finals[0]!.message.job.status).toBe(finalStatus);
+        expect(finals[0].message.kind === 'final' && finals[0].message.job.status).toBe(finalStatus);
         const lastCard = h.notifier.of('card', conv).at(-1)!;
         expect(lastCard.message.kind === 'card' && lastCard.message.job.status).toBe(finalStatus);
       }

@@ -70,8 +70,8 @@ describe('poll strategies', () => {
       );
     }
     await h.run(45 * MIN);
-    const plan = h.api.plans.get(jobKeyString(keys[0]!))!;
-    const endedAt = h.endedAt(keys[0]!);
+    const plan = h.api.plans.get(jobKeyString(keys[0]))!;
+    const endedAt = h.endedAt(keys[0]);
     expect(endedAt).toBeDefined();
     expect(endedAt! - (plan.startAt + plan.durationMs)).toBeLessThanOrEqual(2 * P);
     // The vault was listed on (nearly) every interval despite the pressure.

@@ -48,7 +48,7 @@ describe('tracker over the simulated vault', () => {
           { name: 'Take Snapshot', durationMs: (2 + i) * MIN },
           { name: 'Transfer data to vault', durationMs: (5 + 2 * i) * MIN },
         ],
-        outcome: OUTCOMES[i % 4]!,
+        outcome: OUTCOMES[i % 4],
       };
       sim.addJob(spec);
       keys.push({ vault: v, jobId: spec.jobId });

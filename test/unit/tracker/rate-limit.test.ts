@@ -19,7 +19,7 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
   let best = 0;
   for (let i = 0; i < times.length; i++) {
     let n = 0;
-    for (let j = i; j < times.length && times[j]! < times[i]! + windowMs; j++) n++;
+    for (let j = i; j < times.length && times[j] < times[i] + windowMs; j++) n++;
     best = Math.max(best, n);
   }
   return best;

@@ -7,7 +7,7 @@ import { Harness } from './harness';
 
 const MIN = 60_000;
 const JOB = '00000000-0000-4000-8000-0000000000aa';
-const KEY = { vault: ALLOWED.vaults[0]!, jobId: JOB };
+const KEY = { vault: ALLOWED.vaults[0], jobId: JOB };
 const REFRESH = { action: 'refresh' as const, jobKey: jobKeyString(KEY), jobId: JOB, vault: 'rg-prod/vault-prod' };
 
 describe('the wait a throttled user is told', () => {
@@ -30,14 +30,14 @@ describe('the wait a throttled user is told', () => {
   it('the outcome of track and Refresh carries the read budget’s own wait', async () => {
     const h = new Harness({ tracker: { budget: { capacity: 2, refillPerSec: 0.1 } } });
     const jobs = [h.addJob(1, 60 * MIN), h.addJob(2, 60 * MIN), h.addJob(3, 60 * MIN)];
-    await h.track(jobs[0]!.key, 'c1');
-    await h.track(jobs[1]!.key, 'c1');
+    await h.track(jobs[0].key, 'c1');
+    await h.track(jobs[1].key, 'c1');
     expect(h.tracker.gate.budget.available(SUB_A, h.clock.now())).toBe(0);
     // One token every 10 s: the next read is allowed in 10 s, and that is what the user hears.
-    const tracked = await h.service.track(jobs[2]!.key, subscriber('c2'));
+    const tracked = await h.service.track(jobs[2].key, subscriber('c2'));
     expect(tracked).toMatchObject({ ok: false, error: 'throttled', subscribed: true, retryAfterMs: 10_000 });
     await h.clock.advance(4_000);
-    const refreshed = await h.service.refresh(jobs[0]!.key, 'c1');
+    const refreshed = await h.service.refresh(jobs[0].key, 'c1');
     expect(refreshed).toMatchObject({ ok: false, error: 'throttled', retryAfterMs: 6_000 });
     expect(h.api.gets).toBe(2);
   });

@@ -88,10 +88,10 @@ describe('TrackerServiceImpl', () => {
     const cards = h.notifier.of('card', 'c1');
     expect(cards.length).toBeGreaterThan(0);
     // The first card has no activity to update: the notifier posts it as a new message.
-    expect(cards[0]!.message.subscriber.cardActivityId).toBeUndefined();
+    expect(cards[0].message.subscriber.cardActivityId).toBeUndefined();
     expect(cards.slice(1).every((c) => c.message.subscriber.cardActivityId === 'act-1')).toBe(true);
     expect(h.notifier.of('final', 'c1')).toHaveLength(1);
-    expect(h.notifier.of('final', 'c1')[0]!.message).toMatchObject({ job: { status: 'Completed' } });
+    expect(h.notifier.of('final', 'c1')[0].message).toMatchObject({ job: { status: 'Completed' } });
   });
 
   it('lists, refreshes, and untracks per conversation; dropConversation removes all of its subscriptions', async () => {
@@ -176,7 +176,7 @@ describe('background loops', () => {
     // Another process can take the job over at once, with its schedule untouched by the aborted poll.
     const claimed = await h.store.claimDueJobs('other', h.clock.now(), MIN, 10);
     expect(claimed.map((r) => r.jobKey)).toEqual([jobKeyString(plan.key)]);
-    expect(claimed[0]!.schedule).toEqual({});
+    expect(claimed[0].schedule).toEqual({});
     release();
   });
 

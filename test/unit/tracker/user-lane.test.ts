@@ -81,7 +81,7 @@ describe('the user lane of ARM reads', () => {
     expect(h.api.gets).toBe(3);
 
     // The other way round: with the tokens gone, a user is told to wait and nothing is read.
-    const r = await h.service.refresh(jobs[0]!.key, 'c1');
+    const r = await h.service.refresh(jobs[0].key, 'c1');
     expect(r).toMatchObject({ ok: false, error: 'throttled' });
     expect(h.api.gets).toBe(3);
   });
@@ -147,7 +147,7 @@ describe('the user lane of ARM reads', () => {
     const jobs = Array.from({ length: 32 }, (_, i) => h.addJob(i + 1, 60 * MIN));
     const tracks = jobs.map((j, i) => h.service.track(j.key, subscriber(`c${i}`)));
     // 1 read now and 30 reserved within 3 s; the 32nd would read at 3.1 s.
-    expect(await settledSoon(tracks[31]!)).toMatchObject({ ok: false, error: 'throttled', subscribed: true, retryAfterMs: 3_100 });
+    expect(await settledSoon(tracks[31])).toMatchObject({ ok: false, error: 'throttled', subscribed: true, retryAfterMs: 3_100 });
     await h.clock.advance(3_000);
     expect((await Promise.all(tracks.slice(0, 31))).every((o) => o.ok)).toBe(true);
     expect(h.api.gets).toBe(31);
@@ -165,6 +165,6 @@ describe('the user lane of ARM reads', () => {
     const [first, second, third] = await Promise.all(tracks);
     expect(first).toMatchObject({ ok: true });
     for (const waiter of [second, third]) expect(waiter).toMatchObject({ ok: false, error: 'throttled', subscribed: true });
-    expect(second!.ok === false && second!.error !== 'capped' && second!.retryAfterMs).toBeGreaterThan(MIN - 1_000);
+    expect(second.ok === false && second.error !== 'capped' && second.retryAfterMs).toBeGreaterThan(MIN - 1_000);
   });
 });
