@@ -230,7 +230,9 @@ export function parseOperationStatus(body: unknown, operationId: string): Operat
   const state = raw ? OPERATION_STATES[raw.toLowerCase()] : undefined;
   if (!state) throw new MalformedResponseError('an operation status without a known status');
   const props = isObj(body.properties) ? body.properties : {};
-  const ids: unknown[] = [props.jobId, ...(Array.isArray(props.jobIds) ? props.jobIds : [])].filter((x) => x !== undefined && x !== null);
+  const ids: unknown[] = [props.jobId, ...(Array.isArray(props.jobIds) ? (props.jobIds as unknown[]) : [])].filter(
+    (x) => x !== undefined && x !== null,
+  );
   const jobIds: string[] = [];
   for (const id of ids) {
     if (!isGuid(id)) throw new MalformedResponseError('an operation status with a job id that is not a GUID');

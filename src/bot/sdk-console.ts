@@ -16,9 +16,9 @@ function install(): void {
   if (installed) return;
   installed = true;
   for (const name of METHODS) {
-    const original = console[name];
+    const original = console[name].bind(console);
     console[name] = (...args: unknown[]): void => {
-      if (scope.getStore() !== true) original.apply(console, args);
+      if (scope.getStore() !== true) original(...args);
     };
   }
 }

@@ -9,12 +9,22 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The rejection for an aborted sleep: the signal's reason, which is an Error (a DOMException
+ * AbortError when `abort()` had no argument); anything else a caller aborted with is wrapped, so
+ * a rejection is always an Error with a stack.
+ */
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`);
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(abortError(signal));
         return;
       }
       const timer = setTimeout(
@@ -26,7 +36,7 @@ export const systemClock: Clock = {
       );
       const onAbort = (): void => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        reject(abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
@@ -58,13 +68,13 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(abortError(signal));
         return;
       }
       const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
       const onAbort = (): void => {
         this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(signal?.reason);
+        reject(abortError(signal));
       };
       sleeper.resolve = () => {
         signal?.removeEventListener('abort', onAbort);

@@ -59,7 +59,10 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
-export type TaskStatus = 'NotStarted' | 'InProgress' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled' | 'Unknown' | string;
+// Any other status Azure sends is kept as it came; `string & {}` (rather than `string`) keeps the
+// known ones from being absorbed, so editors still offer them.
+export type TaskStatus =
+  'NotStarted' | 'InProgress' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled' | 'Unknown' | (string & {});
 
 export interface JobTask {
   readonly name: string;
