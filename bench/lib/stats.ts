@@ -10,7 +10,13 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export function printTable<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): void {
-  const cell = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
+  const cell = (v: unknown): string => {
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+    // Empty for a missing value; JSON for an object, which String() would print as [object Object].
+    return v === undefined || v === null ? '' : (JSON.stringify(v) ?? '');
+  };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]): string => vals.map((v, i) => v.padStart(widths[i])).join('  ');
   process.stdout.write(`${line([...columns])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);

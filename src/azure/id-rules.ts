@@ -48,6 +48,10 @@ export class IdError extends Error {
   }
 }
 
+// A string that is not a GUID is still a string: the plain boolean overload keeps `!isGuid(text)`
+// from narrowing `text` to never; unknown input is narrowed to string.
+export function isGuid(s: string): boolean;
+export function isGuid(s: unknown): s is string;
 export function isGuid(s: unknown): s is string {
   return typeof s === 'string' && GUID_PATTERN.test(s);
 }
