@@ -79,13 +79,17 @@ export async function startEchoBot(): Promise<EchoBot> {
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
   const { port } = server.address();
   return {
     endpoint: `http://127.0.0.1:${port}/api/messages`,
     // Lets turns in flight finish (their replies still reach the playground), then drops keep-alives.
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       server.server.closeAllConnections();
       await closed;

@@ -234,7 +234,13 @@ export class Playground {
   private onEvent(data: WebSocket.RawData): void {
     let event: RawEvent;
     try {
-      event = JSON.parse(data.toString()) as RawEvent;
+      // RawData is a Buffer, an ArrayBuffer or fragments, as the socket's binaryType says.
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString()
+        : Buffer.isBuffer(data)
+          ? data.toString()
+          : Buffer.from(data).toString();
+      event = JSON.parse(text) as RawEvent;
     } catch {
       return;
     }

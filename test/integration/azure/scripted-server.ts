@@ -6,8 +6,8 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { VirtualClock, type Clock } from '../../../src/core/clock';
 
 export const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');
-export const example = (rel: string): { responses: Record<string, { body?: unknown; headers?: Record<string, unknown> }> } =>
-  JSON.parse(fs.readFileSync(path.join(SHARED, 'examples', rel), 'utf8'));
+type Example = { responses: Record<string, { body?: unknown; headers?: Record<string, unknown> }> };
+export const example = (rel: string): Example => JSON.parse(fs.readFileSync(path.join(SHARED, 'examples', rel), 'utf8')) as Example;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

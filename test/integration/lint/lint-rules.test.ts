@@ -80,7 +80,8 @@ describe('lint guards', () => {
   });
 
   it('fails on a formatting difference (prettier --check, as npm run lint runs it)', () => {
-    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.lint).toMatch(/prettier --check \./);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['lint']).toMatch(/prettier --check \./);
     const config = path.join(ROOT, '.prettierrc.json');
     const bad = spawnSync(process.execPath, [PRETTIER, '--check', '--config', config, 'src/format-bad.ts'], { cwd: dir, encoding: 'utf8' });
     expect(bad.status).toBe(1);

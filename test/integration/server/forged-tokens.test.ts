@@ -147,6 +147,7 @@ describe('tokens with the real issuer and a known key id', () => {
     expect(consoleCalls).toEqual([]);
     // The first one, a bad signature: jsonwebtoken's error, which process() answered with 500.
     expect(log.records().filter((r) => r['msg'] === REFUSED)).toEqual([
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
       expect.objectContaining({ err: expect.objectContaining({ type: 'JsonWebTokenError', message: 'invalid signature' }) }),
     ]);
     expect(h.connector.activities).toEqual([]);

@@ -135,6 +135,7 @@ describe('local mode: the body rules', () => {
     });
     expect(res.status).toBe(415);
     expect(await res.json()).toEqual({ error: 'Content-Encoding is not supported; send the body uncompressed' });
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
     expect(refusals(log)).toEqual([{ status: 415, bytesRead: 0, reason: expect.stringContaining('Content-Encoding') }]);
     expect(h.connector.activities).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { JOB_TYPES } from '../../../src/domain/job';
 import { VirtualClock } from '../../../src/core/clock';
 import { generatedJobs } from '../../../tools/simulator/spec';
-import { API, arr, Harness, obj, START, SUB } from './helpers';
+import { API, arr, Harness, obj, START, SUB, str } from './helpers';
 
 const MIN = 60_000;
 const P1 = {
@@ -82,8 +82,8 @@ describe('10,000 generated jobs served over HTTP', () => {
       let next: string | undefined = `${path}?${API}&$filter=${encodeURIComponent("status eq 'InProgress'")}`;
       while (next) {
         const body = await h.getJson(next);
-        names.push(...arr(body['value']).map((v) => String(obj(v)['name'])));
-        next = body['nextLink'] === undefined ? undefined : String(body['nextLink']);
+        names.push(...arr(body['value']).map((v) => str(obj(v)['name'])));
+        next = body['nextLink'] === undefined ? undefined : str(body['nextLink']);
       }
       const expected = jobs
         .filter((j) => j.vault.vaultName === vault.vaultName && h.server.truth(j.jobId)?.status === 'InProgress')

@@ -86,6 +86,12 @@ export function arr(v: JsonValue | undefined): JsonValue[] {
   return v;
 }
 
+/** A field that must be a string: anything else fails the test rather than comparing "[object Object]". */
+export function str(v: JsonValue | undefined): string {
+  if (typeof v !== 'string') throw new Error(`not a string: ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** Simple IaaS VM backup spec for tests that need many plain jobs. */
 export function vmJob(jobId: string, startAt: number, overrides: Partial<SimJobSpec> = {}): SimJobSpec {
   return {

@@ -3,7 +3,7 @@
  * restart was done" cannot happen on a slow machine; and they wait for the bot's reads, not time.
  */
 import type { SimRead } from '../../../tools/simulator/server';
-import { guid, Harness, jobPath, obj, START, VAULT_PATH, vmJob, API } from './helpers';
+import { guid, Harness, jobPath, obj, START, VAULT_PATH, vmJob, API, str } from './helpers';
 
 const MIN = 60_000;
 
@@ -31,7 +31,7 @@ describe('simulator: held jobs and read observers', () => {
     const ended = obj((await h.getJson(jobPath(guid(1))))['properties']);
     expect(ended['status']).toBe('Completed');
     // Ended at the release, not back at the scheduled end the hold outlasted.
-    expect(Date.parse(String(ended['endTime']))).toBe(START + 10 * MIN);
+    expect(Date.parse(str(ended['endTime']))).toBe(START + 10 * MIN);
     expect(h.server.truth(guid(1))).toEqual({ status: 'Completed', endedAt: START + 10 * MIN });
   });
 
@@ -80,7 +80,7 @@ describe('simulator: held jobs and read observers', () => {
       const seen: SimRead[] = [];
       paged.server.reads.observe((r) => seen.push(r));
       const first = await paged.getJson(`${VAULT_PATH}/backupJobs?${API}`);
-      await paged.getJson(String(first['nextLink']));
+      await paged.getJson(str(first['nextLink']));
       expect(seen.map((r) => [r.kind, r.nextPage ?? false])).toEqual([
         ['listJobs', false],
         ['listJobs', true],

@@ -1,4 +1,4 @@
-import { API, arr, guid, Harness, jobPath, obj, START, SUB, VAULT_PATH, vmJob, type JsonObject } from './helpers';
+import { API, arr, guid, Harness, jobPath, obj, START, SUB, VAULT_PATH, vmJob, type JsonObject, str } from './helpers';
 
 const MIN = 60_000;
 
@@ -23,7 +23,7 @@ describe('simulated vault routes', () => {
       const body = await h.getJson(next);
       pages++;
       items.push(...arr(body['value']).map(obj));
-      next = body['nextLink'] === undefined ? undefined : String(body['nextLink']);
+      next = body['nextLink'] === undefined ? undefined : str(body['nextLink']);
       if (next) expect(next.startsWith(`${h.url}/subscriptions/`)).toBe(true);
     }
     return { pages, items };

@@ -1,6 +1,6 @@
 import { JOB_TYPES } from '../../../src/domain/job';
 import { scriptedJobs, type SimJobSpec } from '../../../tools/simulator/spec';
-import { API, arr, example, Harness, jobPath, obj, RG, START, SUB, VAULT, VAULT_PATH, type JsonObject } from './helpers';
+import { API, arr, example, Harness, jobPath, obj, RG, START, SUB, VAULT, VAULT_PATH, type JsonObject, str } from './helpers';
 
 const jobs = scriptedJobs({ subscriptionId: SUB, resourceGroup: RG, vaultName: VAULT, start: START });
 const spec = example('spec/bms.2026-02-01.jobs-extract.json');
@@ -11,7 +11,7 @@ function allowed(def: string): Set<string> {
   const d = obj(defs[def]);
   const keys = new Set(Object.keys(obj(d['properties'])));
   for (const parent of d['allOf'] ? arr(d['allOf']) : []) {
-    const ref = String(obj(parent)['$ref']);
+    const ref = str(obj(parent)['$ref']);
     if (ref.startsWith('#/definitions/')) for (const k of allowed(ref.slice('#/definitions/'.length))) keys.add(k);
   }
   return keys;
@@ -52,7 +52,7 @@ function expectSubset(actual: string[], allowedKeys: Set<string>, what: string):
 /** Asserts a job body only uses fields its type's definitions declare. */
 function checkAgainstSpec(body: JsonObject): void {
   const props = obj(body['properties']);
-  const jobType = String(props['jobType']);
+  const jobType = str(props['jobType']);
   expectSubset(Object.keys(props), allowed(jobType), `${jobType} properties`);
   if (props['extendedInfo']) {
     const ext = obj(props['extendedInfo']);
@@ -89,7 +89,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
   });
   afterAll(() => h.close());
 
-  const statusesOf = (job: SimJobSpec): string[] => timeline.get(job.jobId)!.map((o) => String(obj(o.body['properties'])['status']));
+  const statusesOf = (job: SimJobSpec): string[] => timeline.get(job.jobId)!.map((o) => str(obj(o.body['properties'])['status']));
   const last = (job: SimJobSpec): JsonObject => obj(timeline.get(job.jobId)!.at(-1)!.body['properties']);
 
   it('covers every job type and the four outcomes, a few minutes each', () => {
@@ -123,7 +123,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     (_n, job) => {
       const seen = timeline
         .get(job.jobId)!
-        .map((o) => arr(obj(obj(o.body['properties'])['extendedInfo'])['tasksList']).map((t) => String(obj(t)['status'])));
+        .map((o) => arr(obj(obj(o.body['properties'])['extendedInfo'])['tasksList']).map((t) => str(obj(t)['status'])));
       const names = arr(obj(last(job)['extendedInfo'])['tasksList']).map((t) => obj(t)['taskId']);
       expect(names).toEqual(job.tasks.map((t) => t.name));
       // Every task is seen running at some point (all last at least 30 s; we look every 5 s).
@@ -149,7 +149,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     const running = timeline.get(vm.jobId)!.filter((o) => obj(o.body['properties'])['status'] === 'InProgress');
     expect(running.length).toBeGreaterThan(10);
     const progress = running.map((o) => Number(obj(obj(o.body['properties'])['extendedInfo'])['progressPercentage']));
-    const remaining = running.map((o) => String(obj(obj(o.body['properties'])['extendedInfo'])['estimatedRemainingDuration']));
+    const remaining = running.map((o) => str(obj(obj(o.body['properties'])['extendedInfo'])['estimatedRemainingDuration']));
     for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
     expect(progress[0]).toBeLessThan(progress.at(-1)!);
     expect(remaining[0]).toMatch(/^\d{2}:\d{2}:\d{2}/);
@@ -167,7 +167,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     const err = obj(arr(props['errorDetails'])[0]);
     expect(err['errorTitle']).toBe('UserErrorOpeningSQLConnection');
     expect(typeof err['errorCode']).toBe('number');
-    expect(String(err['errorString'])).toContain('sqlvm-01');
+    expect(str(err['errorString'])).toContain('sqlvm-01');
     expect(arr(err['recommendations']).length).toBe(2);
     expect(obj(props['extendedInfo'])['dynamicErrorMessage']).toBe(err['errorString']);
     expect(props['workloadType']).toBe('SQLDataBase');
@@ -191,7 +191,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     const exTask = obj(arr(obj(exProps['extendedInfo'])['tasksList'])[0]);
     const task = obj(arr(obj(props['extendedInfo'])['tasksList'])[0]);
     expectSubset(Object.keys(exTask), new Set(Object.keys(task)), 'example task present');
-    expect(String(body['id'])).toMatch(/^\/Subscriptions\/.+\/providers\/Microsoft\.RecoveryServices\/vaults\/.+\/backupJobs\//);
+    expect(str(body['id'])).toMatch(/^\/Subscriptions\/.+\/providers\/Microsoft\.RecoveryServices\/vaults\/.+\/backupJobs\//);
   });
 
   it('matches the keys of the completed AzureIaaSVMJob from the docs, casing included', () => {
@@ -203,7 +203,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     expect(Object.keys(obj(obj(body['properties'])['extendedInfo'])).sort()).toEqual(
       Object.keys(obj(obj(ex['properties'])['extendedInfo'])).sort(),
     );
-    expect(String(body['id'])).toContain('/providers/microsoft.recoveryservices/vaults/');
+    expect(str(body['id'])).toContain('/providers/microsoft.recoveryservices/vaults/');
     expect(body['type']).toBe(ex['type']);
   });
 
@@ -215,7 +215,7 @@ describe('scripted jobs over HTTP on a virtual clock', () => {
     for (const item of items) {
       expect(Object.keys(item).sort()).toEqual(Object.keys(ex).sort());
       const props = obj(item['properties']);
-      if (String(props['jobType']).startsWith('AzureIaaSVMJob')) {
+      if (str(props['jobType']).startsWith('AzureIaaSVMJob')) {
         expectSubset(Object.keys(obj(ex['properties'])), new Set(Object.keys(props)), 'IaaS VM list item properties');
       }
       checkAgainstSpec(item);

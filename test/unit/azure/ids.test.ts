@@ -14,7 +14,8 @@ import {
 import type { JobKey } from '../../../src/domain/job';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'azure-backup-api');
-const readJson = (rel: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(SHARED, rel), 'utf8'));
+const readJson = (rel: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(SHARED, rel), 'utf8')) as Record<string, unknown>;
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const JOB = '7ddead57-bcb9-4269-ac31-6a1b57588700';

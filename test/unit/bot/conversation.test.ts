@@ -60,6 +60,7 @@ describe('classifyConnectorError', () => {
     expect(classifyConnectorError({ statusCode: 502 }, 0)).toMatchObject({ retry: true });
     expect(classifyConnectorError({ code: 'ECONNREFUSED' }, 0)).toMatchObject({
       retry: true,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
       reason: expect.stringContaining('ECONNREFUSED'),
     });
   });

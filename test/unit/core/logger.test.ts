@@ -4,6 +4,8 @@ import { errors as undiciErrors } from 'undici';
 import { isSecretKey, scrubString, scrubValue } from '../../../src/core/redact';
 import { captureLog } from '../../support/log-capture';
 
+// ioredis re-exports redis-errors' ReplyError, which ships no types (it is declared `any`).
+const RedisReplyError = ReplyError as new (message: string) => Error;
 const PW = 'pw-9f8e7d6c5b4a';
 
 function lastRecord(lines: string[]): Record<string, unknown> {
@@ -13,7 +15,7 @@ function lastRecord(lines: string[]): Record<string, unknown> {
 describe('errors', () => {
   it('an ioredis AUTH refusal keeps name, message and code, and loses command.args (the password)', () => {
     const log = captureLog();
-    const err = new ReplyError('WRONGPASS invalid username-password pair or user is disabled.') as Error & { command?: unknown };
+    const err = new RedisReplyError('WRONGPASS invalid username-password pair or user is disabled.') as Error & { command?: unknown };
     // What ioredis attaches to a failed command's error.
     err.command = { name: 'auth', args: [PW] };
     log.logger.warn({ err }, 'redis connection error');
@@ -21,6 +23,7 @@ describe('errors', () => {
     expect(lastRecord(log.lines)['err']).toEqual({
       type: 'ReplyError',
       message: 'WRONGPASS invalid username-password pair or user is disabled.',
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
       stack: expect.stringMatching(/^at /),
     });
   });

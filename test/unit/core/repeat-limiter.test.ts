@@ -18,7 +18,7 @@ describe('RepeatLimiter', () => {
     expect(limiter.fail()).toEqual({ suppressed: 1, failures: 47 });
   });
 
-  it('reports a streak once on recovery and starts over: the next failure is logged at once', async () => {
+  it('reports a streak once on recovery and starts over: the next failure is logged at once', () => {
     const clock = new VirtualClock();
     const limiter = new RepeatLimiter(clock, 10_000);
     expect(limiter.recover()).toBeUndefined();

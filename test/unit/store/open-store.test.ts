@@ -29,6 +29,7 @@ describe('parseStoreUrl (STATE_STORE)', () => {
 
   it('never repeats the rejected value, which may hold a password', () => {
     expect(() => parseStoreUrl('postgres://u:hunter2@db/x')).toThrow(
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- jest's asymmetric matchers are typed any
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
   });
