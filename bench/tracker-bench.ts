@@ -157,7 +157,7 @@ async function run(s: Scenario): Promise<Row> {
         () => undefined,
       );
     }
-    while (next < pending.length && pending[next]!.startAt <= now) toTrack.push(pending[next++]!);
+    while (next < pending.length && pending[next].startAt <= now) toTrack.push(pending[next++]);
     // track() may wait on the (virtual) clock for read budget, so the loop must not block on it.
     while (trackers < 8 && toTrack.length > 0) {
       trackers++;
@@ -192,7 +192,7 @@ async function run(s: Scenario): Promise<Row> {
     jobHours += Math.max(0, trackedUntil - startedTracking) / HOUR;
     const sent = notifier.finals.get(spec.jobId) ?? [];
     if (sent.length > 1) duplicates += sent.length - 1;
-    if (ended !== undefined && ended <= end && sent.length > 0) latencies.push(sent[0]! - ended);
+    if (ended !== undefined && ended <= end && sent.length > 0) latencies.push(sent[0] - ended);
   }
   if (duplicates > 0) process.stderr.write(`WARNING: ${duplicates} duplicate completion notices in ${s.name}/${s.strategy}\n`);
   const counts = await sim.counts();

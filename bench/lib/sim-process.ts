@@ -77,7 +77,9 @@ export class SimulatorProcess implements BenchSimulator {
   private ask<K extends FromSimulator['type']>(message: ToSimulator, id: number): Promise<Reply<K>> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, (m) => (m.type === 'failed' ? reject(this.failure) : resolve(m as Reply<K>)));
+      this.waiting.set(id, (m) =>
+        m.type === 'failed' ? reject(this.failure ?? new Error(`simulator process: ${m.error}`)) : resolve(m as Reply<K>),
+      );
       this.child.send(message);
     });
   }

@@ -43,7 +43,7 @@ function compileString(text: string): Node {
   if (text.includes('\\') || text.includes('`')) throw new Unsupported();
   const pure = PURE.exec(text);
   if (pure) {
-    const name = pure[1]!;
+    const name = pure[1];
     return (scope) => {
       const v = scope[name];
       return scalar(v) ? { value: v } : undefined;
@@ -52,8 +52,8 @@ function compileString(text: string): Node {
   const parts: Array<string | { name: string }> = [];
   let last = 0;
   for (const m of text.matchAll(BINDING)) {
-    if (!NAME.test(m[1]!)) throw new Unsupported();
-    parts.push(text.slice(last, m.index), { name: m[1]! });
+    if (!NAME.test(m[1])) throw new Unsupported();
+    parts.push(text.slice(last, m.index), { name: m[1] });
     last = m.index + m[0].length;
   }
   parts.push(text.slice(last));
@@ -76,7 +76,7 @@ function compileString(text: string): Node {
 function pureName(value: unknown): string {
   const m = typeof value === 'string' ? PURE.exec(value) : null;
   if (!m) throw new Unsupported();
-  return m[1]!;
+  return m[1];
 }
 
 function compileObject(node: Record<string, unknown>): Node {
@@ -103,7 +103,7 @@ function compileObject(node: Record<string, unknown>): Node {
     const scopes = data === undefined ? [scope] : scope[data];
     if (!Array.isArray(scopes) || !scopes.every(isPlainObject)) return undefined;
     const results: unknown[] = [];
-    for (const s of scopes as Scope[]) {
+    for (const s of scopes) {
       const r = one(s);
       if (r === undefined) return undefined;
       if (r.keep) results.push(r.value);

@@ -151,7 +151,7 @@ async function postActivity(botUrl: string, activity: Activity): Promise<{ statu
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: limit }, worker));
 }
@@ -190,7 +190,7 @@ function checkReads(reads: readonly SimRead[], jobIds: readonly string[]): { end
     // In the order the bots decided them (requests of two instances may arrive the other way round).
     const sorted = [...times].sort((a, b) => a - b);
     for (let i = 1; i < sorted.length; i++) {
-      const gap = sorted[i]! - sorted[i - 1]!;
+      const gap = sorted[i] - sorted[i - 1];
       if (gap + FILTER_RESOLUTION_MS - 1 < POLL_INTERVAL_MS / 2)
         earlySweeps.push(`${cohort}: ${gap} ms after the previous sweep (to the second)`);
     }
@@ -215,7 +215,7 @@ async function runScenario(name: string, instances: number, stateStore: string, 
       STATE_STORE: stateStore,
       ARM_ENDPOINT: armUrl,
       ARM_AUTH: 'none',
-      AZURE_SUBSCRIPTION_ID: SUBSCRIPTIONS[0]!,
+      AZURE_SUBSCRIPTION_ID: SUBSCRIPTIONS[0],
       BACKUP_VAULTS: vaultIds.join(','),
       POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_MS / 1000),
       MicrosoftAppId: '',
@@ -260,7 +260,7 @@ async function runScenario(name: string, instances: number, stateStore: string, 
       const channelId = `19:ops-${i % 5}@thread.tacv2`;
       const id = `${1767225600000 + i}`;
       posts.push({
-        bot: bots[i % instances]!,
+        bot: bots[i % instances],
         activity: channelMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, channelId, id }),
         jobId: spec.jobId,
         conversationId: `${channelId};messageid=${id}`,
@@ -268,7 +268,7 @@ async function runScenario(name: string, instances: number, stateStore: string, 
       if (i % 4 === 0) {
         const chatId = `a:personal-${i % 7}`;
         posts.push({
-          bot: bots[(i + 1) % instances]!,
+          bot: bots[(i + 1) % instances],
           activity: personalMessage(`track job ${armId}`, { serviceUrl: connector.serviceUrl, chatId, from: MEGAN }),
           jobId: spec.jobId,
           conversationId: chatId,
@@ -312,7 +312,7 @@ async function runScenario(name: string, instances: number, stateStore: string, 
     };
     const announced = (batch: readonly string[]): boolean => {
       const now = finals();
-      return [...pairs].every((p) => !batch.includes(p.split(' ')[0]!) || now.has(p));
+      return [...pairs].every((p) => !batch.includes(p.split(' ')[0]) || now.has(p));
     };
 
     // 40 % of the jobs end and are announced; then the kill; then the rest.
@@ -325,8 +325,8 @@ async function runScenario(name: string, instances: number, stateStore: string, 
     let attempts = 0;
     if (killOne) {
       const redis = new Redis(stateStore);
-      attempts = await killOutsideWindow(bots[1]!, redis).finally(() => redis.quit());
-      expect(await bots[1]!.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      attempts = await killOutsideWindow(bots[1], redis).finally(() => redis.quit());
+      expect(await bots[1].exited).toEqual({ code: null, signal: 'SIGKILL' });
       before = connector.activities.length;
     }
     for (const id of secondBatch) sim.release(id);

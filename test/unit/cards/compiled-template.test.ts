@@ -20,7 +20,7 @@ interface ScopeShape {
 }
 
 function shapeOf(node: unknown, scope: ScopeShape = { flags: new Set(), values: new Set(), lists: new Map() }): ScopeShape {
-  if (typeof node === 'string') for (const m of node.matchAll(ANY)) scope.values.add(m[1]!);
+  if (typeof node === 'string') for (const m of node.matchAll(ANY)) scope.values.add(m[1]);
   else if (Array.isArray(node)) for (const item of node) shapeOf(item, scope);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
