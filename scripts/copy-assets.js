@@ -1,7 +1,9 @@
 /**
- * Copies the files a build needs at run time that tsc does not emit: every `.lua` under src/ (the
- * Redis store reads them beside its compiled module) to the same place under `<outDir>/src/`.
- * tsc emits .ts and the .json files they import, nothing else. Run after tsc by `npm run build`.
+ * Copies the files a build needs at run time that tsc does not emit: every non-TypeScript file under
+ * src/ to the same place under `<outDir>/src/`. tsc emits .ts and the .json files they import,
+ * nothing else, yet the Redis store reads its `.lua` scripts beside its compiled module and the
+ * locale catalog reads every `*.json` in cards/i18n (de.json is imported by nothing).
+ * Run after tsc by `npm run build`.
  * Usage: node scripts/copy-assets.js [outDir]   (default: dist)
  */
 /* global require, process, __dirname */
@@ -10,7 +12,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ASSET = /\.lua$/;
 const root = path.join(__dirname, '..');
 const outDir = path.resolve(root, process.argv[2] ?? 'dist');
 
@@ -19,7 +20,7 @@ function copyTree(from, to) {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     if (entry.isDirectory()) copied += copyTree(source, path.join(to, entry.name));
-    else if (entry.isFile() && ASSET.test(entry.name)) {
+    else if (entry.isFile() && !entry.name.endsWith('.ts')) {
       fs.mkdirSync(to, { recursive: true });
       fs.copyFileSync(source, path.join(to, entry.name));
       copied++;
