@@ -26,10 +26,25 @@ export interface BotProcess {
   signal(sig: NodeJS.Signals): void;
 }
 
-/** Starts `node -r scripts/register-ts.js src/index.ts` with `env` and waits for "bot ready". */
-export async function startBot(name: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<BotProcess> {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `bj-${name}-`));
-  const child: ChildProcess = spawn(process.execPath, ['-r', TS_REGISTER, path.join(ROOT, 'src', 'index.ts')], {
+/** Another way to start the bot: node with these arguments, in this (kept) working directory. */
+export interface BotCommand {
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
+
+/**
+ * Starts `node -r scripts/register-ts.js src/index.ts` (or `command`) with `env` and waits for
+ * "bot ready".
+ */
+export async function startBot(
+  name: string,
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  command?: BotCommand,
+): Promise<BotProcess> {
+  const cwd = command?.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), `bj-${name}-`));
+  const args = command?.args ?? ['-r', TS_REGISTER, path.join(ROOT, 'src', 'index.ts')];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', NODE_NO_WARNINGS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +56,7 @@ export async function startBot(name: string, env: Record<string, string>, readyT
       // The pipes can outlive the process and would keep jest from exiting.
       child.stdout?.destroy();
       child.stderr?.destroy();
-      fs.rmSync(cwd, { recursive: true, force: true });
+      if (!command) fs.rmSync(cwd, { recursive: true, force: true });
       resolve({ code, signal });
     }),
   );
