@@ -11,9 +11,10 @@ import path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { SimulatorServer } from '../../../tools/simulator/server';
-import { scriptedJobs } from '../../../tools/simulator/spec';
+import { scriptedJobs, type SimJobSpec } from '../../../tools/simulator/spec';
 import { RecordingConnector } from '../../support/recording-connector';
-import { channelMessage, postActivity } from '../../support/teams-activities';
+import { describeWithRedis, startRedisServer, type RedisServer } from '../../support/redis-server';
+import { channelMessage, postActivity, type Activity } from '../../support/teams-activities';
 import { startBot } from '../scaleout/bot-process';
 import { filesUnder, isBuiltin, linkProductionTree, packageName, requiredModules } from './production-tree';
 
@@ -119,40 +120,40 @@ describe('the production build and start', () => {
     expect([...used]).toEqual(expect.arrayContaining(['botbuilder', 'better-sqlite3', 'restify', 'undici', 'zod']));
   });
 
-  it('starts with production dependencies only, answers a message, and stops on SIGTERM with exit code 0', async () => {
-    const tree = linkProductionTree(ROOT, app);
-    expect(tree.linked).toEqual(expect.arrayContaining(['node_modules/botbuilder', 'node_modules/better-sqlite3']));
+  /**
+   * `npm start` (package.json "start", run in the package folder) against the simulated vault with
+   * `stateStore`; `message` gets a reply through the recording connector, checked by `check`; SIGTERM
+   * then ends the process with exit code 0 and no error logged. The production tree is linked once.
+   */
+  async function productionStart(stateStore: string, message: (jobs: SimJobSpec[], serviceUrl: string) => Activity, check: (reply: string) => void): Promise<void> {
+    if (!fs.existsSync(path.join(app, 'node_modules'))) {
+      const tree = linkProductionTree(ROOT, app);
+      expect(tree.linked).toEqual(expect.arrayContaining(['node_modules/botbuilder', 'node_modules/better-sqlite3', 'node_modules/bullmq']));
+    }
     for (const dev of ['typescript', 'adaptivecards', 'jest', '@swc/core']) expect(fs.existsSync(path.join(app, 'node_modules', dev))).toBe(false);
     const start = /^node (\S+)$/.exec(pkg.scripts['start'] ?? '');
     expect(start).not.toBeNull();
 
-    const sim = new SimulatorServer({ clock: systemClock, jobs: scriptedJobs({ subscriptionId: SUB, resourceGroup: 'rg-backup', vaultName: 'vault-prod', start: Date.now() }), logger: silentLogger() });
+    const jobs = scriptedJobs({ subscriptionId: SUB, resourceGroup: 'rg-backup', vaultName: 'vault-prod', start: Date.now() });
+    const sim = new SimulatorServer({ clock: systemClock, jobs, logger: silentLogger() });
     const connector = await RecordingConnector.start();
     try {
-      const simUrl = await sim.start(0, '127.0.0.1');
-      const stateDb = path.join(tmp, 'state.db');
-      const bot = await startBot(
-        'prod',
-        {
-          AZURE_SUBSCRIPTION_ID: SUB,
-          BACKUP_VAULTS: 'rg-backup/vault-prod',
-          ARM_ENDPOINT: simUrl,
-          ARM_AUTH: 'none',
-          HOST: '127.0.0.1',
-          PORT: '0',
-          STATE_STORE: `sqlite:${stateDb}`,
-        },
-        120_000,
-        // `npm start` runs in the package folder; see production-tree.ts for --preserve-symlinks.
-        { cwd: app, args: ['--preserve-symlinks', start![1]!] },
-      );
+      const env = {
+        AZURE_SUBSCRIPTION_ID: SUB,
+        BACKUP_VAULTS: 'rg-backup/vault-prod',
+        ARM_ENDPOINT: await sim.start(0, '127.0.0.1'),
+        ARM_AUTH: 'none',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        STATE_STORE: stateStore,
+      };
+      // See production-tree.ts for --preserve-symlinks.
+      const bot = await startBot('prod', env, 120_000, { cwd: app, args: ['--preserve-symlinks', start![1]!] });
       try {
-        // German: its catalog is only in the build because copy-assets put it there.
-        const res = await postActivity(bot.url, channelMessage('help', { serviceUrl: connector.serviceUrl, locale: 'de-DE' }));
+        const res = await postActivity(bot.url, message(jobs, connector.serviceUrl));
         expect(res.status).toBe(200);
-        const reply = await connector.waitFor(() => connector.activities[0], 60_000, 'the reply to help');
-        expect(JSON.stringify(reply.activity)).toContain('Was ich kann');
-        expect(fs.existsSync(stateDb)).toBe(true);
+        const reply = await connector.waitFor(() => connector.activities[0], 60_000, 'the reply');
+        check(JSON.stringify(reply.activity));
       } finally {
         bot.signal('SIGTERM');
       }
@@ -162,5 +163,38 @@ describe('the production build and start', () => {
       await connector.close();
       await sim.stop();
     }
+  }
+
+  it('starts with production dependencies only on SQLite, answers help in German, and stops on SIGTERM with exit code 0', async () => {
+    const stateDb = path.join(tmp, 'state.db');
+    await productionStart(
+      `sqlite:${stateDb}`,
+      // German: its catalog is only in the build because copy-assets put it there.
+      (_, serviceUrl) => channelMessage('help', { serviceUrl, locale: 'de-DE' }),
+      (reply) => expect(reply).toContain('Was ich kann'),
+    );
+    expect(fs.existsSync(stateDb)).toBe(true);
   }, 180_000);
+
+  describeWithRedis('on Redis', () => {
+    let redis: RedisServer | undefined;
+    beforeAll(async () => {
+      redis = await startRedisServer();
+    });
+    afterAll(async () => {
+      await redis?.stop();
+    });
+
+    it('reads the Lua scripts from the build, tracks a job in Redis and posts its card', async () => {
+      let jobId = '';
+      await productionStart(
+        `${redis!.url}/5`,
+        (jobs, serviceUrl) => {
+          jobId = jobs.find((j) => j.startAt <= Date.now())!.jobId;
+          return channelMessage(`track job ${jobId}`, { serviceUrl });
+        },
+        (reply) => expect(reply.toLowerCase()).toContain(`"jobid":"${jobId.toLowerCase()}"`),
+      );
+    }, 180_000);
+  });
 });
