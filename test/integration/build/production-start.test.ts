@@ -48,7 +48,7 @@ function simulatorOnlyNames(): string[] {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8'))
       .join('\n');
-  const exported = [...source('tools/simulator').matchAll(/^export (?:async )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]!);
+  const exported = [...source('tools/simulator').matchAll(/^export (?:async )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]);
   const src = source('src');
   return exported.filter((name) => !new RegExp(`\\b${name}\\b`).test(src));
 }
@@ -148,7 +148,7 @@ describe('the production build and start', () => {
         STATE_STORE: stateStore,
       };
       // See production-tree.ts for --preserve-symlinks.
-      const bot = await startBot('prod', env, 120_000, { cwd: app, args: ['--preserve-symlinks', start![1]!] });
+      const bot = await startBot('prod', env, 120_000, { cwd: app, args: ['--preserve-symlinks', start![1]] });
       try {
         const res = await postActivity(bot.url, message(jobs, connector.serviceUrl));
         expect(res.status).toBe(200);

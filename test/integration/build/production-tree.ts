@@ -70,11 +70,11 @@ export function requiredModules(js: string): (string | null)[] {
 /** The package a bare specifier names (`@azure/identity/x` → `@azure/identity`). */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 export function isBuiltin(specifier: string): boolean {
-  return specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+  return specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
 }
 
 /** Files under `dir`, relative to it, `/`-separated. */
