@@ -67,21 +67,53 @@ export interface ConnectionLog {
   readonly onReady: () => void;
 }
 
+/** Distinct kinds of error tracked apart in one streak; any further kind shares the last limiter. */
+const MAX_KINDS = 8;
+
 /**
- * Logs a connection's errors through one RepeatLimiter (give every emitter that talks to the same
- * Redis the same listeners), and one line when it is ready again after failing.
+ * What tells two connection errors apart: a socket error's code (ECONNREFUSED, ECONNRESET) or a
+ * Redis reply's first word (WRONGPASS, NOAUTH, LOADING). Never the rest of the message.
+ */
+function errorKind(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.length <= 40) return code;
+  const word = /^[A-Z][A-Z_]{2,39}(?=\s|$)/.exec(err.message)?.[0];
+  return word ?? err.name.slice(0, 40);
+}
+
+/**
+ * Logs a connection's errors (give every emitter that talks to the same Redis the same listeners),
+ * each kind of error through a RepeatLimiter of its own: the first WRONGPASS after a key rotation
+ * is logged at once even when the dropped connection's ECONNRESET opened the streak. One line when
+ * it is ready again after failing.
  */
 export function connectionErrorLog(o: ConnectionLogOptions): ConnectionLog {
-  const limiter = new RepeatLimiter(o.clock, o.intervalMs);
+  const limiters = new Map<string, RepeatLimiter>();
+  const limiterFor = (kind: string): RepeatLimiter => {
+    let limiter = limiters.get(kind);
+    if (!limiter) {
+      if (limiters.size >= MAX_KINDS) return [...limiters.values()][MAX_KINDS - 1];
+      limiter = new RepeatLimiter(o.clock, o.intervalMs);
+      limiters.set(kind, limiter);
+    }
+    return limiter;
+  };
   return {
     onError: (err) => {
-      const report = limiter.fail();
+      const report = limiterFor(errorKind(err)).fail();
       // The root logger reduces err to name, message and code: ioredis hangs the AUTH arguments (the password) on it.
       if (report) o.logger.warn({ err, ...report }, o.message);
     },
     onReady: () => {
-      const report = limiter.recover();
-      if (report) o.logger.info(report, `${o.message}: recovered`);
+      let failures = 0;
+      let suppressed = 0;
+      for (const limiter of limiters.values()) {
+        const report = limiter.recover();
+        failures += report?.failures ?? 0;
+        suppressed += report?.suppressed ?? 0;
+      }
+      limiters.clear();
+      if (failures > 0) o.logger.info({ failures, suppressed }, `${o.message}: recovered`);
     },
   };
 }

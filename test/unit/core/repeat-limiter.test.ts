@@ -54,4 +54,29 @@ describe('connectionErrorLog', () => {
     ]);
     expect(log.records()[0]?.['err']).toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it('logs the first error of each kind at once: a WRONGPASS after the ECONNRESET that opened the streak is not held back', async () => {
+    const clock = new VirtualClock();
+    const log = captureLog('info');
+    const listeners = connectionErrorLog({ logger: log.logger, clock, message: 'redis connection error', intervalMs: 30_000 });
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const refused = Object.assign(new Error('WRONGPASS invalid username-password pair or user is disabled.'), { name: 'ReplyError' });
+    listeners.onError(reset);
+    for (let i = 0; i < 10; i++) {
+      listeners.onError(refused);
+      await clock.advance(200);
+    }
+    listeners.onError(reset);
+    listeners.onReady();
+    expect(log.records().map((r) => [r['msg'], r['failures'], r['suppressed']])).toEqual([
+      ['redis connection error', 1, 0],
+      ['redis connection error', 1, 0],
+      ['redis connection error: recovered', 12, 10],
+    ]);
+    expect(log.records().map((r) => (r['err'] as { message?: string } | undefined)?.message?.split(' ')[0])).toEqual([
+      'read',
+      'WRONGPASS',
+      undefined,
+    ]);
+  });
 });
