@@ -4,19 +4,10 @@ import path from 'node:path';
 import { ConfigError, readConfig } from '../../../src/config/config';
 import { isLoopbackEndpoint as isLoopbackUrl } from '../../../src/azure/loopback';
 import { parseStoreUrl } from '../../../src/store/open-store';
+import { configErrorOf } from '../../support/config-error';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 const base = { AZURE_SUBSCRIPTION_ID: SUB, BACKUP_VAULTS: 'rg-backup/vault-one' };
-
-function errorOf(env: NodeJS.ProcessEnv): ConfigError {
-  try {
-    readConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('readConfig accepted the environment');
-}
 
 describe('readConfig', () => {
   it('applies every documented default', () => {
@@ -92,7 +83,7 @@ describe('readConfig', () => {
     ['ALLOWED_TENANT_IDS', { ...base, MicrosoftAppId: SUB, MicrosoftAppPassword: 'x' }],
     ['ALLOWED_TENANT_IDS', { ...base, MicrosoftAppId: SUB, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: SUB }],
   ])('names %s when it is missing or invalid', (key, env) => {
-    const err = errorOf(env);
+    const err = configErrorOf(env);
     expect(err.key).toBe(key);
     expect(err.message).toMatch(new RegExp(`^${key}: expected `));
   });
@@ -140,13 +131,13 @@ describe('readConfig', () => {
     } catch (err) {
       storeMessage = (err as Error).message;
     }
-    const expected = errorOf({ ...base, STATE_STORE: 'mysql://x' }).expected;
+    const expected = configErrorOf({ ...base, STATE_STORE: 'mysql://x' }).expected;
     for (const form of ['sqlite::memory:', 'memory:', 'rediss://']) expect(expected).toContain(form);
     expect(storeMessage).toContain(expected);
   });
 
   it('never echoes a store URL (it may hold a redis password)', () => {
-    const err = errorOf({ ...base, STATE_STORE: 'mysql://root:hunter2@db' });
+    const err = configErrorOf({ ...base, STATE_STORE: 'mysql://root:hunter2@db' });
     expect(err.key).toBe('STATE_STORE');
     expect(err.message).not.toContain('hunter2');
     expect(readConfig({ ...base, STATE_STORE: 'rediss://:pw@cache:6380/0' }).stateStore).toBe('rediss://:pw@cache:6380/0');
@@ -154,8 +145,8 @@ describe('readConfig', () => {
 
   it('requires a password for an app id with a secret-based type, and a tenant for single tenant', () => {
     const appId = '12345678-1234-1234-1234-123456789012';
-    expect(errorOf({ ...base, MicrosoftAppId: appId }).key).toBe('MicrosoftAppPassword');
-    expect(errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe(
+    expect(configErrorOf({ ...base, MicrosoftAppId: appId }).key).toBe('MicrosoftAppPassword');
+    expect(configErrorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' }).key).toBe(
       'MicrosoftAppTenantId',
     );
     expect(readConfig({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x', ALLOWED_TENANT_IDS: SUB }).bot.appId).toBe(appId);
@@ -163,16 +154,16 @@ describe('readConfig', () => {
 
   it('never echoes the app password', () => {
     const appId = '12345678-1234-1234-1234-123456789012';
-    const err = errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'hunter2-pw', MicrosoftAppType: 'SingleTenant' });
+    const err = configErrorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'hunter2-pw', MicrosoftAppType: 'SingleTenant' });
     expect(err.key).toBe('MicrosoftAppTenantId');
     expect(err.message).not.toContain('hunter2-pw');
   });
 
   it('refuses ARM_AUTH=none unless the endpoint is loopback', () => {
-    const err = errorOf({ ...base, ARM_AUTH: 'none' });
+    const err = configErrorOf({ ...base, ARM_AUTH: 'none' });
     expect(err.key).toBe('ARM_AUTH');
     expect(err.message).toContain('loopback');
-    expect(errorOf({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://127.evil.example.com' }).key).toBe('ARM_AUTH');
+    expect(configErrorOf({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://127.evil.example.com' }).key).toBe('ARM_AUTH');
     expect(readConfig({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://127.0.0.1:5000' }).azure.armAuth).toBe('none');
     expect(readConfig({ ...base, ARM_AUTH: 'none', ARM_ENDPOINT: 'http://localhost:5000' }).azure.armAuth).toBe('none');
   });
@@ -223,7 +214,7 @@ describe('ALLOWED_TENANT_IDS and ACCESS_POLICY', () => {
   }
 
   it('start with an app id refuses without ALLOWED_TENANT_IDS, naming the key', () => {
-    const err = errorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' });
+    const err = configErrorOf({ ...base, MicrosoftAppId: appId, MicrosoftAppPassword: 'x' });
     expect(err.key).toBe('ALLOWED_TENANT_IDS');
     expect(err.message).toContain('required when MicrosoftAppId is set');
   });
@@ -254,10 +245,10 @@ describe('ALLOWED_TENANT_IDS and ACCESS_POLICY', () => {
         { user: tenant, vaults: ['rg/vault-x'] },
       ],
     });
-    const err = errorOf({ ...base, ACCESS_POLICY: file });
+    const err = configErrorOf({ ...base, ACCESS_POLICY: file });
     expect(err.key).toBe('ACCESS_POLICY');
     expect(err.message).toBe('ACCESS_POLICY rules[1].vaults[0]: vault "rg/vault-x" is not in BACKUP_VAULTS');
-    const missing = errorOf({ ...base, ACCESS_POLICY: path.join(dir, 'absent.json') });
+    const missing = configErrorOf({ ...base, ACCESS_POLICY: path.join(dir, 'absent.json') });
     expect(missing.message).toMatch(/^ACCESS_POLICY: cannot read ".*absent\.json" \(ENOENT\)$/);
   });
 });
