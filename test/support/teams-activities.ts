@@ -209,3 +209,10 @@ export async function postActivity(botUrl: string, activity: Activity, headers: 
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** The environment of a bot with inbound Bot Framework authentication on (an app id, its secret, our tenant). */
+export const AUTH_ON_ENV = {
+  MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001',
+  MicrosoftAppPassword: 'not-a-real-secret',
+  ALLOWED_TENANT_IDS: TENANT_ID,
+} as const;

@@ -2,17 +2,13 @@
 import { createServer, type Readiness } from '../../../src/server/server';
 import { silentLogger } from '../../../src/core/logger';
 import { startBotHarness, type BotHarness } from '../../support/bot-harness';
-import { personalMessage, postActivity, TENANT_ID } from '../../support/teams-activities';
+import { personalMessage, postActivity, AUTH_ON_ENV } from '../../support/teams-activities';
 
 describe('with MicrosoftAppId set', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({
-      env: {
-        MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001',
-        MicrosoftAppPassword: 'not-a-real-secret',
-        ALLOWED_TENANT_IDS: TENANT_ID,
-      },
+      env: AUTH_ON_ENV,
     });
   });
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../../src/server/server';
 import { startBotHarness, type BotHarness } from '../../support/bot-harness';
 import { captureLog, type CapturedLog } from '../../support/log-capture';
 import { rawExchange } from '../../support/raw-http';
-import { TENANT_ID, personalMessage, postActivity } from '../../support/teams-activities';
+import { personalMessage, postActivity, AUTH_ON_ENV } from '../../support/teams-activities';
 
 const CAP = DEFAULT_MAX_BODY_BYTES;
 /** The most a server may read past the cap: one socket read (libuv reads 64 KiB at a time). */
@@ -32,11 +32,7 @@ describe('with MicrosoftAppId set (inbound auth on)', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({
-      env: {
-        MicrosoftAppId: '3f2c9a4e-1111-4000-8000-000000000001',
-        MicrosoftAppPassword: 'not-a-real-secret',
-        ALLOWED_TENANT_IDS: TENANT_ID,
-      },
+      env: AUTH_ON_ENV,
     });
   });
   afterAll(async () => {
