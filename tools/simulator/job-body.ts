@@ -1,6 +1,7 @@
 import type { VaultId } from '../../src/domain/job';
 import { formatDuration, formatTimestamp, type DurationFormat } from './format';
 import { endOf, isEnded, progressAt, statusAt, tasksAt, type JobRecord, type SimStatus, type TaskState } from './job-state';
+import { jobContainerName } from './item-names';
 import { hash32 } from './random';
 import type { SimErrorSpec } from './spec';
 
@@ -63,7 +64,11 @@ function typeSpecific(rec: JobRecord): JsonObject {
   switch (spec.jobType) {
     case 'AzureIaaSVMJob':
     case 'AzureIaaSVMJobV2':
-      return { virtualMachineVersion: 'Compute' };
+      // The spec's containerName leads a Back up again to the protected item; the real payload in
+      // the docs (the TimeSpan style) has none, so clients must also cope without it.
+      return spec.durationFormat === 'timespan'
+        ? { virtualMachineVersion: 'Compute' }
+        : { virtualMachineVersion: 'Compute', containerName: jobContainerName(spec) };
     case 'AzureStorageJob':
       return {
         storageAccountName: spec.propertyBag?.['Storage Account Name'] ?? `st${hash32(spec.entityFriendlyName).toString(36)}`,

@@ -8,6 +8,9 @@ export type Route =
   | { kind: 'jobOperationResult'; vault: VaultId; jobId: string; operationId: string }
   | { kind: 'operationStatus'; vault: VaultId; operationId: string }
   | { kind: 'operationResult'; vault: VaultId; operationId: string }
+  | { kind: 'listItems'; vault: VaultId }
+  | { kind: 'getItem'; vault: VaultId; containerName: string; itemName: string }
+  | { kind: 'trigger'; vault: VaultId; containerName: string; itemName: string }
   | { kind: 'unknown' }
   | { kind: 'badPath' };
 
@@ -58,6 +61,10 @@ export function parseRoute(method: string, path: string): Route {
   }
   // Vault-depth operationsStatus: header URLs of some vault operations take this form.
   if (n === 2 && get && rest[0] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[1] };
+  if (n === 1 && get && rest[0] === 'backupprotecteditems') return { kind: 'listItems', vault };
+  const item = rest[0] === 'backupfabrics' && rest[2] === 'protectioncontainers' && rest[4] === 'protecteditems';
+  if (item && n === 6 && get) return { kind: 'getItem', vault, containerName: seg[8 + 3], itemName: seg[8 + 5] };
+  if (item && n === 7 && post && rest[6] === 'backup') return { kind: 'trigger', vault, containerName: seg[8 + 3], itemName: seg[8 + 5] };
   if (n === 8 && get && rest[0] === 'backupfabrics' && rest[2] === 'protectioncontainers' && rest[4] === 'protecteditems') {
     if (rest[6] === 'operationsstatus') return { kind: 'operationStatus', vault, operationId: rest[7] };
     if (rest[6] === 'operationresults') return { kind: 'operationResult', vault, operationId: rest[7] };

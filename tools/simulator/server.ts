@@ -9,7 +9,9 @@ import { faultAnswer, FaultBook, type FaultRule } from './faults';
 import { canonicalVaultPath } from './job-body';
 import { endOf, isEnded, releaseRecord, statusAt } from './job-state';
 import { seededRandom } from './random';
+import { ItemRoutes } from './item-routes';
 import { ReadObservers } from './read-observers';
+import { RoleBook, type RoleOptions, type SimAction } from './roles';
 import { parseRoute, type Route } from './routes';
 import type { SimJobSpec } from './spec';
 import { TokenBucket } from './token-bucket';
@@ -17,6 +19,7 @@ import { armError, SimVault, type Reply } from './vault';
 
 export type { FaultRule } from './faults';
 export type { SimRead } from './read-observers';
+export type { SimRole } from './roles';
 
 export interface SimulatorServerOptions {
   clock: Clock;
@@ -34,6 +37,10 @@ export interface SimulatorServerOptions {
   cancelDelayMs?: number;
   /** Simulator time until a cancel's operation result says 204; default 2 s. */
   cancelAcceptMs?: number;
+  /** Azure RBAC per principal per vault (roles.ts); off by default: every request is allowed. */
+  roles?: RoleOptions;
+  /** Simulator time from a Backups_Trigger to its job; default 5 s. */
+  triggerDelayMs?: number;
   /**
    * Called first for every request, before the clock is read: the tracker benchmark runs the
    * simulator in its own process and sets that process's clock from a header the bot side stamps.
@@ -46,6 +53,9 @@ const COUNT_KINDS = [
   'listJobs',
   'operationStatus',
   'cancel',
+  'trigger',
+  'listItems',
+  'getItem',
   'operationResult',
   'notFound',
   'badRequest',
@@ -58,6 +68,9 @@ const KIND_OF_ROUTE: Record<Route['kind'], string | undefined> = {
   listJobs: 'listJobs',
   operationStatus: 'operationStatus',
   cancel: 'cancel',
+  trigger: 'trigger',
+  listItems: 'listItems',
+  getItem: 'getItem',
   jobOperationResult: 'operationResult',
   operationResult: 'operationResult',
   unknown: undefined,
@@ -73,6 +86,9 @@ const DEFAULT_BUCKET = { capacity: 250, refillPerSecond: 25 };
  */
 export class SimulatorServer {
   private readonly vault: SimVault;
+  private readonly itemRoutes: ItemRoutes;
+  /** Role assignments, when `roles` was given. */
+  readonly roles?: RoleBook;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly faults: FaultBook;
@@ -97,6 +113,8 @@ export class SimulatorServer {
       cancelDelayMs: opts.cancelDelayMs ?? 20_000,
       cancelAcceptMs: opts.cancelAcceptMs ?? 2_000,
     });
+    this.itemRoutes = new ItemRoutes(this.vault, this.vault.store, opts.clock, opts.triggerDelayMs);
+    if (opts.roles) this.roles = new RoleBook(opts.roles);
     for (const spec of opts.jobs ?? []) this.addJob(spec);
     this.resetCounts();
   }
@@ -145,6 +163,17 @@ export class SimulatorServer {
   addJob(spec: SimJobSpec, options: { held?: boolean } = {}): void {
     const rec = this.vault.store.add(spec);
     if (options.held) rec.held = true;
+    this.itemRoutes.items.learnFrom(spec);
+  }
+
+  /** The protected items (derived from the jobs, see protected-items.ts); set `next` on one to script its next backup. */
+  get items(): ItemRoutes['items'] {
+    return this.itemRoutes.items;
+  }
+
+  /** Backups triggered over HTTP so far. */
+  triggeredBackups(): ItemRoutes['triggered'] {
+    return [...this.itemRoutes.triggered];
   }
 
   /** Keeps a job that has not ended from ending until `release`. Throws for an unknown or ended job (a test's mistake). */
@@ -273,6 +302,12 @@ export class SimulatorServer {
       return;
     }
 
+    const denied = this.roles && 'vault' in route ? this.roles.check(req.headers.authorization, route.vault, actionOf(route)) : undefined;
+    if (denied) {
+      this.send(res, denied, remaining, 0);
+      return;
+    }
+
     const fault = this.faults.draw('jobId' in route ? route.jobId.toLowerCase() : undefined);
     if (fault && fault.kind !== 'slow') {
       this.bump('faults');
@@ -293,6 +328,12 @@ export class SimulatorServer {
         return this.vault.listJobs(route, query, this.origin);
       case 'cancel':
         return this.vault.cancel(route, this.origin);
+      case 'trigger':
+        return this.itemRoutes.trigger(route, this.origin);
+      case 'listItems':
+        return this.itemRoutes.list(route, query);
+      case 'getItem':
+        return this.itemRoutes.get(route);
       case 'jobOperationResult':
         return this.vault.jobOperationResult(route, this.origin);
       case 'operationStatus':
@@ -358,4 +399,8 @@ export class SimulatorServer {
   private bump(kind: string): void {
     this.tally[kind] = (this.tally[kind] ?? 0) + 1;
   }
+}
+
+function actionOf(route: Route): SimAction {
+  return route.kind === 'cancel' ? 'cancel' : route.kind === 'trigger' ? 'backup' : 'read';
 }

@@ -6,6 +6,7 @@ import { canonicalVaultPath, renderJob, type Json } from './job-body';
 import { statusAt, vaultKeyOf } from './job-state';
 import { JobStore, type ListCursor } from './job-store';
 import { operationState, operationStatusBody, type SimOperation } from './operations';
+import { itemNamesOf, protectedItemPath } from './protected-items';
 import type { Route } from './routes';
 import type { SimJobSpec } from './spec';
 
@@ -115,7 +116,7 @@ export class SimVault {
     spec: SimJobSpec,
     delayMs: number,
     fail?: { code: string; message: string },
-  ): { operationId: string; asyncOperationPath: string; locationPath: string } {
+  ): { operationId: string; asyncOperationPath: string; locationPath: string; jobId?: string } {
     const now = this.opts.clock.now();
     let jobId: string | undefined;
     if (!fail) {
@@ -123,8 +124,10 @@ export class SimVault {
       jobId = this.store.add({ ...spec, startAt: now + delayMs }).jobId;
     }
     const op = this.addOperation({ vaultKey: vaultKeyOf(spec.vault), kind: 'trigger', jobId, doneAt: now + delayMs, fail });
-    const item = protectedItemPath(spec);
+    const names = itemNamesOf(spec);
+    const item = protectedItemPath(spec.vault, names.containerName, names.name);
     return {
+      jobId,
       operationId: op.id,
       asyncOperationPath: `${item}/operationsStatus/${op.id}?api-version=${ASYNC_API_VERSION}`,
       locationPath: `${item}/operationResults/${op.id}?api-version=${ASYNC_API_VERSION}`,
@@ -165,22 +168,6 @@ export class SimVault {
     }
     return armError(404, 'ResourceNotFound', `The resource '${below ?? ''}' was not found in vault '${vault.vaultName}'.`);
   }
-}
-
-/** Protected item path of a job's datasource, in the shape the service uses per workload. */
-function protectedItemPath(spec: SimJobSpec): string {
-  const rg = spec.vault.resourceGroup.toLowerCase();
-  const name = spec.entityFriendlyName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  let container = `IaasVMContainer;iaasvmcontainerv2;${rg};${name}`;
-  let item = `VM;iaasvmcontainerv2;${rg};${name}`;
-  if (spec.backupManagementType === 'AzureWorkload') {
-    container = `VMAppContainer;compute;${rg};sqlvm`;
-    item = `SQLDataBase;mssqlserver;${name}`;
-  } else if (spec.backupManagementType === 'AzureStorage') {
-    container = `StorageContainer;Storage;${rg};storage`;
-    item = `AzureFileShare;${name}`;
-  }
-  return `${canonicalVaultPath(spec.vault)}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${item}`;
 }
 
 function encodeCursor(c: ListCursor): string {
