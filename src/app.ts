@@ -10,10 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { Redis } from 'ioredis';
-import type { Dispatcher as HttpDispatcher } from 'undici';
+import { Pool, type Dispatcher as HttpDispatcher } from 'undici';
 import { ArmClient } from './azure/arm-client';
 import type { BackupJobsApi } from './azure/types';
+import { buildJobActions, ReadBudgetRef } from './app-actions';
 import { BackgroundTasks } from './bot/background';
+import type { JobActions } from './commands/job-actions';
 import { AccessGate } from './bot/access';
 import { BackupJobsBot } from './bot/bot';
 import { createAdapter, type ConnectorCredentialsFactory } from './bot/adapter';
@@ -102,13 +104,16 @@ export async function startApp(
     budgetRedis = undefined;
     if (r) await r.quit().catch(() => r.disconnect());
   };
+  // Sockets for the action paths (protected items, and the users' own cancel and backup calls).
+  let actionPool: HttpDispatcher | undefined;
   try {
+    const botCredential = config.azure.armAuth === 'none' ? 'none' : (overrides.credential ?? (await defaultCredential()));
     const armApi =
       overrides.api ??
       new ArmClient({
         endpoint: config.azure.armEndpoint,
         apiVersion: config.azure.apiVersion,
-        credential: config.azure.armAuth === 'none' ? 'none' : (overrides.credential ?? (await defaultCredential())),
+        credential: botCredential,
         clock,
         logger,
         ...(overrides.armDispatcher ? { dispatcher: overrides.armDispatcher } : {}),
@@ -135,7 +140,29 @@ export async function startApp(
     }
 
     const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials, overrides.botOpenIdMetadataUrl);
-    const baseNotifier = new ProactiveNotifier({ adapter, appId: config.bot.appId, portalUrl: config.azure.portalUrl, clock, logger });
+    const readBudget = new ReadBudgetRef();
+    let actions: JobActions | undefined;
+    if (config.actions.mode === 'sso') {
+      actionPool = overrides.armDispatcher ?? new Pool(config.azure.armEndpoint, { connections: 8, keepAliveTimeout: 30_000 });
+      actions = buildJobActions({
+        config,
+        sso: config.actions.sso,
+        dispatcher: actionPool,
+        botCredential,
+        readBudget,
+        clock,
+        logger,
+        ...(overrides.armMaxAttempts === undefined ? {} : { maxAttempts: overrides.armMaxAttempts }),
+      });
+    }
+    const baseNotifier = new ProactiveNotifier({
+      adapter,
+      appId: config.bot.appId,
+      portalUrl: config.azure.portalUrl,
+      clock,
+      logger,
+      ...(actions ? { actions } : {}),
+    });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });
     const trackerOptions: TrackerOptions = {
@@ -160,6 +187,7 @@ export async function startApp(
         })
       : undefined;
     const tracker = queued ?? new Tracker(trackerOptions);
+    readBudget.set(tracker.gate.budget);
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
@@ -174,6 +202,10 @@ export async function startApp(
       clock,
       logger,
       background,
+      ...(actions ? { actions } : {}),
+      ...(config.actions.mode === 'sso'
+        ? { signIn: { connectionName: config.actions.sso.connectionName, appIdUri: config.actions.sso.appIdUri } }
+        : {}),
     });
     const server = createServer({
       onMessages: messageProcessor(adapter, bot, { logger, clock }),
@@ -214,11 +246,13 @@ export async function startApp(
         await step(logger, 'server', () => server.close());
         if (ownsStore) await step(logger, 'store', () => store.close());
         await step(logger, 'read budget', closeBudgetRedis);
+        if (actionPool && !overrides.armDispatcher) await step(logger, 'action sockets', () => actionPool!.close());
         logger.info('stopped');
       })());
 
     return { url: address.url, port: address.port, tracker, dispatcher, service, store, background, close };
   } catch (err) {
+    if (actionPool && !overrides.armDispatcher) await actionPool.close().catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);
     await closeBudgetRedis();
     throw err;

@@ -44,6 +44,8 @@ export interface ArmRequest {
   readonly what: string;
   readonly purpose: CallPurpose;
   readonly signal?: AbortSignal;
+  /** JSON request body (Backups_Trigger's BackupRequestResource); POSTs without one send none. */
+  readonly body?: string;
 }
 
 export interface ArmResponse {
@@ -114,12 +116,20 @@ export class ArmTransport {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'backup-jobs-bot' };
     // The token is fetched per attempt so a refresh near expiry is picked up by retries.
     if (this.o.tokens) headers.authorization = `Bearer ${await this.o.tokens.get()}`;
-    if (req.method === 'POST') headers['content-length'] = '0';
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    else if (req.method === 'POST') headers['content-length'] = '0';
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let status = 0;
     try {
-      const res = await this.o.dispatcher.request({ origin: this.o.origin, path: req.path, method: req.method, headers, signal });
+      const res = await this.o.dispatcher.request({
+        origin: this.o.origin,
+        path: req.path,
+        method: req.method,
+        headers,
+        signal,
+        ...(req.body === undefined ? {} : { body: req.body }),
+      });
       status = res.statusCode;
       const text = await readBody(res.body);
       const resHeaders = res.headers as ArmResponse['headers'];

@@ -51,7 +51,8 @@ export function armErrorBody(body: unknown): { code?: string; message?: string }
   return { code: clip(e.code), message: clip(e.message) };
 }
 
-export type CallPurpose = 'read' | 'cancel';
+/** `cancel` and `backup` run with the rights of the user who pressed (On-Behalf-Of), `read` with the bot's. */
+export type CallPurpose = 'read' | 'cancel' | 'backup';
 
 function describeSeconds(ms: number): string {
   return ms >= 60_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
@@ -66,6 +67,9 @@ export function errorForStatus(
   const { code, message } = armErrorBody(body);
   const said = code || message ? ` (Azure said: ${[code, message].filter(Boolean).join(': ')})` : '';
   const base = { status, armCode: code, retryAfterMs: ctx.retryAfterMs };
+  if (status === 401 && ctx.purpose !== 'read') {
+    return new ArmError('unauthorized', `Azure did not accept your sign-in for ${ctx.what}${said}: sign in again and retry.`, base);
+  }
   if (status === 401) {
     return new ArmError(
       'unauthorized',
@@ -73,11 +77,19 @@ export function errorForStatus(
       base,
     );
   }
+  if (status === 403 && ctx.purpose !== 'read') {
+    // A user's own rights: never the bot's identity to fix, so the message names the user's missing role.
+    const act = ctx.purpose === 'cancel' ? 'cancel jobs' : 'back up items';
+    return new ArmError('forbidden', `Azure did not allow you to ${act} for ${ctx.what}${said}.`, {
+      ...base,
+      requiredRole: 'Backup Operator',
+    });
+  }
   if (status === 403) {
-    const role = ctx.purpose === 'cancel' ? 'Backup Operator' : 'Backup Reader';
+    const role = 'Backup Reader';
     return new ArmError(
       'forbidden',
-      `The bot's identity is not allowed to ${ctx.purpose === 'cancel' ? 'cancel jobs' : 'read backup jobs'} for ${ctx.what}: assign it the '${role}' role on the vault${said}.`,
+      `The bot's identity is not allowed to read backup jobs for ${ctx.what}: assign it the '${role}' role on the vault${said}.`,
       { ...base, requiredRole: role },
     );
   }

@@ -39,6 +39,8 @@ export class TokenCache {
       this.credential ??= this.makeCredential();
       token = await this.credential.getToken(this.scope);
     } catch (e) {
+      // A credential that already says what to do (the user's On-Behalf-Of one) is passed on as it is.
+      if (e instanceof ArmError) throw e;
       const why = e instanceof Error ? e.message : String(e);
       throw new ArmError(
         'unauthorized',

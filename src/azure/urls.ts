@@ -13,6 +13,7 @@ import {
   checkGuid,
   checkResourceGroup,
   checkVaultName,
+  isItemName,
 } from './id-rules';
 import { matchOperationTail, sameVault } from './ids';
 import { trimTrailing } from '../core/text';
@@ -39,6 +40,20 @@ export function jobPath(key: JobKey): string {
 
 export function cancelPath(key: JobKey): string {
   return `${jobPath(key)}/cancel`;
+}
+
+/** BackupProtectedItems_List. */
+export function protectedItemsPath(v: VaultId): string {
+  return `${vaultPath(v)}/backupProtectedItems`;
+}
+
+/** Backups_Trigger of one protected item; container and item names by ARM's item-name rule. */
+export function backupTriggerPath(v: VaultId, containerName: string, itemName: string): string {
+  const name = (s: string, what: string): string => {
+    if (!isItemName(s)) throw new IdError(`The ${what} name is not a protected item name Azure uses`, VAULT_ID_FORMS);
+    return seg(s);
+  };
+  return `${vaultPath(v)}/backupFabrics/Azure/protectionContainers/${name(containerName, 'container')}/protectedItems/${name(itemName, 'item')}/backup`;
 }
 
 export function backupOperationPath(v: VaultId, operationId: string): string {

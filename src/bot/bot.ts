@@ -3,7 +3,14 @@
  * conversation's vaults); messages and card buttons go to the command layer; installation and
  * removal events welcome or forget the conversation.
  */
-import { TeamsActivityHandler, type ChannelInfo, type CloudAdapter, type TeamInfo, type TurnContext } from 'botbuilder';
+import {
+  TeamsActivityHandler,
+  type ChannelInfo,
+  type CloudAdapter,
+  type InvokeResponse,
+  type TeamInfo,
+  type TurnContext,
+} from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BackupJobsApi } from '../azure/types';
 import { buildWelcomeCard } from '../cards/static-cards';
@@ -17,6 +24,8 @@ import type { TrackerService } from '../tracker/ports';
 import { t } from '../cards/i18n';
 import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
+import type { JobActions } from '../commands/job-actions';
+import { handleExecute, type SignInSettings } from './execute';
 import { activityLocale, activityTeamId, conversationReferenceOf, subscriberFromActivity } from './conversation';
 import { ProactiveReply, sendCard, TurnReply } from './reply';
 
@@ -32,6 +41,9 @@ export interface BotDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly background: BackgroundTasks;
+  /** Cancel / Back up again with the user's rights (ACTIONS); absent or mode off: no buttons, presses refused. */
+  readonly actions?: JobActions;
+  readonly signIn?: SignInSettings;
 }
 
 export class BackupJobsBot extends TeamsActivityHandler {
@@ -134,8 +146,15 @@ export class BackupJobsBot extends TeamsActivityHandler {
       background: (name, task) => deps.background.run(name, task),
       clock: deps.clock,
       logger: this.log.child({ conversationId: subscriber.conversationId }),
+      ...(deps.actions ? { actions: deps.actions } : {}),
       ...(activity.replyToId === undefined ? {} : { replyToId: activity.replyToId }),
     };
+  }
+
+  /** Action.Execute presses (Universal Actions); every other invoke as the SDK handles it. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    return handleExecute(context, this.deps.actions, this.deps.signIn, () => this.commandContext(context), this.log);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { finalSummary } from '../cards/job-card';
 import { noticeText } from '../cards/messages';
 import { vaultLabel } from '../commands/resolve';
+import type { JobActions } from '../commands/job-actions';
 import { jobCard } from '../commands/views';
 import type { Clock } from '../core/clock';
 import type { Notifier } from '../tracker/ports';
@@ -21,6 +22,8 @@ export interface NotifierOptions {
   readonly portalUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The action buttons of each card and who acted (ACTIONS); absent: none. */
+  readonly actions?: Pick<JobActions, 'view'>;
 }
 
 /** `<at>` text must not carry markup of its own. */
@@ -73,7 +76,14 @@ export class ProactiveNotifier implements Notifier {
   private async send(context: TurnContext, message: OutboundMessage): Promise<string | undefined> {
     const { subscriber } = message;
     const locale = subscriber.locale;
-    const cardOptions = { locale, timeZone: subscriber.timeZone, now: this.o.clock.now(), portalUrl: this.o.portalUrl };
+    const actions = message.kind === 'notice' ? undefined : this.o.actions?.view(message.job, message.key, subscriber.conversationId);
+    const cardOptions = {
+      locale,
+      timeZone: subscriber.timeZone,
+      now: this.o.clock.now(),
+      portalUrl: this.o.portalUrl,
+      ...(actions ? { actions } : {}),
+    };
     switch (message.kind) {
       case 'card': {
         const card = jobCard(message.job, message.key, { ...cardOptions, tracking: true });

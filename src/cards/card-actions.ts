@@ -4,7 +4,7 @@
  * template that writes the data (job.json); anything else is not one of our buttons.
  */
 import { z } from 'zod';
-import { isGuid, isResourceGroup, isVaultName } from '../azure/id-rules';
+import { isGuid, isItemName, isResourceGroup, isVaultName } from '../azure/id-rules';
 import type { JobCardActionData } from './job-card';
 
 /** `sub/rg/vault/jobId` in lower case, as jobKeyString writes it; each segment by ARM's rules. */
@@ -27,4 +27,51 @@ export const cardActionSchema = z
 export function parseCardAction(value: unknown): JobCardActionData | undefined {
   const parsed = cardActionSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
+}
+
+const ticket = z.string().min(10).max(200);
+const jobKey = z.string().max(300).refine(isJobKeyString, { message: 'not a job key' });
+
+/**
+ * The `data` of the Confirm buttons (Action.Execute, `adaptiveCard/action` invokes): job.json writes
+ * cancelJob and backupAgain, action-confirm.json backupItem, cancelJob (from the command) and dismiss.
+ */
+export const executeDataSchema = z.discriminatedUnion('action', [
+  z
+    .object({ action: z.literal('cancelJob'), jobKey, jobId: z.string().refine(isGuid), ticket })
+    .refine((v) => v.jobKey.endsWith(`/${v.jobId.toLowerCase()}`)),
+  z
+    .object({ action: z.literal('backupAgain'), jobKey, jobId: z.string().refine(isGuid), ticket })
+    .refine((v) => v.jobKey.endsWith(`/${v.jobId.toLowerCase()}`)),
+  z.object({
+    action: z.literal('backupItem'),
+    vaultKey: z
+      .string()
+      .max(200)
+      .refine((s) => isJobKeyString(`${s}/00000000-0000-0000-0000-000000000000`)),
+    container: z.string().refine(isItemName),
+    item: z.string().refine(isItemName),
+    ticket,
+  }),
+  z.object({ action: z.literal('dismiss') }),
+]);
+export type ExecuteData = z.infer<typeof executeDataSchema>;
+
+/** `activity.value` of an `adaptiveCard/action` invoke; Teams adds `authentication` once the user signed in (SSO). */
+const invokeSchema = z.object({
+  action: z.object({ type: z.literal('Action.Execute'), verb: z.string().max(40).optional(), data: z.unknown() }),
+  authentication: z
+    .object({ id: z.string().max(200).optional(), connectionName: z.string().max(200).optional(), token: z.string().min(1).max(16_000) })
+    .optional(),
+  trigger: z.string().max(40).optional(),
+});
+
+/** The press, when it is one of ours; `token` is the user's SSO token when Teams sent one. */
+export function parseExecuteInvoke(value: unknown): { data: ExecuteData; token?: string } | undefined {
+  const invoke = invokeSchema.safeParse(value);
+  if (!invoke.success) return undefined;
+  const data = executeDataSchema.safeParse(invoke.data.action.data);
+  if (!data.success) return undefined;
+  const token = invoke.data.authentication?.token;
+  return token === undefined ? { data: data.data } : { data: data.data, token };
 }

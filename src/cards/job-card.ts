@@ -38,6 +38,23 @@ export interface CardContext {
   readonly final: boolean;
   /** This conversation tracks the job, so "Stop tracking" makes sense. */
   readonly tracking: boolean;
+  /** Action buttons (ACTIONS=sso) and who last acted on the job here; absent: none. */
+  readonly actions?: CardActionsView;
+}
+
+/** Who acted on the job from this conversation, shown on the card ("Cancelled by ‹name›, 21:40"). */
+export interface ActionNote {
+  readonly kind: 'cancelled' | 'backupStarted';
+  readonly name: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/** What the actions service lets this card offer: a button per signed ticket, and the last action's note. */
+export interface CardActionsView {
+  readonly cancelTicket?: string;
+  readonly retryTicket?: string;
+  readonly note?: ActionNote;
 }
 
 /** What the card's Action.Submit buttons send back (`activity.value`). */
@@ -163,6 +180,32 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
   return facts;
 }
 
+/** Template fields of the action buttons (Action.ShowCard asking to confirm, then Action.Execute) and the note. */
+function actionData(job: BackupJob, ctx: CardContext, entity: string, operation: string): Record<string, unknown> {
+  const { locale } = ctx;
+  const a = ctx.actions;
+  const note = a?.note;
+  const noteText = note
+    ? t(locale, note.kind === 'cancelled' ? 'action.note.cancelled' : 'action.note.backupStarted', {
+        name: md(truncate(note.name, 100)),
+        time: formatAbsolute(note.at, locale, ctx.timeZone).label,
+      })
+    : '';
+  return {
+    hasActionNote: note !== undefined,
+    actionNote: noteText,
+    showCancel: !ctx.final && a?.cancelTicket !== undefined,
+    cancelTitle: t(locale, 'action.cancel'),
+    cancelQuestion: t(locale, 'action.cancelQuestion', { operation: md(operation.toLowerCase()), entity: md(entity) }),
+    cancelTicket: a?.cancelTicket ?? '',
+    showRetry: ctx.final && a?.retryTicket !== undefined,
+    retryTitle: t(locale, 'action.backupAgain'),
+    retryQuestion: t(locale, 'action.backupAgainQuestion', { entity: md(entity) }),
+    retryTicket: a?.retryTicket ?? '',
+    confirmTitle: t(locale, 'action.confirm'),
+  };
+}
+
 function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, unknown> {
   const { locale } = ctx;
   const entity = entityName(job, locale);
@@ -215,6 +258,7 @@ function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, u
     jobKey: jobKeyString(ctx.key),
     jobId: ctx.key.jobId,
     vault: vaultRefString(ctx.key),
+    ...actionData(job, ctx, entity, operation),
   };
 }
 

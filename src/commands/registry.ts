@@ -4,6 +4,8 @@
  * (scripts/package-app.ts) all read this list; nothing else names commands.
  */
 import type { MessageId } from '../cards/i18n';
+import { backupItemCommand } from './backup-item';
+import { cancelJobCommand } from './cancel-job';
 import { closestWord } from './closest';
 import { helpCommand } from './help';
 import { jobsCommand } from './jobs';
@@ -14,7 +16,16 @@ import type { AnyCommand, CommandDefinition } from './types';
 import { untrackCommand } from './untrack';
 import { vaultsCommand } from './vaults';
 
-const COMMANDS_BUT_HELP = [trackJobCommand, trackOperationCommand, untrackCommand, trackingCommand, jobsCommand, vaultsCommand] as const;
+const COMMANDS_BUT_HELP = [
+  trackJobCommand,
+  trackOperationCommand,
+  untrackCommand,
+  trackingCommand,
+  jobsCommand,
+  vaultsCommand,
+  backupItemCommand,
+  cancelJobCommand,
+] as const;
 const help = helpCommand(() => HELP_LINES);
 
 /** Patterns are anchored and disjoint (the registry test checks it), so the order only matters for display. */

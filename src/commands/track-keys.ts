@@ -45,7 +45,15 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
   }
   const { job } = outcome;
   const finished = outcome.finished || isTerminal(job.status);
-  const card = jobCard(job, key, { locale, timeZone: ctx.timeZone, now: ctx.clock.now(), portalUrl: ctx.portalUrl, tracking: !finished });
+  const actions = ctx.actions?.view(job, key, ctx.subscriber.conversationId);
+  const card = jobCard(job, key, {
+    locale,
+    timeZone: ctx.timeZone,
+    now: ctx.clock.now(),
+    portalUrl: ctx.portalUrl,
+    tracking: !finished,
+    ...(actions ? { actions } : {}),
+  });
   const params = { entity: entityName(job, locale), operation: operationName(job, locale), vault: vaultLabel(key.vault) };
   if (finished) {
     // Nothing will update this card, so its id is not needed: the explanation travels with it.

@@ -11,6 +11,7 @@ import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
 import type { TrackerService } from '../tracker/ports';
 import type { SubscriberInput } from '../domain/subscriber';
+import type { JobActions } from './job-actions';
 
 export type JobsFilter = 'running' | 'failed' | 'all';
 
@@ -59,6 +60,8 @@ export interface CommandContext {
   readonly background: (name: string, task: (signal: AbortSignal) => Promise<void>) => void;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Cancel / Back up again with the user's rights (ACTIONS); absent in contexts that cannot act. */
+  readonly actions?: JobActions;
   /** Activity id of the card whose button was pressed, for Refresh in place. */
   readonly replyToId?: string;
 }

@@ -2,7 +2,7 @@
 import { isTerminal, type ArmErrorKind, type BackupJob, type JobKey, type VaultId } from '../domain/job';
 import { portalJobUrl } from '../azure/urls';
 import { armErrorText } from '../cards/messages';
-import { buildJobCard } from '../cards/job-card';
+import { buildJobCard, type CardActionsView } from '../cards/job-card';
 import type { AdaptiveCardJson } from '../cards/render';
 import { vaultLabel } from './resolve';
 
@@ -13,6 +13,8 @@ export interface JobCardOptions {
   readonly portalUrl: string;
   /** Whether this conversation still tracks the job (shows the Stop tracking button). */
   readonly tracking: boolean;
+  /** Action buttons and note (JobActions.view); absent: none. */
+  readonly actions?: CardActionsView;
 }
 
 export function jobCard(job: BackupJob, key: JobKey, opts: JobCardOptions): AdaptiveCardJson {
@@ -26,6 +28,7 @@ export function jobCard(job: BackupJob, key: JobKey, opts: JobCardOptions): Adap
     portalUrl: portalJobUrl(key, opts.portalUrl),
     final,
     tracking: opts.tracking && !final,
+    ...(opts.actions ? { actions: opts.actions } : {}),
   });
 }
 

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
+import { readActions, type ActionsConfig } from './actions-config';
 import { parseVaultList } from './vault-list';
+
+export type { ActionsConfig } from './actions-config';
 import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
 import { GUID_PATTERN, isGuid } from '../azure/id-rules';
 import { isLoopbackEndpoint, isLoopbackHost } from '../azure/loopback';
@@ -52,6 +55,7 @@ export interface Config {
   readonly logLevel: string;
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
   readonly limits: TrackingLimits;
+  readonly actions: ActionsConfig;
 }
 
 /** A missing or invalid setting; `key` names it and the message says what form it must take. */
@@ -74,7 +78,7 @@ export class ConfigError extends Error {
 }
 
 /** Values never echoed in errors: a redis URL may carry a password. */
-const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE']);
+const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE', 'SSO_CLIENT_SECRET']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** key → [schema, expected form]; every value arrives as a string or undefined. */
@@ -120,6 +124,19 @@ const FIELDS = {
   TRACK_PENDING_TTL_SECONDS: count(DEFAULT_TRACKING_LIMITS.pendingTtlMs / 1000, 86_400),
   OPERATION_MAX_FOLLOWERS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.followersPerConversation, 1_000),
   OPERATION_MAX_FOLLOWERS_TOTAL: count(DEFAULT_TRACKING_LIMITS.followersTotal, 100_000),
+  ACTIONS: [z.enum(['off', 'sso']).default('off'), 'off or sso'],
+  SSO_CLIENT_ID: [
+    z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''),
+    'empty (MicrosoftAppId) or the app registration GUID',
+  ],
+  SSO_CLIENT_SECRET: [z.string().default(''), 'the client secret used for On-Behalf-Of (default MicrosoftAppPassword)'],
+  SSO_TENANT_ID: [z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''), 'empty (MicrosoftAppTenantId) or a tenant GUID'],
+  SSO_AUTHORITY_HOST: [
+    z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
+    'an https URL such as https://login.microsoftonline.com',
+  ],
+  SSO_CONNECTION_NAME: [z.string().max(200).default(''), "the Azure Bot's OAuth connection name"],
+  SSO_APP_ID_URI: [z.string().max(400).default(''), 'the exposed API of the app registration, e.g. api://botid-<app id>'],
 } as const;
 
 /** A positive whole number up to `max`, with its default. */
@@ -137,7 +154,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const [schema, expected] = FIELDS[key];
     const raw = env[key];
     // An empty string means "not set" for keys with defaults, as in most .env tooling.
-    const input = raw === undefined ? undefined : key === 'MicrosoftAppPassword' ? raw : raw.trim() === '' ? undefined : raw.trim();
+    const input =
+      raw === undefined
+        ? undefined
+        : key === 'MicrosoftAppPassword' || key === 'SSO_CLIENT_SECRET'
+          ? raw
+          : raw.trim() === ''
+            ? undefined
+            : raw.trim();
     const result = schema.safeParse(input);
     if (!result.success)
       throw new ConfigError(key, expected, raw === undefined || raw === '' || mayHoldSecret(key, raw, env) ? undefined : raw);
@@ -174,6 +198,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('BACKUP_VAULTS', vaults.expected, mayHoldSecret('BACKUP_VAULTS', vaults.entry, env) ? undefined : vaults.entry);
 
   const access = readAccess(v, vaults.vaults, subscriptionId);
+  const actions = readActions(v);
+  if ('missing' in actions) throw new ConfigError(actions.missing, actions.expected);
 
   return deepFreeze<Config>({
     port: v.PORT,
@@ -197,6 +223,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
+    actions,
     limits: {
       jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
       jobsTotal: v.TRACK_MAX_JOBS_TOTAL,
@@ -266,7 +293,11 @@ function isStoreUrl(value: string): boolean {
 /** A secret pasted into the wrong key (the password as MicrosoftAppId) must not be echoed either. */
 function mayHoldSecret(key: string, raw: string, env: NodeJS.ProcessEnv): boolean {
   if (SECRET_KEYS.has(key)) return true;
-  const secrets = [env['MicrosoftAppPassword'], /^rediss?:\/\/[^/@:]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1]];
+  const secrets = [
+    env['MicrosoftAppPassword'],
+    env['SSO_CLIENT_SECRET'],
+    /^rediss?:\/\/[^/@:]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1],
+  ];
   return secrets.some((s) => s !== undefined && s.trim().length >= 4 && raw.includes(s.trim()));
 }
 

@@ -6,6 +6,7 @@ import type { Config } from './config';
 
 export function secretValues(config: Config): string[] {
   const values = [config.bot.appPassword];
+  if (config.actions.mode === 'sso') values.push(config.actions.sso.clientSecret);
   if (/^rediss?:\/\//i.test(config.stateStore)) {
     try {
       const url = new URL(config.stateStore);

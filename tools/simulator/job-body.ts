@@ -41,7 +41,8 @@ export function renderJob(rec: JobRecord, now: number, detail: boolean): JsonObj
     jobType: spec.jobType,
     duration: formatDuration((ended ? endAt : now) - rec.startAt, fmt),
     // Real responses write the action as a number; cancellable while running and not yet cancelling.
-    actionsInfo: status === 'InProgress' && spec.jobType !== 'VaultJob' ? [1] : [],
+    // A backup that failed (or left warnings) can be retried: Retriable, 2.
+    actionsInfo: status === 'InProgress' && spec.jobType !== 'VaultJob' ? [1] : retriable(spec, status) ? [2] : [],
   };
   Object.assign(props, typeSpecific(rec));
   if (detail) props['extendedInfo'] = extendedInfo(rec, now, status, fmt);
@@ -56,6 +57,10 @@ export function renderJob(rec: JobRecord, now: number, detail: boolean): JsonObj
     props['errorDetails'] = spec.errorDetails.map((e) => errorInfo(rec, e));
   }
   return { id: bodyJobId(rec), name: rec.jobId, type: 'Microsoft.RecoveryServices/vaults/backupJobs', properties: props };
+}
+
+function retriable(spec: JobRecord['spec'], status: SimStatus): boolean {
+  return spec.operation === 'Backup' && spec.jobType !== 'VaultJob' && (status === 'Failed' || status === 'CompletedWithWarnings');
 }
 
 function typeSpecific(rec: JobRecord): JsonObject {

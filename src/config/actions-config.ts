@@ -1,0 +1,59 @@
+/**
+ * The ACTIONS keys: whether the card shows Cancel / Back up again and how the user's own Azure
+ * rights are obtained (Teams SSO token, exchanged On-Behalf-Of with this app registration).
+ */
+import { trimTrailing } from '../core/text';
+
+/** ACTIONS: off (no action buttons, actions refused) or sso (Teams SSO, then On-Behalf-Of for the user's ARM token). */
+export type ActionsConfig =
+  | { readonly mode: 'off' }
+  | {
+      readonly mode: 'sso';
+      readonly sso: {
+        readonly tenantId: string;
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly authorityHost: string;
+        /** The Azure Bot's OAuth connection (SSO_CONNECTION_NAME) named in the sign-in request Teams answers with the SSO token. */
+        readonly connectionName: string;
+        /** webApplicationInfo.resource of the manifest: the app's exposed API. */
+        readonly appIdUri: string;
+      };
+    };
+
+/** The parsed environment values readActions reads (already validated one by one). */
+export interface ActionKeys {
+  readonly ACTIONS: 'off' | 'sso';
+  readonly SSO_CLIENT_ID: string;
+  readonly SSO_CLIENT_SECRET: string;
+  readonly SSO_TENANT_ID: string;
+  readonly SSO_AUTHORITY_HOST: string;
+  readonly SSO_CONNECTION_NAME: string;
+  readonly SSO_APP_ID_URI: string;
+  readonly MicrosoftAppId: string;
+  readonly MicrosoftAppPassword: string;
+  readonly MicrosoftAppTenantId: string;
+}
+
+/** ACTIONS=sso needs an app registration to exchange the user's SSO token On-Behalf-Of. */
+/** The actions configuration, or the key that is missing and what it must hold (config.ts throws it). */
+export function readActions(v: ActionKeys): ActionsConfig | { readonly missing: string; readonly expected: string } {
+  if (v.ACTIONS === 'off') return { mode: 'off' };
+  const clientId = v.SSO_CLIENT_ID || v.MicrosoftAppId;
+  const clientSecret = v.SSO_CLIENT_SECRET || v.MicrosoftAppPassword;
+  const tenantId = v.SSO_TENANT_ID || v.MicrosoftAppTenantId;
+  if (clientId === '') return { missing: 'SSO_CLIENT_ID', expected: 'the app registration GUID (or MicrosoftAppId) when ACTIONS=sso' };
+  if (clientSecret === '') return { missing: 'SSO_CLIENT_SECRET', expected: 'a client secret (or MicrosoftAppPassword) when ACTIONS=sso' };
+  if (tenantId === '') return { missing: 'SSO_TENANT_ID', expected: "the users' tenant GUID (or MicrosoftAppTenantId) when ACTIONS=sso" };
+  return {
+    mode: 'sso',
+    sso: {
+      tenantId: tenantId.toLowerCase(),
+      clientId: clientId.toLowerCase(),
+      clientSecret,
+      authorityHost: trimTrailing(v.SSO_AUTHORITY_HOST, '/'),
+      connectionName: v.SSO_CONNECTION_NAME,
+      appIdUri: v.SSO_APP_ID_URI || `api://botid-${clientId.toLowerCase()}`,
+    },
+  };
+}
