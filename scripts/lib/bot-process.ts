@@ -22,6 +22,8 @@ export interface BotProcessOptions {
   /** Where the bot's stdout and stderr go (JSON log lines). */
   logFile: string;
   logLevel?: string;
+  /** Extra environment, applied last (e.g. ACTIONS, SSO settings, NODE_EXTRA_CA_CERTS). */
+  env?: Record<string, string>;
 }
 
 export interface BotProcess {
@@ -61,6 +63,7 @@ export function startBotProcess(options: BotProcessOptions): BotProcess {
       POLL_INTERVAL_SECONDS: String(options.pollIntervalSeconds),
       STATE_STORE: options.stateStore,
       LOG_LEVEL: options.logLevel ?? 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
