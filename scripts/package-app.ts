@@ -63,7 +63,16 @@ function resolveValues(rootDir: string, env: Readonly<Record<string, string | un
   const teamsAppId = pick('TEAMS_APP_ID') ?? uuidV5(botId.toLowerCase(), APP_ID_NAMESPACE);
   if (!isGuid(teamsAppId)) throw new Error(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
   const pkg = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { version: string };
+  // ACTIONS=sso: Teams SSO needs the app registration's id and exposed API (webApplicationInfo).
+  const sso: Record<string, string> =
+    pick('ACTIONS') === 'sso'
+      ? {
+          WEBAPP_ID: (pick('SSO_CLIENT_ID') ?? botId).toLowerCase(),
+          WEBAPP_RESOURCE: pick('SSO_APP_ID_URI') ?? `api://botid-${(pick('SSO_CLIENT_ID') ?? botId).toLowerCase()}`,
+        }
+      : {};
   return {
+    ...sso,
     BOT_ID: botId,
     TEAMS_APP_ID: teamsAppId,
     APP_VERSION: pick('APP_VERSION') ?? pkg.version,
@@ -91,6 +100,7 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
   const manifest = JSON.parse(manifestText) as Record<string, unknown>;
   // The commands offered in the compose box come from the command registry, like help and the parser.
   for (const bot of manifest.bots as Array<Record<string, unknown>>) bot.commandLists = manifestCommandLists();
+  if (values.WEBAPP_ID !== undefined) manifest.webApplicationInfo = { id: values.WEBAPP_ID, resource: values.WEBAPP_RESOURCE };
   const botDomain = env.BOT_DOMAIN?.trim();
   if (botDomain && Array.isArray(manifest.validDomains) && !manifest.validDomains.includes(botDomain)) {
     manifest.validDomains.push(botDomain);

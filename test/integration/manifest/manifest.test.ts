@@ -10,7 +10,7 @@ import { packageApp } from '../../../scripts/package-app';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCHEMAS = path.join(ROOT, 'node_modules', '@microsoft', 'app-manifest', 'build', 'json-schemas', 'teams');
 const BOT_ID = '1b6a4f0e-2c3d-4e5f-8a9b-0c1d2e3f4a5b';
-const COMMANDS = ['track job', 'track operation', 'untrack', 'tracking', 'jobs', 'vaults', 'help'];
+const COMMANDS = ['track job', 'track operation', 'untrack', 'tracking', 'jobs', 'vaults', 'backup', 'cancel job', 'help'];
 
 interface BotEntry {
   botId: string;
@@ -131,6 +131,16 @@ describe('Teams app package', () => {
     expect(goodVerdict).toEqual({ file: good.outFile, manifestVersion: version, errors: [] });
     expect(brokenVerdict.errors.join('\n')).toMatch(/botId/);
     expect(brokenVerdict.errors.join('\n')).toMatch(/scopes/);
+  });
+
+  it('with ACTIONS=sso declares webApplicationInfo (the app registration and its exposed API) for Teams SSO, schema-valid', async () => {
+    const off = await build({ MicrosoftAppId: BOT_ID });
+    expect(off.manifest.webApplicationInfo).toBeUndefined();
+    const sso = await build({ MicrosoftAppId: BOT_ID, ACTIONS: 'sso' });
+    expect(sso.manifest.webApplicationInfo).toEqual({ id: BOT_ID, resource: `api://botid-${BOT_ID}` });
+    const own = await build({ MicrosoftAppId: BOT_ID, ACTIONS: 'sso', SSO_APP_ID_URI: 'api://backup.example.com/botid-x' });
+    expect(own.manifest.webApplicationInfo).toEqual({ id: BOT_ID, resource: 'api://backup.example.com/botid-x' });
+    expect(validateArchives([sso.outFile, own.outFile]).map((v) => v.errors)).toEqual([[], []]);
   });
 
   it('fills the bot id and derives a stable Teams app id from it', async () => {
