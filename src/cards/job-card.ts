@@ -187,7 +187,7 @@ function actionData(job: BackupJob, ctx: CardContext, entity: string, operation:
   const note = a?.note;
   const noteText = note
     ? t(locale, note.kind === 'cancelled' ? 'action.note.cancelled' : 'action.note.backupStarted', {
-        name: md(truncate(note.name, 100)),
+        name: truncate(note.name, 100),
         time: formatAbsolute(note.at, locale, ctx.timeZone).label,
       })
     : '';
@@ -196,11 +196,11 @@ function actionData(job: BackupJob, ctx: CardContext, entity: string, operation:
     actionNote: noteText,
     showCancel: !ctx.final && a?.cancelTicket !== undefined,
     cancelTitle: t(locale, 'action.cancel'),
-    cancelQuestion: t(locale, 'action.cancelQuestion', { operation: md(operation.toLowerCase()), entity: md(entity) }),
+    cancelQuestion: t(locale, 'action.cancelQuestion', { operation: operation.toLowerCase(), entity }),
     cancelTicket: a?.cancelTicket ?? '',
     showRetry: ctx.final && a?.retryTicket !== undefined,
     retryTitle: t(locale, 'action.backupAgain'),
-    retryQuestion: t(locale, 'action.backupAgainQuestion', { entity: md(entity) }),
+    retryQuestion: t(locale, 'action.backupAgainQuestion', { entity }),
     retryTicket: a?.retryTicket ?? '',
     confirmTitle: t(locale, 'action.confirm'),
   };

@@ -86,7 +86,7 @@ export async function runBackupItem(run: RunContext, vaultKey: string, container
   const item = items.find(
     (i) => i.containerName.toLowerCase() === container.toLowerCase() && i.name.toLowerCase() === itemName.toLowerCase(),
   );
-  if (!item) return say(t(ctx.locale, 'backup.noMatch', { item: md(itemName), vault: vaultLabel(vault) }));
+  if (!item) return say(t(ctx.locale, 'backup.noMatch', { item: itemName, vault: vaultLabel(vault) }));
   const failed = await startBackup(run, item);
   if (failed) return failed;
   // Everyone in the thread sees who started it; the presser also gets it as the button's answer.
@@ -118,7 +118,7 @@ async function startBackup(run: RunContext, item: ProtectedItem): Promise<Action
 }
 
 function startedParams(run: RunContext, item: ProtectedItem): Record<string, string> {
-  return { name: md(run.user.name), entity: md(item.friendlyName), vault: vaultLabel(item.vault) };
+  return { name: run.user.name, entity: item.friendlyName, vault: vaultLabel(item.vault) };
 }
 
 /** Operation → job id (reads on the bot's identity), then the job is tracked here like `track job`. */
@@ -133,7 +133,7 @@ async function followBackup(run: RunContext, item: ProtectedItem, ref: Operation
       if (status.state === 'Failed' || status.state === 'Canceled') {
         run.audit('backup', item.name, item.vault, `operation ${status.state}`);
         await ctx.later.text(
-          t(ctx.locale, 'action.failed', { vault: vaultLabel(item.vault), message: md(status.error?.message ?? status.state) }),
+          t(ctx.locale, 'action.failed', { vault: vaultLabel(item.vault), message: status.error?.message ?? status.state }),
         );
         return;
       }
@@ -153,7 +153,7 @@ async function followBackup(run: RunContext, item: ProtectedItem, ref: Operation
     await ctx.clock.sleep(pollMs, signal);
   }
   if (!signal.aborted)
-    await ctx.later.text(t(ctx.locale, 'action.backupNoJob', { entity: md(item.friendlyName), vault: vaultLabel(item.vault) }));
+    await ctx.later.text(t(ctx.locale, 'action.backupNoJob', { entity: item.friendlyName, vault: vaultLabel(item.vault) }));
 }
 
 async function trackNewJob(run: RunContext, key: JobKey): Promise<void> {
@@ -215,7 +215,7 @@ function writeFailed(run: RunContext, err: unknown, action: 'cancel' | 'backup',
   if (f.kind === 'forbidden')
     return say(t(locale, action === 'cancel' ? 'action.forbiddenCancel' : 'action.forbiddenBackup', { vault: vaultLabel(vault) }));
   if (f.kind === 'throttled') run.actions.onThrottled(vault, f.retryAfterMs);
-  return say(t(locale, 'action.failed', { vault: vaultLabel(vault), message: md(f.message.slice(0, 300)) }));
+  return say(t(locale, 'action.failed', { vault: vaultLabel(vault), message: f.message.slice(0, 300) }));
 }
 
 function notAllowed(run: RunContext, jobKey: string): ActionAnswer {
@@ -236,8 +236,8 @@ function notAllowed(run: RunContext, jobKey: string): ActionAnswer {
 
 function jobParams(job: BackupJob, key: JobKey, locale: string | undefined): Record<string, string> {
   return {
-    entity: md(entityName(job, locale)),
-    operation: md(operationName(job, locale)),
+    entity: entityName(job, locale),
+    operation: operationName(job, locale),
     status: md(jobStatusLabel(job, locale)),
     vault: vaultLabel(key.vault),
   };

@@ -7,7 +7,6 @@ import { vaultKeyString } from '../azure/ids';
 import { itemsNamed, type ProtectedItem } from '../azure/protected-items';
 import { buildConfirmCard } from '../cards/action-cards';
 import { t } from '../cards/i18n';
-import { escapeMarkdown as md } from '../cards/markdown';
 import { splitRefs } from './args';
 import { echo, resolveVault, vaultLabel } from './resolve';
 import type { CommandDefinition } from './types';
@@ -61,7 +60,7 @@ export const backupItemCommand: CommandDefinition<BackupItemCommand> = {
       return;
     }
     const found = itemsNamed(cmd.item, items);
-    const params = { item: md(echo(cmd.item)), vault: vaultLabel(vault.value) };
+    const params = { item: echo(cmd.item), vault: vaultLabel(vault.value) };
     if (found.length !== 1) {
       await ctx.reply.text(t(locale, found.length === 0 ? 'backup.noMatch' : 'backup.ambiguous', { ...params, count: found.length }));
       return;
@@ -69,7 +68,7 @@ export const backupItemCommand: CommandDefinition<BackupItemCommand> = {
     const item = found[0];
     const vaultKey = vaultKeyString(vault.value);
     const ticket = ctx.actions.ticketFor(`backupItem|${vaultKey}|${item.containerName}|${item.name}`, ctx.subscriber.conversationId)!;
-    const question = t(locale, 'action.backupItemQuestion', { entity: md(item.friendlyName), vault: params.vault });
+    const question = t(locale, 'action.backupItemQuestion', { entity: item.friendlyName, vault: params.vault });
     await ctx.reply.card(
       buildConfirmCard(question, { action: 'backupItem', vaultKey, container: item.containerName, item: item.name }, ticket, locale),
     );

@@ -64,7 +64,7 @@ export const cancelJobCommand: CommandDefinition<CancelJobCommand> = {
       await ctx.reply.text(armFailureText(f, key, locale));
       return;
     }
-    const params = { entity: md(entityName(job, locale)), operation: md(operationName(job, locale)), vault: vaultLabel(key.vault) };
+    const params = { entity: entityName(job, locale), operation: operationName(job, locale), vault: vaultLabel(key.vault) };
     if (!(job.status === 'InProgress' && job.isCancellable)) {
       await ctx.reply.text(t(locale, 'action.notCancellable', { ...params, status: md(job.rawStatus) }));
       return;
