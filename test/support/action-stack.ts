@@ -109,7 +109,7 @@ export function cardExecute(
   opts: MessageOptions & { readonly conversationId: string; readonly replyToId: string; readonly token?: string },
 ): Activity {
   const base = cardSubmit({}, opts);
-  const verb = typeof data === 'object' && data !== null && 'action' in data ? String((data).action) : 'x';
+  const verb = typeof data === 'object' && data !== null && 'action' in data ? String(data.action) : 'x';
   return {
     ...base,
     type: 'invoke',

@@ -2,7 +2,7 @@ import { isGuid } from '../../src/azure/id-rules';
 import type { Clock } from '../../src/core/clock';
 import { createLogger, type Logger } from '../../src/core/logger';
 import { ScaledClock } from './scaled-clock';
-import { SimulatorServer } from './server';
+import { SimulatorServer, type SimulatorServerOptions } from './server';
 import { scriptedJobs, type SimJobSpec } from './spec';
 
 export const DEFAULT_SUBSCRIPTION_ID = '5f3e0c1a-7b2d-4e8f-9a61-0c4d2b7e8f10';
@@ -21,6 +21,10 @@ export interface SimulatorOptions {
   scale?: number;
   logger?: Logger;
   latencyMs?: number;
+  /** Role assignments per principal (roles.ts); default off. */
+  roles?: SimulatorServerOptions['roles'];
+  /** Simulator time a cancelled job spends in Cancelling (default 20 s). */
+  cancelDelayMs?: number;
 }
 
 export interface RunningSimulator {
@@ -42,7 +46,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const resourceGroup = options.resourceGroup ?? DEMO_RESOURCE_GROUP;
   const vaultName = options.vaultName ?? DEMO_VAULT;
   const jobs = scriptedJobs({ subscriptionId, resourceGroup, vaultName, start: clock.now(), scale: options.scale });
-  const server = new SimulatorServer({ clock, jobs, logger: options.logger, latencyMs: options.latencyMs });
+  const server = new SimulatorServer({
+    clock,
+    jobs,
+    logger: options.logger,
+    latencyMs: options.latencyMs,
+    roles: options.roles,
+    cancelDelayMs: options.cancelDelayMs,
+  });
   const url = await server.start(options.port ?? 0);
   const base = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vaultName}/backupJobs/`;
   return {

@@ -171,6 +171,25 @@ export class Playground {
     });
   }
 
+  /**
+   * Presses an Action.Execute button through the UI's invoke route (`adaptiveCard/action`);
+   * resolves with the bot's invoke response (AdaptiveCardInvokeResponse).
+   */
+  async invoke(conversationId: string, cardMessageId: string, value: unknown): Promise<Record<string, unknown>> {
+    return (await this.post('/_conversation/v1/invoke', {
+      name: 'adaptiveCard/action',
+      conversation: { id: conversationId },
+      from: { id: this.userId },
+      replyToId: cardMessageId,
+      value,
+    })) as Record<string, unknown>;
+  }
+
+  /** The signed-in user's Entra object id, as the playground puts it on activities. */
+  get userObjectId(): string {
+    return (this.config.currentUser as { aadObjectId?: string }).aadObjectId ?? '';
+  }
+
   /** Resolves with the first bot message (created or updated) at or after `since` matching `predicate`. */
   waitForMessage(predicate: (m: StreamMessage) => boolean, timeoutMs: number, since = 0): Promise<StreamMessage> {
     const fromBot = (m: StreamMessage): boolean => m.fromId === this.botId && predicate(m);

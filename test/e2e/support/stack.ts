@@ -11,6 +11,7 @@ import path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { startSimulator, type RunningSimulator } from '../../../tools/simulator/main';
+import type { RoleOptions } from '../../../tools/simulator/roles';
 import type { SimErrorSpec, SimJobSpec, SimTaskSpec } from '../../../tools/simulator/spec';
 import { startBotProcess, type BotProcess } from '../../../scripts/lib/bot-process';
 import { freePort } from '../../../scripts/lib/playground-process';
@@ -43,12 +44,23 @@ export interface Stack {
 
 export interface StackOptions {
   pollIntervalSeconds?: number;
+  /** Extra bot environment (ACTIONS, SSO settings, NODE_EXTRA_CA_CERTS). */
+  botEnv?: Record<string, string>;
+  /** The simulated vault's role assignments (roles.ts). */
+  roles?: RoleOptions;
+  /** Simulated time a cancelled job stays Cancelling. */
+  cancelDelayMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-e2e-'));
   const logFile = path.join(workDir, 'bot.log');
-  const sim = await startSimulator({ clock: systemClock, logger: silentLogger() });
+  const sim = await startSimulator({
+    clock: systemClock,
+    logger: silentLogger(),
+    ...(options.roles ? { roles: options.roles } : {}),
+    cancelDelayMs: options.cancelDelayMs,
+  });
   const vault = sim.jobs[0].vault;
   const port = await freePort();
   const launch = (): BotProcess =>
@@ -61,6 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pollIntervalSeconds: options.pollIntervalSeconds ?? 1,
       logFile,
       logLevel: 'info',
+      ...(options.botEnv ? { env: options.botEnv } : {}),
     });
   let bot = launch();
   let playground: Playground | undefined;
