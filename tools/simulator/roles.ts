@@ -29,6 +29,8 @@ const WRITERS = new Set<SimRole>(['Backup Operator', 'Backup Contributor', 'Cont
 
 export class RoleBook {
   private readonly assignments = new Map<string, SimRole>();
+  /** Every refused request, in order: who (`the bot` without a token) tried what. */
+  readonly denials: Array<{ principal: string; action: SimAction; status: number }> = [];
   private readonly key: KeyObject;
 
   constructor(private readonly opts: RoleOptions) {
@@ -52,6 +54,7 @@ export class RoleBook {
     } else {
       const oid = this.principalOf(authorization);
       if (oid === undefined) {
+        this.denials.push({ principal: 'unknown', action, status: 401 });
         return armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', {
           'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
         });
@@ -61,6 +64,7 @@ export class RoleBook {
     }
     const allowed = role !== undefined && (action === 'read' || WRITERS.has(role));
     if (allowed) return undefined;
+    this.denials.push({ principal, action, status: 403 });
     return armError(
       403,
       'AuthorizationFailed',

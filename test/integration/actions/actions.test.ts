@@ -121,6 +121,7 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
 
   it('a user without the role gets the clear 403 answer and nothing changes in the vault; no token is logged', async () => {
     const before = s.sim.triggeredBackups().length;
+    const denied = s.sim.roles!.denials.length;
     const { thread, card } = await trackInThread(failed.jobId, MIRA);
     const token = sso(MIRA);
     const answer = await press(thread, card.activityId, confirmData(cardOf(card)!, 'Back up again'), MIRA, token);
@@ -136,6 +137,11 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
       'You need Backup Operator (or Contributor) on rg-backup/vault-prod to cancel jobs. Azure refused, and nothing was changed.',
     );
     expect(s.sim.truth(other.jobId)?.status).toBe('InProgress');
+    // Azure refused her twice, and the bot never tried again with its own identity.
+    expect(s.sim.roles!.denials.slice(denied)).toEqual([
+      { principal: MIRA.aadObjectId, action: 'backup', status: 403 },
+      { principal: MIRA.aadObjectId, action: 'cancel', status: 403 },
+    ]);
     const log = s.botLog();
     expect(log).toContain(`"oid":"${MIRA.aadObjectId}"`);
     expect(log).toContain('forbidden');
