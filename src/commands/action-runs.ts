@@ -5,7 +5,7 @@
  */
 import { armFailureOf } from '../azure/arm-failure';
 import { ArmError } from '../azure/errors';
-import { jobKeyString } from '../azure/ids';
+import { jobKeyString, vaultKeyString } from '../azure/ids';
 import { itemForJob, type ProtectedItem } from '../azure/protected-items';
 import { t } from '../cards/i18n';
 import { entityName, jobStatusLabel, operationName } from '../cards/job-view';
@@ -75,7 +75,7 @@ export async function runBackupAgain(run: RunContext, jobKey: string, jobId: str
 
 export async function runBackupItem(run: RunContext, vaultKey: string, container: string, itemName: string): Promise<ActionAnswer> {
   const { ctx } = run;
-  const vault = ctx.allowList.vaults.find((v) => jobKeyString({ vault: v, jobId: '' }) === `${vaultKey.toLowerCase()}/`);
+  const vault = ctx.allowList.vaults.find((v) => vaultKeyString(v) === vaultKey.toLowerCase());
   if (!vault) return notAllowed(run, `${vaultKey}/`);
   let items: ProtectedItem[];
   try {

@@ -33,12 +33,14 @@ const failed = job('vm-app-02', {
 const restore = job('vm-web-01', { operation: 'Restore', startAt: now - MIN, tasks: [{ name: 'Transfer data', durationMs: 600 * MIN }] });
 const other = job('vm-db-03', { startAt: now - MIN, tasks: [{ name: 'Take Snapshot', durationMs: 600 * MIN }] });
 type Person = { readonly id: string; readonly name: string; readonly aadObjectId: string };
+// An on-premises DPM backup: Azure lists no protected item the bot could back up again.
+const dpmFailed = job('SQLSRV02\\HRDB', { jobType: 'DpmJob', backupManagementType: 'DPM', workloadType: 'SQLDB', outcome: 'Failed' });
 const OLGA: Person = ALEX; // Backup Operator on the vault
 const MIRA: Person = MEGAN; // no role on the vault
 
 let s: ActionStack;
 beforeAll(async () => {
-  s = await startActionStack([failed, restore, other], [restore.jobId, other.jobId]);
+  s = await startActionStack([failed, restore, other, dpmFailed], [restore.jobId, other.jobId]);
   s.sim.roles!.assign(OLGA.aadObjectId, ACTION_VAULT, 'Backup Operator');
   // The next backup of vm-app-02 succeeds, held until the test has seen it tracked.
   const names = {
@@ -251,5 +253,14 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
     const no = await s.connector.waitFor(() => s.connector.for(`${CHANNEL_ID};messageid=${id2}`)[0], 60_000, 'the answer');
     expect(no.activity.text).toContain('No protected item called "vm-nope" in rg-backup/vault-prod');
     expect(s.sim.triggeredBackups()).toHaveLength(before + 1);
+  }, 120_000);
+
+  it('Back up again when no single protected item matches the job: says so and starts nothing', async () => {
+    const before = s.sim.triggeredBackups().length;
+    const { thread, card } = await trackInThread(dpmFailed.jobId);
+    const answer = await press(thread, card.activityId, confirmData(cardOf(card)!, 'Back up again'), OLGA, sso(OLGA));
+    expect(answer.value).toContain('I could not find exactly one protected item for');
+    expect(answer.value).toContain('(0 match), so I started nothing');
+    expect(s.sim.triggeredBackups()).toHaveLength(before);
   }, 120_000);
 });
