@@ -2,7 +2,26 @@
  * The ACTIONS keys: whether the card shows Cancel / Back up again and how the user's own Azure
  * rights are obtained (Teams SSO token, exchanged On-Behalf-Of with this app registration).
  */
+import { z } from 'zod';
+import { GUID_PATTERN } from '../azure/id-rules';
 import { trimTrailing } from '../core/text';
+
+/** The environment keys of the actions (config.ts FIELDS): schema and the expected form named in errors. */
+export const ACTION_FIELDS = {
+  ACTIONS: [z.enum(['off', 'sso']).default('off'), 'off or sso'],
+  SSO_CLIENT_ID: [
+    z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''),
+    'empty (MicrosoftAppId) or the app registration GUID',
+  ],
+  SSO_CLIENT_SECRET: [z.string().default(''), 'the client secret used for On-Behalf-Of (default MicrosoftAppPassword)'],
+  SSO_TENANT_ID: [z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''), 'empty (MicrosoftAppTenantId) or a tenant GUID'],
+  SSO_AUTHORITY_HOST: [
+    z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
+    'an https URL such as https://login.microsoftonline.com',
+  ],
+  SSO_CONNECTION_NAME: [z.string().max(200).default(''), "the Azure Bot's OAuth connection name"],
+  SSO_APP_ID_URI: [z.string().max(400).default(''), 'the exposed API of the app registration, e.g. api://botid-<app id>'],
+} as const;
 
 /** ACTIONS: off (no action buttons, actions refused) or sso (Teams SSO, then On-Behalf-Of for the user's ARM token). */
 export type ActionsConfig =

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
-import { readActions, type ActionsConfig } from './actions-config';
+import { ACTION_FIELDS, readActions, type ActionsConfig } from './actions-config';
 import { parseVaultList } from './vault-list';
 
 export type { ActionsConfig } from './actions-config';
@@ -124,19 +124,7 @@ const FIELDS = {
   TRACK_PENDING_TTL_SECONDS: count(DEFAULT_TRACKING_LIMITS.pendingTtlMs / 1000, 86_400),
   OPERATION_MAX_FOLLOWERS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.followersPerConversation, 1_000),
   OPERATION_MAX_FOLLOWERS_TOTAL: count(DEFAULT_TRACKING_LIMITS.followersTotal, 100_000),
-  ACTIONS: [z.enum(['off', 'sso']).default('off'), 'off or sso'],
-  SSO_CLIENT_ID: [
-    z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''),
-    'empty (MicrosoftAppId) or the app registration GUID',
-  ],
-  SSO_CLIENT_SECRET: [z.string().default(''), 'the client secret used for On-Behalf-Of (default MicrosoftAppPassword)'],
-  SSO_TENANT_ID: [z.union([z.literal(''), z.string().regex(GUID_PATTERN)]).default(''), 'empty (MicrosoftAppTenantId) or a tenant GUID'],
-  SSO_AUTHORITY_HOST: [
-    z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
-    'an https URL such as https://login.microsoftonline.com',
-  ],
-  SSO_CONNECTION_NAME: [z.string().max(200).default(''), "the Azure Bot's OAuth connection name"],
-  SSO_APP_ID_URI: [z.string().max(400).default(''), 'the exposed API of the app registration, e.g. api://botid-<app id>'],
+  ...ACTION_FIELDS,
 } as const;
 
 /** A positive whole number up to `max`, with its default. */
