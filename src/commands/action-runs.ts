@@ -178,18 +178,28 @@ async function trackNewJob(run: RunContext, key: JobKey): Promise<void> {
   }
 }
 
+/**
+ * The job's card after an action, for the invoke answer (which Teams shows the presser). The card
+ * the tracker keeps current in this conversation is updated too, so everyone there sees who acted.
+ */
 async function cardFor(run: RunContext, job: BackupJob, key: JobKey): Promise<ReturnType<typeof jobCard>> {
   const { ctx } = run;
   const conversationId = ctx.subscriber.conversationId;
-  const tracked = (await ctx.tracker.listForConversation(conversationId)).some((e) => e.jobKey === jobKeyString(key));
-  return jobCard(job, key, {
+  const entry = (await ctx.tracker.listForConversation(conversationId)).find((e) => e.jobKey === jobKeyString(key));
+  const card = jobCard(job, key, {
     locale: ctx.locale,
     timeZone: ctx.timeZone,
     now: ctx.clock.now(),
     portalUrl: ctx.portalUrl,
-    tracking: tracked,
+    tracking: entry !== undefined,
     actions: run.actions.view(job, key, conversationId),
   });
+  const stored = entry?.subscriber.cardActivityId;
+  if (stored !== undefined) {
+    await ctx.reply.updateCard(stored, card);
+    await ctx.tracker.recordCard(jobKeyString(key), conversationId, stored, visibleDigest(job));
+  }
+  return card;
 }
 
 async function readJob(run: RunContext, key: JobKey): Promise<BackupJob | ActionAnswer> {

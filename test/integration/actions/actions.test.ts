@@ -159,6 +159,9 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
     expect(shown).toContain('Cancelling');
     expect(shown).toContain(`Cancelled by ${OLGA.name}`);
     expect(s.sim.truth(restore.jobId)?.status).toBe('Cancelling');
+    // Everyone in the thread sees it too: the tracked card was updated in place.
+    const updated = s.connector.history(card.activityId).filter((a) => a.op === 'update');
+    expect(JSON.stringify(cardOf(updated[updated.length - 1]))).toContain(`Cancelled by ${OLGA.name}`);
     s.sim.release(restore.jobId);
     const final = await s.connector.waitFor(
       () => s.connector.for(thread).find((a) => (a.activity.text ?? '').includes(`<at>${OLGA.name}</at>`)),
