@@ -2,7 +2,8 @@
  * Who follows a job and what the bot says to them: the types the store, the tracker and the bot
  * layer share. No botbuilder types: a conversation reference is opaque JSON owned by the bot layer.
  */
-import type { BackupJob, JobKey } from './job';
+import type { BackupJob, JobKey, VaultId } from './job';
+import type { WatchEvent } from './watch';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -65,6 +66,42 @@ export type OutboundMessage =
       /** e.g. the role the bot's identity lacks, or how long Azure has been unreachable. */
       readonly detail?: string;
     };
+
+/** What a watch sends (watcher → outbox → Notifier), beside the tracker's OutboundMessage. */
+export type WatchMessage =
+  | {
+      /**
+       * A watched vault's job started or ended. The subscriber is the watch (requester: who set it).
+       * An `ended` replaces the `started` card in place when there was one (`cardActivityId`).
+       */
+      readonly kind: 'watchJob';
+      readonly event: WatchEvent;
+      readonly subscriber: Subscriber;
+      readonly job: BackupJob;
+      readonly key: JobKey;
+    }
+  | {
+      /** Too many of a watched vault's jobs ended in one sweep for a card each: one card lists them. */
+      readonly kind: 'watchRollup';
+      readonly subscriber: Subscriber;
+      readonly vault: VaultId;
+      readonly jobs: readonly WatchRollupEntry[];
+      /** Matching jobs beyond those listed. */
+      readonly more: number;
+    };
+
+/** Everything the outbox holds and the Notifier delivers. */
+export type AnyOutbound = OutboundMessage | WatchMessage;
+
+/** One line of a roll-up card. */
+export interface WatchRollupEntry {
+  readonly jobId: string;
+  readonly entity: string;
+  readonly operation: string;
+  readonly status: string;
+  readonly errorCode?: string;
+  readonly endTime?: string;
+}
 
 /** Result of one delivery attempt, classified by the Notifier from the connector's answer. */
 export type DeliveryResult =

@@ -2,11 +2,11 @@
  * Pieces shared by the store backends, so that every backend stores and returns exactly the
  * same shapes (the conformance suite compares them deeply).
  */
-import type { OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
-import type { OutboxInput } from './types';
+import type { AnyOutbound, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
+import type { DistributiveOmit, OutboxInput } from './types';
 
 /** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */
-export type StoredPayload = Omit<OutboxInput, 'conversationId'>;
+export type StoredPayload = Omit<OutboxInput, 'conversationId'> | DistributiveOmit<WatchMessage, 'subscriber'>;
 
 export function payloadOf(input: OutboxInput): StoredPayload {
   const { conversationId: _conversationId, ...payload } = input;
@@ -61,8 +61,8 @@ export function subscriberFromInput(
   });
 }
 
-export function toMessage(payload: StoredPayload, subscriber: Subscriber): OutboundMessage {
-  return { ...payload, subscriber } as OutboundMessage;
+export function toMessage(payload: StoredPayload, subscriber: Subscriber): AnyOutbound {
+  return { ...payload, subscriber } as AnyOutbound;
 }
 
 /** The team id a subscription is stored with: none when absent or empty (backends store '' as none). */

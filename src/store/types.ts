@@ -11,7 +11,8 @@
  * connector's 2xx and `completeMessage` is the only window in which a notice can be sent twice.
  */
 import type { BackupJob, VaultId } from '../domain/job';
-import type { EndReason, OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
+import type { AnyOutbound, EndReason, OutboundMessage, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
+import type { WatchEvent, WatchInput, WatchRecord } from '../domain/watch';
 
 export interface TrackedJobRecord {
   /** Canonical key: lower-case `subscriptionId/resourceGroup/vaultName/jobId`. */
@@ -42,7 +43,7 @@ export interface JobUpdate {
 }
 
 /** `Omit` applied to each member of a union (plain `Omit` keeps only the keys common to all members). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Messages to enqueue. `kind: 'card'` replaces any pending card message of the same subscriber (coalescing)
@@ -55,7 +56,7 @@ export interface OutboxRecord {
   readonly id: number;
   readonly jobKey: string;
   readonly conversationId: string;
-  readonly message: OutboundMessage;
+  readonly message: AnyOutbound;
   readonly attempts: number;
   /** Epoch ms before which the message is not claimed; 0 for a fresh message (due at once). */
   readonly notBefore: number;
@@ -153,5 +154,65 @@ export interface OutboxStore {
   nextMessageAt(): Promise<number | undefined>;
 }
 
+/** A watch notice to enqueue: the message, and the (job, event) pairs it announces in its conversation. */
+export interface WatchNoticeInput {
+  readonly conversationId: string;
+  readonly message: DistributiveOmit<WatchMessage, 'subscriber'>;
+  /** Recorded as announced; the message is enqueued only when none of them was announced before. */
+  readonly announces: ReadonlyArray<{ readonly jobId: string; readonly event: WatchEvent }>;
+}
+
+/** A watched vault's sweep: its lease and the watcher's state between sweeps (opaque to the store). */
+export interface WatchSweepClaim {
+  readonly vaultKey: string;
+  readonly state: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Watches and their sweeps. A sweep of a vault is claimed under a lease (several instances: one
+ * sweeps, the others skip), and committed with its notices in one transaction, which records each
+ * (conversation, job, event) as announced: a job is announced once per conversation, whoever sweeps.
+ * Notices go through the outbox (OutboxStore) in the queue `watch:<vaultKey>` of their conversation;
+ * the subscriber a claimed watch message carries is the watch (requester: who set it).
+ */
+export interface WatchStore {
+  /**
+   * Sets the watch of (conversation, vault), or changes its mode and reference (createdAt kept).
+   * A new watch beyond `maxPerConversation` of the conversation is refused: 'capped', nothing stored.
+   */
+  setWatch(input: WatchInput, now: number, maxPerConversation: number): Promise<'created' | 'updated' | 'capped'>;
+  /** Removes the watch and its pending notices; false when there was none. */
+  removeWatch(conversationId: string, vaultKey: string): Promise<boolean>;
+  /** The conversation's watches, by vault key. */
+  listWatches(conversationId: string): Promise<WatchRecord[]>;
+  /** Every watch of a vault, by conversation id. */
+  watchesOfVault(vaultKey: string): Promise<WatchRecord[]>;
+  /** Vault keys with at least one watch, sorted. */
+  watchedVaultKeys(): Promise<string[]>;
+  /**
+   * Claims the vault's sweep until now + leaseMs when its lease is free or expired; undefined when
+   * another owner holds it. State is `{}` for a vault never swept.
+   */
+  claimWatchSweep(owner: string, vaultKey: string, now: number, leaseMs: number): Promise<WatchSweepClaim | undefined>;
+  /** Of these (conversation, job, event) triples, those not yet announced, in the given order. */
+  unannounced(
+    triples: ReadonlyArray<{ readonly conversationId: string; readonly jobId: string; readonly event: WatchEvent }>,
+  ): Promise<Array<{ conversationId: string; jobId: string; event: WatchEvent }>>;
+  /**
+   * Stores the state, records the notices' announcements, enqueues each notice whose conversation
+   * still watches the vault and none of whose pairs was announced before, and releases the lease;
+   * all or nothing. Announcements older than `forgetBefore` are forgotten (bounded). Returns false,
+   * changing nothing, when `owner` no longer holds the lease.
+   */
+  commitWatchSweep(
+    owner: string,
+    vaultKey: string,
+    state: Readonly<Record<string, unknown>>,
+    notices: readonly WatchNoticeInput[],
+    now: number,
+    forgetBefore: number,
+  ): Promise<boolean>;
+}
+
 /** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
-export interface StateStore extends StoreLifecycle, SubscriptionStore, JobStore, OutboxStore {}
+export interface StateStore extends StoreLifecycle, SubscriptionStore, JobStore, OutboxStore, WatchStore {}

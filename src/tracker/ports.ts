@@ -5,11 +5,11 @@
  */
 import type { ArmErrorKind, BackupJob, JobKey } from '../domain/job';
 import type { CapKind } from '../domain/limits';
-import type { DeliveryResult, OutboundMessage, SubscriberInput, Subscriber } from '../domain/subscriber';
+import type { AnyOutbound, DeliveryResult, SubscriberInput, Subscriber } from '../domain/subscriber';
 
 export interface Notifier {
   /** One attempt; never throws for connector errors (classifies them instead). */
-  deliver(message: OutboundMessage): Promise<DeliveryResult>;
+  deliver(message: AnyOutbound): Promise<DeliveryResult>;
 }
 
 /** The outcome of reading a job for a user (track, Refresh). */

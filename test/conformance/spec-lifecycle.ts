@@ -1,7 +1,14 @@
 /** StoreLifecycle: init/close, stats, and (durable backends) reopening with everything kept. */
 import type { StateStore } from '../../src/store/types';
 import type { SpecContext, StoreSpec } from './store-conformance';
-import { CONV_A, CONV_B, COMPLETED, HOSTILE, T0, card, final, jobInput, jobKeyOf, subInput } from './store-fixtures';
+import { CONV_A, CONV_B, COMPLETED, HOSTILE, T0, VAULT, card, final, jobInput, jobKeyOf, subInput } from './store-fixtures';
+
+const WATCH = {
+  vault: VAULT,
+  mode: 'failures' as const,
+  conversationRef: subInput(CONV_A).conversationRef,
+  setBy: { id: '29:1', name: 'Ada' },
+};
 
 const LEASE = 60_000;
 
@@ -29,6 +36,14 @@ const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => 
   retryMessage: (s) => s.retryMessage('d', 1, T0, 'e'),
   failMessage: (s) => s.failMessage('d', 1, 'e'),
   nextMessageAt: (s) => s.nextMessageAt(),
+  setWatch: (s) => s.setWatch({ ...WATCH, conversationId: CONV_A }, T0, 10),
+  removeWatch: (s) => s.removeWatch(CONV_A, 'k'),
+  listWatches: (s) => s.listWatches(CONV_A),
+  watchesOfVault: (s) => s.watchesOfVault('k'),
+  watchedVaultKeys: (s) => s.watchedVaultKeys(),
+  claimWatchSweep: (s) => s.claimWatchSweep('w', 'k', T0, LEASE),
+  unannounced: (s) => s.unannounced([]),
+  commitWatchSweep: (s) => s.commitWatchSweep('w', 'k', {}, [], T0, 0),
 };
 
 export const lifecycleSpec: StoreSpec = { tests: 'StoreLifecycle', describe: (ctx, { durable }) => describeLifecycleSpec(ctx, durable) };

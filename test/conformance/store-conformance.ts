@@ -7,7 +7,7 @@
  * store per test. Durable backends pass `reopen` (a new store on the same data) and
  * `{ durable: true }`, which adds the tests that close and reopen.
  */
-import type { JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore } from '../../src/store/types';
+import type { JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore, WatchStore } from '../../src/store/types';
 import { conversationDropSpec } from './spec-conversation-drop';
 import { jobSpec } from './spec-jobs';
 import { lifecycleSpec } from './spec-lifecycle';
@@ -15,12 +15,14 @@ import { outboxSpec } from './spec-outbox';
 import { subscriptionSpec } from './spec-subscriptions';
 import { teamDropSpec } from './spec-team-drop';
 import { valuesSpec } from './spec-values';
+import { watchSpec } from './spec-watches';
 
 /** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
 interface Interfaces {
   SubscriptionStore: SubscriptionStore;
   JobStore: JobStore;
   OutboxStore: OutboxStore;
+  WatchStore: WatchStore;
   StoreLifecycle: StoreLifecycle;
   StateStore: StateStore;
 }
@@ -33,10 +35,26 @@ export interface StoreSpec {
   readonly describe: (ctx: SpecContext, options: { readonly durable: boolean }) => void;
 }
 
-const SPECS: readonly StoreSpec[] = [subscriptionSpec, conversationDropSpec, teamDropSpec, jobSpec, outboxSpec, lifecycleSpec, valuesSpec];
+const SPECS: readonly StoreSpec[] = [
+  subscriptionSpec,
+  conversationDropSpec,
+  teamDropSpec,
+  jobSpec,
+  outboxSpec,
+  watchSpec,
+  lifecycleSpec,
+  valuesSpec,
+];
 
 /** Every interface, in the order the suite runs them (a Record, so that a new interface must be listed). */
-const ORDER: Record<StoreInterface, number> = { SubscriptionStore: 1, JobStore: 2, OutboxStore: 3, StoreLifecycle: 4, StateStore: 5 };
+const ORDER: Record<StoreInterface, number> = {
+  SubscriptionStore: 1,
+  JobStore: 2,
+  OutboxStore: 3,
+  WatchStore: 4,
+  StoreLifecycle: 5,
+  StateStore: 6,
+};
 
 export interface StoreHarness {
   store: StateStore;

@@ -23,6 +23,8 @@
  *                         claimable (notBefore, or leaseUntil while leased); sorting members sorts by id
  *   P.."headof"     HASH  Q → its current member of heads
  *   P.."pending"    SET   ids of pending messages (for stats)
+ *   watches (w:, wat:, wteamof:, wv:, wvaults, wconvs, wteam:, wsweep:, wann:, wannat, wcard:): see redis/watches.ts;
+ *   a watch notice is a message of the queue "watch:"..V, with fields wjob and wevent besides the others
  * Times arrive from TypeScript as decimal strings (Lua would print large numbers in exponent form).
  */
 
@@ -48,6 +50,10 @@ const FILES = {
   bjCompleteMessage: 'complete-message',
   bjRetryMessage: 'retry-message',
   bjFailMessage: 'fail-message',
+  bjSetWatch: 'set-watch',
+  bjRemoveWatch: 'remove-watch',
+  bjClaimWatchSweep: 'claim-watch-sweep',
+  bjCommitWatchSweep: 'commit-watch-sweep',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

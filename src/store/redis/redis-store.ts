@@ -9,12 +9,14 @@ import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
 import { connectionErrorLog } from '../../core/repeat-limiter';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
+import { isWatchQueueKey } from '../../domain/watch';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
-import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord } from '../types';
+import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord, WatchStore } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
 import { defineScripts, runScript, type ScriptName } from './lua';
 import { migrate } from './migrations';
 import { parseRedisUrl } from './redis-url';
+import { redisWatches, watchSubscriber } from './watches';
 
 export interface RedisStoreOptions {
   /** `redis://host:port[/db]`, or `rediss://:password@host:port[/db]` (TLS, as Azure Cache for Redis requires). */
@@ -41,6 +43,7 @@ export class RedisStore implements StateStore {
   private readonly redisOptions: RedisOptions;
   private client?: Redis;
   private closed = false;
+  private readonly watches: WatchStore;
 
   constructor(private readonly options: RedisStoreOptions) {
     const parsed = parseRedisUrl(options.url);
@@ -49,6 +52,12 @@ export class RedisStore implements StateStore {
     this.prefix = options.keyPrefix ?? 'bj:';
     this.logger = (options.logger ?? silentLogger()).child({ component: 'redis-store' });
     this.doneTtl = options.doneTtlSeconds ?? 7 * 24 * 3600;
+    this.watches = redisWatches(
+      () => this.redis(),
+      this.prefix,
+      (name, args) => this.run(name, args),
+      ms,
+    );
   }
 
   async init(): Promise<void> {
@@ -212,7 +221,9 @@ export class RedisStore implements StateStore {
         conversationId: String(c),
         message: toMessage(
           JSON.parse(String(payload)) as StoredPayload,
-          toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
+          isWatchQueueKey(jobKey)
+            ? watchSubscriber(jobKey, String(c), input, at, cardId ?? null, team ?? null)
+            : toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
         ),
         attempts: Number(attempts),
         notBefore: Number(notBefore),
@@ -244,6 +255,33 @@ export class RedisStore implements StateStore {
   async nextMessageAt(): Promise<number | undefined> {
     const [, score] = await this.redis().zrange(`${this.prefix}heads`, 0, 0, 'WITHSCORES');
     return score === undefined ? undefined : Number(score);
+  }
+
+  // WatchStore (watches.ts and its scripts)
+
+  setWatch(...a: Parameters<WatchStore['setWatch']>): ReturnType<WatchStore['setWatch']> {
+    return this.watches.setWatch(...a);
+  }
+  removeWatch(...a: Parameters<WatchStore['removeWatch']>): ReturnType<WatchStore['removeWatch']> {
+    return this.watches.removeWatch(...a);
+  }
+  listWatches(...a: Parameters<WatchStore['listWatches']>): ReturnType<WatchStore['listWatches']> {
+    return this.watches.listWatches(...a);
+  }
+  watchesOfVault(...a: Parameters<WatchStore['watchesOfVault']>): ReturnType<WatchStore['watchesOfVault']> {
+    return this.watches.watchesOfVault(...a);
+  }
+  watchedVaultKeys(): ReturnType<WatchStore['watchedVaultKeys']> {
+    return this.watches.watchedVaultKeys();
+  }
+  claimWatchSweep(...a: Parameters<WatchStore['claimWatchSweep']>): ReturnType<WatchStore['claimWatchSweep']> {
+    return this.watches.claimWatchSweep(...a);
+  }
+  unannounced(...a: Parameters<WatchStore['unannounced']>): ReturnType<WatchStore['unannounced']> {
+    return this.watches.unannounced(...a);
+  }
+  commitWatchSweep(...a: Parameters<WatchStore['commitWatchSweep']>): ReturnType<WatchStore['commitWatchSweep']> {
+    return this.watches.commitWatchSweep(...a);
   }
 
   private redis(): Redis {

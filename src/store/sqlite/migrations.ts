@@ -86,6 +86,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX subscriptions_by_team ON subscriptions (team_id) WHERE team_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: 'watched vaults, their sweeps and what each conversation was told',
+    sql: `
+      CREATE TABLE watches (
+        conversation_id  TEXT NOT NULL,
+        vault_key        TEXT NOT NULL,   -- lower-case subscriptionId/resourceGroup/vaultName
+        subscription_id  TEXT NOT NULL,
+        resource_group   TEXT NOT NULL,
+        vault_name       TEXT NOT NULL,
+        mode             TEXT NOT NULL CHECK (mode IN ('failures', 'all')),
+        conversation_ref TEXT NOT NULL,
+        setter_id        TEXT NOT NULL,
+        setter_name      TEXT NOT NULL,
+        locale           TEXT,
+        time_zone        TEXT,
+        team_id          TEXT,
+        created_at       INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, vault_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX watches_by_vault ON watches (vault_key, conversation_id);
+      CREATE INDEX watches_by_team ON watches (team_id) WHERE team_id IS NOT NULL;
+
+      CREATE TABLE watch_sweeps (
+        vault_key   TEXT PRIMARY KEY,
+        state       TEXT NOT NULL,        -- JSON, the watcher's
+        lease_owner TEXT,
+        lease_until INTEGER
+      ) WITHOUT ROWID;
+
+      -- One row per (conversation, job, event) announced: the exactly-once record. The 'started'
+      -- row keeps the card's activity id, so the end replaces that card in place.
+      CREATE TABLE watch_announced (
+        conversation_id TEXT NOT NULL,
+        job_id          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('started', 'ended')),
+        at              INTEGER NOT NULL,
+        activity_id     TEXT,
+        PRIMARY KEY (conversation_id, job_id, event)
+      ) WITHOUT ROWID;
+      CREATE INDEX watch_announced_at ON watch_announced (at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,6 +4,7 @@ import type { OutboxRecord, OutboxStore } from '../types';
 import { toSub } from './rows';
 import type { Statements } from './statements';
 import { onFirstCall, type Connection, type Sync } from './sync';
+import type { SqliteWatches } from './watches';
 
 /** Inside a transaction (commitPoll's). A card replaces the unclaimed pending cards of its queue (coalescing). */
 export function enqueue(st: Statements, jobKey: string, conversationId: string, payload: StoredPayload): void {
@@ -18,21 +19,25 @@ export function enqueue(st: Statements, jobKey: string, conversationId: string, 
   st.insertMessage.run({ jobKey, conversationId, kind: payload.kind, payload: JSON.stringify(payload), notBefore });
 }
 
-export function sqliteOutbox({ db, st }: Connection): Sync<OutboxStore> {
+export function sqliteOutbox({ db, st }: Connection, watches: SqliteWatches): Sync<OutboxStore> {
   const claim = onFirstCall(
     () =>
       db.transaction((owner: string, now: number, leaseMs: number, limit: number) => {
         const out: OutboxRecord[] = [];
         for (const { id } of st.dueMessages.all({ now, limit })) {
           const m = st.getMessage.get(id);
-          const sub = m && st.getSub.get(m.job_key, m.conversation_id);
-          if (!m || !sub) continue;
+          if (!m) continue;
+          const payload = JSON.parse(m.payload) as StoredPayload;
+          const row = st.getSub.get(m.job_key, m.conversation_id);
+          // A watch notice goes to the watch (queue `watch:<vault>`), a tracker message to the subscription.
+          const sub = row ? toSub(row) : watches.subscriberOf(m.job_key, m.conversation_id, payload);
+          if (!sub) continue;
           st.leaseMessage.run({ owner, until: now + leaseMs, id });
           out.push({
             id,
             jobKey: m.job_key,
             conversationId: m.conversation_id,
-            message: toMessage(JSON.parse(m.payload) as StoredPayload, toSub(sub)),
+            message: toMessage(payload, sub),
             attempts: m.attempts,
             notBefore: m.not_before,
           });
@@ -47,6 +52,7 @@ export function sqliteOutbox({ db, st }: Connection): Sync<OutboxStore> {
         const m = st.getMessage.get(id);
         if (!m || m.state !== 'pending') return;
         if (m.kind !== 'card') {
+          watches.recordCard(m.conversation_id, JSON.parse(m.payload) as StoredPayload, result.activityId);
           st.markSent.run(id);
           return;
         }

@@ -21,13 +21,18 @@ import type {
   StateStore,
   SubscriptionStore,
   TrackedJobRecord,
+  WatchNoticeInput,
+  WatchStore,
+  WatchSweepClaim,
 } from '../types';
+import type { WatchInput, WatchRecord } from '../../domain/watch';
 import { migrate } from './migrations';
 import { sqliteJobs } from './jobs';
 import { sqliteOutbox } from './outbox';
 import { prepareStatements, type Statements } from './statements';
 import { sqliteSubscriptions } from './subscriptions';
 import type { Sync } from './sync';
+import { sqliteWatches, type SqliteWatches } from './watches';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (nothing survives close). The parent directory is created when missing. */
@@ -85,7 +90,15 @@ export class SqliteStore implements StateStore {
       }
       migrate(db, this.logger);
       const st = prepareStatements(db);
-      this.conn = { db, st, subs: sqliteSubscriptions({ db, st }), jobs: sqliteJobs({ db, st }), outbox: sqliteOutbox({ db, st }) };
+      const watches = sqliteWatches(db, st);
+      this.conn = {
+        db,
+        st,
+        subs: sqliteSubscriptions({ db, st }, watches),
+        jobs: sqliteJobs({ db, st }),
+        outbox: sqliteOutbox({ db, st }, watches),
+        watches,
+      };
     } catch (err) {
       db.close();
       throw err;
@@ -193,6 +206,47 @@ export class SqliteStore implements StateStore {
     return this.open().outbox.nextMessageAt();
   }
 
+  // WatchStore (watches.ts)
+
+  async setWatch(input: WatchInput, now: number, maxPerConversation: number): Promise<'created' | 'updated' | 'capped'> {
+    return this.open().watches.setWatch(input, now, maxPerConversation);
+  }
+
+  async removeWatch(conversationId: string, vaultKey: string): Promise<boolean> {
+    return this.open().watches.removeWatch(conversationId, vaultKey);
+  }
+
+  async listWatches(conversationId: string): Promise<WatchRecord[]> {
+    return this.open().watches.listWatches(conversationId);
+  }
+
+  async watchesOfVault(vaultKey: string): Promise<WatchRecord[]> {
+    return this.open().watches.watchesOfVault(vaultKey);
+  }
+
+  async watchedVaultKeys(): Promise<string[]> {
+    return this.open().watches.watchedVaultKeys();
+  }
+
+  async claimWatchSweep(owner: string, vaultKey: string, now: number, leaseMs: number): Promise<WatchSweepClaim | undefined> {
+    return this.open().watches.claimWatchSweep(owner, vaultKey, now, leaseMs);
+  }
+
+  async unannounced(triples: Parameters<WatchStore['unannounced']>[0]): ReturnType<WatchStore['unannounced']> {
+    return this.open().watches.unannounced(triples);
+  }
+
+  async commitWatchSweep(
+    owner: string,
+    vaultKey: string,
+    state: Readonly<Record<string, unknown>>,
+    notices: readonly WatchNoticeInput[],
+    now: number,
+    forgetBefore: number,
+  ): Promise<boolean> {
+    return this.open().watches.commitWatchSweep(owner, vaultKey, state, notices, now, forgetBefore);
+  }
+
   private open(): Open {
     if (this.closed) throw closedError('sqlite');
     if (!this.conn) throw new Error('sqlite state store: call init() first');
@@ -207,4 +261,5 @@ interface Open {
   readonly subs: Sync<SubscriptionStore>;
   readonly jobs: Sync<JobStore>;
   readonly outbox: Sync<OutboxStore>;
+  readonly watches: SqliteWatches;
 }

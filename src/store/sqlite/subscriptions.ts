@@ -5,10 +5,12 @@ import { teamOf, threadRange } from '../records';
 import type { SubscriptionStore } from '../types';
 import { toJob, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
+import type { SqliteWatches } from './watches';
 
 type JobInput = { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number };
 
-export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionStore> {
+/** Dropping a conversation or a team drops its watches too (the bot can no longer post there). */
+export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatches): Sync<SubscriptionStore> {
   /** Inside a transaction. */
   const removeSubscription = (jobKey: string, conversationId: string): number => {
     if (st.deleteSub.run(jobKey, conversationId).changes === 0) return -1;
@@ -59,6 +61,7 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
       db.transaction((conversationId: string) => {
         const subs = st.subsOfConversationAndThreads.all({ id: conversationId, ...threadRange(conversationId) });
         for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
+        watches.dropConversation(conversationId);
         return subs.length;
       }).immediate,
   );
@@ -68,6 +71,7 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
       db.transaction((teamId: string) => {
         const subs = st.subsOfTeam.all(teamId);
         for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
+        watches.dropTeam(teamId);
         return subs.length;
       }).immediate,
   );

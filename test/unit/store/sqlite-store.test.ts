@@ -137,7 +137,7 @@ describe('SqliteStore (SQLite specifics)', () => {
     const lines: string[] = [];
     const store = new SqliteStore({ path: file, logger: createLogger('info', { write: (l: string) => lines.push(l) }) });
     await store.init();
-    expect(schemaVersion(store.connection())).toBe(3);
+    expect(schemaVersion(store.connection())).toBe(LATEST_VERSION);
     expect(lines.join('')).toContain('team of each subscription');
     const before = { ...subInput(CONV_A), jobKey: jobKeyOf(1), createdAt: T0, cardActivityId: 'card-1', cardDigest: 'digest-1' };
     expect((await store.getSubscribers(jobKeyOf(1)))[0]).toEqual(before);

@@ -10,8 +10,18 @@ for _, member in ipairs(candidates) do
   local id = tostring(tonumber(string.sub(member, 1, bar - 1)))
   local q = string.sub(member, bar + 1)
   local mk = P..'msg:'..id
-  local m = redis.call('HMGET', mk, 'jobKey', 'conversationId', 'payload', 'attempts', 'notBefore')
-  local s = subscriber_of(m[1], m[2])
+  local m = redis.call('HMGET', mk, 'jobKey', 'conversationId', 'payload', 'attempts', 'notBefore', 'wjob', 'wevent')
+  local s
+  if string.sub(m[1], 1, 6) == 'watch:' then
+    -- A watch notice goes to the watch: {watch input, createdAt, the start's card id for an end, false, team}.
+    local v = string.sub(m[1], 7)
+    local card = false
+    if m[7] == 'ended' then card = redis.call('HGET', P..'wcard:'..m[2], m[6]) end
+    s = { redis.call('HGET', P..'w:'..m[2], v), redis.call('HGET', P..'wat:'..m[2], v), card, false,
+      redis.call('HGET', P..'wteamof:'..m[2], v) }
+  else
+    s = subscriber_of(m[1], m[2])
+  end
   if s[1] then
     redis.call('HSET', mk, 'leaseOwner', owner, 'leaseUntil', untilAt)
     refresh_head(q)

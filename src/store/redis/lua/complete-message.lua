@@ -13,6 +13,13 @@ if m[2] == 'card' then
   -- A delivered card is fully described by the subscription's card id and digest.
   delete_message(q, id)
 else
+  if ARGV[4] == '1' and string.sub(k, 1, 6) == 'watch:' then
+    local w = redis.call('HMGET', mk, 'wjob', 'wevent')
+    -- A watch's start card: its id, so the end replaces it in place.
+    if w[2] == 'started' and redis.call('HEXISTS', P..'wann:'..c, w[1]..'|started') == 1 then
+      redis.call('HSET', P..'wcard:'..c, w[1], ARGV[5])
+    end
+  end
   redis.call('HSET', mk, 'state', 'sent')
   redis.call('HDEL', mk, 'leaseOwner', 'leaseUntil')
   redis.call('ZREM', P..'pq:'..q, id)

@@ -10,4 +10,10 @@ for _, c in ipairs(ids) do
   redis.call('DEL', P..'conv:'..c)
   redis.call('ZREM', P..'convs', c)
 end
+-- Its watches too, and those of its threads.
+local wids = redis.call('ZRANGEBYLEX', P..'wconvs', '['..ARGV[3], '('..ARGV[4])
+table.insert(wids, ARGV[2])
+for _, c in ipairs(wids) do
+  for _, v in ipairs(redis.call('HKEYS', P..'w:'..c)) do remove_watch(c, v) end
+end
 return n

@@ -9,4 +9,9 @@ for _, c in ipairs(redis.call('HKEYS', P..'team:'..t)) do
 end
 -- Empty by now unless an older build removed subscriptions without updating it: nothing left to find.
 redis.call('DEL', P..'team:'..t)
+for _, cv in ipairs(redis.call('SMEMBERS', P..'wteam:'..t)) do
+  local nl = string.find(cv, '\n', 1, true)
+  remove_watch(string.sub(cv, 1, nl - 1), string.sub(cv, nl + 1))
+end
+redis.call('DEL', P..'wteam:'..t)
 return n

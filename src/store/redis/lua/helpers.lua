@@ -64,3 +64,19 @@ local function subscriber_of(k, c)
     redis.call('HGET', P..'cardid:'..k, c), redis.call('HGET', P..'carddig:'..k, c),
     redis.call('HGET', P..'subteam:'..k, c) }
 end
+
+-- Watches (WatchStore): removes C's watch of vault V with its pending notices; 1, or 0 when none.
+local function remove_watch(c, v)
+  if redis.call('HDEL', P..'w:'..c, v) == 0 then return 0 end
+  redis.call('HDEL', P..'wat:'..c, v)
+  local t = redis.call('HGET', P..'wteamof:'..c, v)
+  if t then
+    redis.call('HDEL', P..'wteamof:'..c, v)
+    redis.call('SREM', P..'wteam:'..t, c..'\n'..v)
+  end
+  redis.call('SREM', P..'wv:'..v, c)
+  if redis.call('EXISTS', P..'wv:'..v) == 0 then redis.call('ZREM', P..'wvaults', v) end
+  if redis.call('EXISTS', P..'w:'..c) == 0 then redis.call('ZREM', P..'wconvs', c) end
+  drop_pending('watch:'..v, c)
+  return 1
+end
