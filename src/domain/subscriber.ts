@@ -81,8 +81,9 @@ export type WatchMessage =
       readonly key: JobKey;
     }
   | {
-      /** Too many of a watched vault's jobs ended in one sweep for a card each: one card lists them. */
+      /** Too many of a watched vault's jobs ended (or started) in one sweep for a card each: one card lists them. */
       readonly kind: 'watchRollup';
+      readonly event: WatchEvent;
       readonly subscriber: Subscriber;
       readonly vault: VaultId;
       readonly jobs: readonly WatchRollupEntry[];

@@ -132,6 +132,7 @@ function describeWatchSpec(ctx: SpecContext): void {
         conversationId: CHANNEL,
         message: {
           kind: 'watchRollup',
+          event: 'ended',
           vault: VAULT,
           more: 0,
           jobs: ns.map((n) => ({ jobId: jobIdOf(n), entity: 'vm', operation: 'Backup', status: 'Failed' })),

@@ -1,0 +1,149 @@
+/**
+ * Sweeps the watched vaults: per vault and interval one BackupJobs_List over a time window
+ * (watch-decide.ts), through the tracker's read gate and budget, and commits the notices with the
+ * vault's new state in one store transaction, under the vault's sweep lease. Several instances run
+ * a Watcher each; the lease and the interval check make one of them sweep a vault per interval, and
+ * the store's record of what was announced makes each notice go out once whoever sweeps.
+ */
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { VaultId } from '../domain/job';
+import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../domain/watch';
+import type { WatchStore } from '../store/types';
+import type { ArmGate } from './arm-gate';
+import { BackgroundLoop } from './loop';
+import {
+  candidates,
+  DEFAULT_WATCH_TIMING,
+  nextSweepState,
+  parseSweepState,
+  planNotices,
+  sweepDue,
+  windowStart,
+  type WatchTiming,
+} from './watch-decide';
+
+export interface WatcherOptions {
+  readonly store: WatchStore;
+  readonly gate: ArmGate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly pollIntervalMs: number;
+  readonly limits?: WatchLimits;
+  readonly timing?: Partial<Omit<WatchTiming, 'pollIntervalMs'>>;
+  /** Notices were enqueued: the dispatcher should deliver now. */
+  readonly onNotices?: (count: number) => void;
+  /** Sweep lease (default 4 intervals, at least a minute). */
+  readonly leaseMs?: number;
+}
+
+export interface WatchTickStats {
+  /** Vaults listed this round. */
+  readonly swept: number;
+  readonly notices: number;
+  /** Vaults skipped: swept recently (maybe by another instance), leased by another, or the read deferred/failed. */
+  readonly skipped: number;
+}
+
+/** Announcements are remembered a little longer than anything can be announced (catch-up 24 h, window 48 h). */
+const REMEMBER_MS = 72 * 3_600_000;
+
+export class Watcher {
+  private readonly timing: WatchTiming;
+  private readonly limits: WatchLimits;
+  private readonly leaseMs: number;
+  private readonly log: Logger;
+  private readonly loop: BackgroundLoop;
+
+  constructor(private readonly o: WatcherOptions) {
+    this.timing = { ...DEFAULT_WATCH_TIMING, ...o.timing, pollIntervalMs: o.pollIntervalMs };
+    this.limits = o.limits ?? DEFAULT_WATCH_LIMITS;
+    this.leaseMs = o.leaseMs ?? Math.max(60_000, 4 * o.pollIntervalMs);
+    this.log = o.logger.child({ component: 'watcher' });
+    this.loop = new BackgroundLoop({
+      clock: o.clock,
+      logger: this.log,
+      round: async () => {
+        await this.tick();
+        return false;
+      },
+      nextAt: () => Promise.resolve(o.clock.now() + o.pollIntervalMs),
+      idleMs: o.pollIntervalMs,
+    });
+  }
+
+  /** Sweeps in the background until stop(); the first round runs at once (the catch-up after downtime). Never throws. */
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.loop.stop(timeoutMs);
+  }
+
+  /** A watch was set: sweep now rather than at the next interval. */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** One round over every watched vault. */
+  async tick(): Promise<WatchTickStats> {
+    const stats = { swept: 0, notices: 0, skipped: 0 };
+    for (const vaultKey of await this.o.store.watchedVaultKeys()) {
+      try {
+        const n = await this.sweep(vaultKey);
+        if (n === undefined) stats.skipped++;
+        else {
+          stats.swept++;
+          stats.notices += n;
+        }
+      } catch (err) {
+        // A store failure: the lease expires and the next round (here or elsewhere) sweeps again.
+        stats.skipped++;
+        this.log.error({ err, vaultKey }, 'watch sweep failed');
+      }
+    }
+    if (stats.notices > 0) this.o.onNotices?.(stats.notices);
+    return stats;
+  }
+
+  /** Notices enqueued, or undefined when the vault was not swept this time. */
+  private async sweep(vaultKey: string): Promise<number | undefined> {
+    const { store, clock, owner } = this.o;
+    const now = clock.now();
+    const claim = await store.claimWatchSweep(owner, vaultKey, now, this.leaseMs);
+    if (!claim) return undefined;
+    const state = parseSweepState(claim.state);
+    const watches = await store.watchesOfVault(vaultKey);
+    if (!sweepDue(state, now, this.timing) || watches.length === 0) {
+      await store.commitWatchSweep(owner, vaultKey, claim.state, [], now, now - REMEMBER_MS);
+      return undefined;
+    }
+    const vault: VaultId = watches[0].vault;
+    const from = windowStart(state, now, this.timing);
+    const read = await this.o.gate.listJobs(vault, { startTime: new Date(from).toISOString(), endTime: new Date(now).toISOString() });
+    if (read.kind !== 'ok') {
+      // Keep the old cursor: the next sweep covers this interval too.
+      if (read.kind === 'failed') this.log.warn({ vaultKey, failure: read.failure.kind }, 'watched vault could not be listed');
+      await store.commitWatchSweep(owner, vaultKey, claim.state, [], now, now - REMEMBER_MS);
+      return undefined;
+    }
+    const cands = candidates(read.value, watches, state, now, this.timing);
+    const fresh = await store.unannounced(cands.map(({ conversationId, jobId, event }) => ({ conversationId, jobId, event })));
+    const freshKeys = new Set(fresh.map((f) => `${f.conversationId}\n${f.jobId}\n${f.event}`));
+    const notices = planNotices(
+      cands.filter((c) => freshKeys.has(`${c.conversationId}\n${c.jobId}\n${c.event}`)),
+      vault,
+      this.limits,
+    );
+    const next = nextSweepState(read.value, now);
+    const ok = await store.commitWatchSweep(owner, vaultKey, { ...next }, notices, now, now - REMEMBER_MS);
+    if (!ok) {
+      this.log.warn({ vaultKey }, 'watch sweep lease lost before commit; another instance sweeps it');
+      return undefined;
+    }
+    if (notices.length > 0) this.log.info({ vaultKey, notices: notices.length, jobs: read.value.length }, 'watch notices enqueued');
+    return notices.length;
+  }
+}
