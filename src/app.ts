@@ -35,6 +35,8 @@ import type { TrackerEvent, TrackerOptions } from './tracker/engine-contract';
 import type { Notifier, TrackerService } from './tracker/ports';
 import { BudgetedApi } from './tracker/budgeted-api';
 import { MAX_WAIT_FOR_BUDGET_MS, TrackerServiceImpl } from './tracker/tracker-service';
+import { WatchServiceImpl } from './tracker/watch-service';
+import { Watcher } from './tracker/watcher';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -71,6 +73,7 @@ export interface RunningApp {
   readonly port: number;
   readonly tracker: Tracker;
   readonly dispatcher: Dispatcher;
+  readonly watcher: Watcher;
   readonly service: TrackerService;
   readonly store: StateStore;
   readonly background: BackgroundTasks;
@@ -189,6 +192,18 @@ export async function startApp(
     const tracker = queued ?? new Tracker(trackerOptions);
     readBudget.set(tracker.gate.budget);
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
+    // Watched vaults are swept within the tracker's read budget; every instance runs one (leases per vault).
+    const watcher = new Watcher({
+      store,
+      gate: tracker.gate,
+      clock,
+      logger,
+      owner,
+      pollIntervalMs,
+      limits: config.watch,
+      onNotices: () => dispatcher.wake(),
+    });
+    const watches = new WatchServiceImpl({ store, clock, limits: config.watch, wake: () => watcher.wake() });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
     const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });
@@ -196,6 +211,7 @@ export async function startApp(
       adapter,
       appId: config.bot.appId,
       tracker: service,
+      watches,
       api: commandApi,
       access: new AccessGate({ ...config.access, vaults: config.azure.vaults, clock }),
       portalUrl: config.azure.portalUrl,
@@ -227,6 +243,8 @@ export async function startApp(
           throw err;
         });
       } else tracker.start();
+      // Its first round catches up what ended while the bot was away.
+      watcher.start();
       dispatcher.start();
     }
     readiness = 'ready';
@@ -242,6 +260,7 @@ export async function startApp(
         logger.info('stopping');
         await step(logger, 'background', () => background.stop(STOP_TIMEOUT_MS / 2));
         await step(logger, 'tracker', () => tracker.stop(STOP_TIMEOUT_MS));
+        await step(logger, 'watcher', () => watcher.stop(STOP_TIMEOUT_MS));
         await step(logger, 'dispatcher', () => dispatcher.stop(STOP_TIMEOUT_MS));
         await step(logger, 'server', () => server.close());
         if (ownsStore) await step(logger, 'store', () => store.close());
@@ -250,7 +269,7 @@ export async function startApp(
         logger.info('stopped');
       })());
 
-    return { url: address.url, port: address.port, tracker, dispatcher, service, store, background, close };
+    return { url: address.url, port: address.port, tracker, dispatcher, watcher, service, store, background, close };
   } catch (err) {
     if (actionPool && !overrides.armDispatcher) await actionPool.close().catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);

@@ -20,7 +20,7 @@ import { HELP_LINES } from '../commands/registry';
 import { runCardAction, runCommand } from '../commands/run';
 import type { CommandContext, ConversationScope } from '../commands/types';
 import type { Clock } from '../core/clock';
-import type { TrackerService } from '../tracker/ports';
+import type { TrackerService, WatchService } from '../tracker/ports';
 import { t } from '../cards/i18n';
 import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
@@ -34,6 +34,7 @@ export interface BotDeps {
   /** Empty in local mode. */
   readonly appId: string;
   readonly tracker: TrackerService;
+  readonly watches: WatchService;
   readonly api: BackupJobsApi;
   /** Tenant check and the conversation's vaults (ALLOWED_TENANT_IDS, ACCESS_POLICY). */
   readonly access: AccessGate;
@@ -135,6 +136,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
     const subscriber = subscriberFromActivity(activity);
     return {
       tracker: deps.tracker,
+      watches: deps.watches,
       api: deps.api,
       allowList: { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) },
       portalUrl: deps.portalUrl,

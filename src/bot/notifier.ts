@@ -12,9 +12,10 @@ import type { JobActions } from '../commands/job-actions';
 import { jobCard } from '../commands/views';
 import type { Clock } from '../core/clock';
 import type { Notifier } from '../tracker/ports';
-import type { DeliveryResult, OutboundMessage, Subscriber } from '../domain/subscriber';
+import type { AnyOutbound, DeliveryResult, Subscriber } from '../domain/subscriber';
+import { buildWatchRollupCard, watchJobText } from '../cards/watch-cards';
 import { classifyConnectorError } from './connector-errors';
-import { sendCard, updateCard } from './reply';
+import { postNew, sendCard, updateCard } from './reply';
 
 export interface NotifierOptions {
   readonly adapter: CloudAdapter;
@@ -48,7 +49,7 @@ export class ProactiveNotifier implements Notifier {
     this.log = o.logger.child({ component: 'notifier' });
   }
 
-  async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+  async deliver(message: AnyOutbound): Promise<DeliveryResult> {
     const ref = message.subscriber.conversationRef as Partial<ConversationReference>;
     let activityId: string | undefined;
     // Errors inside the turn logic would reach the adapter's onTurnError and be swallowed there;
@@ -73,10 +74,14 @@ export class ProactiveNotifier implements Notifier {
     return activityId === undefined ? { ok: true } : { ok: true, activityId };
   }
 
-  private async send(context: TurnContext, message: OutboundMessage): Promise<string | undefined> {
+  private async send(context: TurnContext, message: AnyOutbound): Promise<string | undefined> {
     const { subscriber } = message;
     const locale = subscriber.locale;
-    const actions = message.kind === 'notice' ? undefined : this.o.actions?.view(message.job, message.key, subscriber.conversationId);
+    // Action buttons on the tracked job's cards only; a watch's or digest's cards carry none.
+    const actions =
+      message.kind === 'card' || message.kind === 'final'
+        ? this.o.actions?.view(message.job, message.key, subscriber.conversationId)
+        : undefined;
     const cardOptions = {
       locale,
       timeZone: subscriber.timeZone,
@@ -100,6 +105,28 @@ export class ProactiveNotifier implements Notifier {
           attachments: [CardFactory.adaptiveCard(card)],
         });
         return response?.id;
+      }
+      case 'watchJob': {
+        // A watch posts into the conversation itself (in a channel, a new post), mentioning nobody.
+        const card = jobCard(message.job, message.key, { ...cardOptions, tracking: false });
+        if (message.event === 'ended' && subscriber.cardActivityId !== undefined) {
+          await updateCard(context, subscriber.cardActivityId, card);
+          return subscriber.cardActivityId;
+        }
+        if (message.event === 'started') return postNew(context, { attachments: [CardFactory.adaptiveCard(card)] });
+        return postNew(context, {
+          text: watchJobText(message.job, message.event, vaultLabel(message.key.vault), locale),
+          attachments: [CardFactory.adaptiveCard(card)],
+        });
+      }
+      case 'watchRollup': {
+        const card = buildWatchRollupCard(message.jobs, message.more, message.event, {
+          locale,
+          timeZone: subscriber.timeZone,
+          now: this.o.clock.now(),
+          vaultLabel: vaultLabel(message.vault),
+        });
+        return postNew(context, { attachments: [CardFactory.adaptiveCard(card)] });
       }
       case 'notice': {
         const text = noticeText(

@@ -1,5 +1,5 @@
 /** The command layer's ReplyPort over botbuilder: in the turn, or proactively afterwards. */
-import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { ReplyPort } from '../commands/types';
 
@@ -9,6 +9,17 @@ export async function sendCard(context: TurnContext, card: AdaptiveCardJson, tex
     attachments: [CardFactory.adaptiveCard(card)],
     ...(text === undefined ? {} : { text }),
   });
+  return response?.id;
+}
+
+/**
+ * A new message in the conversation, not a reply: in a channel, a new post. TurnContext.sendActivity
+ * would make it a reply to the proactive turn's own (made-up) activity id.
+ */
+export async function postNew(context: TurnContext, activity: Partial<Activity>): Promise<string | undefined> {
+  const ref = { ...TurnContext.getConversationReference(context.activity), activityId: undefined };
+  const full = TurnContext.applyConversationReference({ type: 'message', ...activity }, ref);
+  const [response] = await context.adapter.sendActivities(context, [full]);
   return response?.id;
 }
 

@@ -26,7 +26,7 @@ export interface JobsListCardContext extends ListCardContext {
   readonly filter: JobsFilter;
 }
 
-interface Row {
+export interface Row {
   readonly entity: string;
   readonly detail: string;
   readonly status: string;
@@ -52,7 +52,7 @@ function jobRow(job: BackupJob, ctx: ListCardContext, extra: readonly string[]):
   };
 }
 
-interface ListData {
+export interface ListData {
   readonly title: string;
   readonly subtitle: string;
   readonly emptyText: string;
@@ -61,7 +61,7 @@ interface ListData {
 }
 
 /** Renders as many rows as fit, newest first as given, and says how many were left out. */
-function renderRows(rows: readonly Row[], data: ListData): AdaptiveCardJson {
+export function renderRows(rows: readonly Row[], data: ListData): AdaptiveCardJson {
   const build = (shown: number): AdaptiveCardJson =>
     expandTemplate('job-list', template, {
       fallbackText: `${data.title}: ${data.subtitle}`,

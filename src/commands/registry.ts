@@ -15,6 +15,9 @@ import { trackingCommand } from './tracking';
 import type { AnyCommand, CommandDefinition } from './types';
 import { untrackCommand } from './untrack';
 import { vaultsCommand } from './vaults';
+import { unwatchCommand } from './unwatch';
+import { watchCommand } from './watch';
+import { watchingCommand } from './watching';
 
 const COMMANDS_BUT_HELP = [
   trackJobCommand,
@@ -22,6 +25,9 @@ const COMMANDS_BUT_HELP = [
   untrackCommand,
   trackingCommand,
   jobsCommand,
+  watchCommand,
+  unwatchCommand,
+  watchingCommand,
   vaultsCommand,
   backupItemCommand,
   cancelJobCommand,

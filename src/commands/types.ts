@@ -9,7 +9,7 @@ import type { MessageId } from '../cards/i18n';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
-import type { TrackerService } from '../tracker/ports';
+import type { TrackerService, WatchService } from '../tracker/ports';
 import type { SubscriberInput } from '../domain/subscriber';
 import type { JobActions } from './job-actions';
 
@@ -45,6 +45,7 @@ export interface VaultAllowList {
 
 export interface CommandContext {
   readonly tracker: TrackerService;
+  readonly watches: WatchService;
   readonly api: BackupJobsApi;
   readonly allowList: VaultAllowList;
   /** Azure portal base URL of the configured cloud. */

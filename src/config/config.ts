@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { VaultId } from '../domain/job';
 import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
 import { ACTION_FIELDS, readActions, type ActionsConfig } from './actions-config';
+import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../domain/watch';
 import { parseVaultList } from './vault-list';
 
 export type { ActionsConfig } from './actions-config';
@@ -56,6 +57,8 @@ export interface Config {
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
   readonly limits: TrackingLimits;
   readonly actions: ActionsConfig;
+  /** Caps and the burst threshold of vault watches (WATCH_* keys). */
+  readonly watch: WatchLimits;
 }
 
 /** A missing or invalid setting; `key` names it and the message says what form it must take. */
@@ -125,6 +128,9 @@ const FIELDS = {
   OPERATION_MAX_FOLLOWERS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.followersPerConversation, 1_000),
   OPERATION_MAX_FOLLOWERS_TOTAL: count(DEFAULT_TRACKING_LIMITS.followersTotal, 100_000),
   ...ACTION_FIELDS,
+  WATCH_MAX_PER_CONVERSATION: count(DEFAULT_WATCH_LIMITS.watchesPerConversation, 1_000),
+  WATCH_ROLLUP_ABOVE: count(DEFAULT_WATCH_LIMITS.rollupAbove, 1_000),
+  WATCH_ROLLUP_LIST_MAX: count(DEFAULT_WATCH_LIMITS.rollupListMax, 50),
 } as const;
 
 /** A positive whole number up to `max`, with its default. */
@@ -219,6 +225,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pendingTtlMs: v.TRACK_PENDING_TTL_SECONDS * 1000,
       followersPerConversation: v.OPERATION_MAX_FOLLOWERS_PER_CONVERSATION,
       followersTotal: v.OPERATION_MAX_FOLLOWERS_TOTAL,
+    },
+    watch: {
+      watchesPerConversation: v.WATCH_MAX_PER_CONVERSATION,
+      rollupAbove: v.WATCH_ROLLUP_ABOVE,
+      rollupListMax: v.WATCH_ROLLUP_LIST_MAX,
     },
   });
 }

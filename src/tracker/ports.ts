@@ -5,6 +5,7 @@
  */
 import type { ArmErrorKind, BackupJob, JobKey } from '../domain/job';
 import type { CapKind } from '../domain/limits';
+import type { WatchInput, WatchLimits, WatchRecord } from '../domain/watch';
 import type { AnyOutbound, DeliveryResult, SubscriberInput, Subscriber } from '../domain/subscriber';
 
 export interface Notifier {
@@ -77,4 +78,14 @@ export interface TrackerService {
   refresh(key: JobKey, conversationId: string): Promise<ReadOutcome>;
   /** A slot for one `track operation` follower in this conversation, or the limit that refuses it. */
   admitFollower(conversationId: string): FollowerAdmission;
+}
+
+/** What the watch commands use. */
+export interface WatchService {
+  readonly limits: WatchLimits;
+  /** Sets or changes the watch; 'capped' when the conversation already watches `limits.watchesPerConversation` vaults. */
+  set(input: WatchInput): Promise<'created' | 'updated' | 'capped'>;
+  /** Removes the watch of the vault with its pending notices; false when there was none. */
+  remove(conversationId: string, vault: JobKey['vault']): Promise<boolean>;
+  list(conversationId: string): Promise<WatchRecord[]>;
 }

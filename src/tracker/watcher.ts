@@ -34,7 +34,10 @@ export interface WatcherOptions {
   readonly timing?: Partial<Omit<WatchTiming, 'pollIntervalMs'>>;
   /** Notices were enqueued: the dispatcher should deliver now. */
   readonly onNotices?: (count: number) => void;
-  /** Sweep lease (default 4 intervals, at least a minute). */
+  /**
+   * Sweep lease (default 4 intervals, at least 10 s). Short is safe: a sweep that outlives it
+   * loses its commit to the instance that swept after it, and nothing is announced twice.
+   */
   readonly leaseMs?: number;
 }
 
@@ -59,7 +62,7 @@ export class Watcher {
   constructor(private readonly o: WatcherOptions) {
     this.timing = { ...DEFAULT_WATCH_TIMING, ...o.timing, pollIntervalMs: o.pollIntervalMs };
     this.limits = o.limits ?? DEFAULT_WATCH_LIMITS;
-    this.leaseMs = o.leaseMs ?? Math.max(60_000, 4 * o.pollIntervalMs);
+    this.leaseMs = o.leaseMs ?? Math.max(10_000, 4 * o.pollIntervalMs);
     this.log = o.logger.child({ component: 'watcher' });
     this.loop = new BackgroundLoop({
       clock: o.clock,

@@ -49,7 +49,7 @@ export interface BotHarness {
   readonly dbPath: string;
   /** POSTs an activity to /api/messages (its serviceUrl must be `connector.serviceUrl`). */
   send(activity: Activity, headers?: Record<string, string>): Promise<PostResult>;
-  /** One tracker round, then one delivery round. */
+  /** One tracker round, one watcher round, then one delivery round. */
   round(): Promise<void>;
   /** Moves virtual time in steps of `stepMs`, running a round after each step. */
   advance(ms: number, stepMs?: number): Promise<void>;
@@ -113,6 +113,7 @@ export async function startBotHarness(opts: HarnessOptions = {}): Promise<BotHar
   };
   const round = async (): Promise<void> => {
     await app.tracker.tick();
+    await app.watcher.tick();
     await app.dispatcher.tick();
   };
   return {

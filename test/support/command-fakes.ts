@@ -15,6 +15,7 @@ import { VirtualClock } from '../../src/core/clock';
 import { silentLogger } from '../../src/core/logger';
 import type { StateStore } from '../../src/store/types';
 import { memoryStore } from './memory-store';
+import { WatchServiceImpl } from '../../src/tracker/watch-service';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SubscriberInput } from '../../src/domain/subscriber';
 
@@ -143,6 +144,7 @@ export function commandHarness(opts: { api?: RecordingApi; subscriber?: Subscrib
   const subscriber = opts.subscriber ?? SUBSCRIBER;
   const ctx: CommandContext = {
     tracker,
+    watches: new WatchServiceImpl({ store, clock }),
     api,
     allowList: ALLOWED,
     portalUrl: 'https://portal.azure.com',

@@ -36,6 +36,10 @@ const PREFORMATTED = new Set([
   'command',
   // An IANA zone Intl accepted (formatAbsolute checks it): letters, digits, `/ _ + -`, no Markdown.
   'zone',
+  // Catalog text built (and escaped) by an earlier t(): a watch mode, a summary line, a list of watches.
+  'mode',
+  'summary',
+  'watches',
 ]);
 
 function substitute(text: string, params: MessageParams | undefined): string {
