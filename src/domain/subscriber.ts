@@ -4,6 +4,7 @@
  */
 import type { BackupJob, JobKey, VaultId } from './job';
 import type { WatchEvent } from './watch';
+import type { VaultDigest } from './digest';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -91,8 +92,17 @@ export type WatchMessage =
       readonly more: number;
     };
 
+/** A daily digest (or `digest now`'s card, sent in the turn instead): the subscriber is the digest's conversation. */
+export interface DigestMessage {
+  readonly kind: 'digest';
+  readonly subscriber: Subscriber;
+  readonly vaults: readonly VaultDigest[];
+  /** When it covers up to (epoch ms). */
+  readonly asOf: number;
+}
+
 /** Everything the outbox holds and the Notifier delivers. */
-export type AnyOutbound = OutboundMessage | WatchMessage;
+export type AnyOutbound = OutboundMessage | WatchMessage | DigestMessage;
 
 /** One line of a roll-up card. */
 export interface WatchRollupEntry {

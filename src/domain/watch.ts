@@ -44,6 +44,9 @@ export function isWatchQueueKey(jobKey: string): boolean {
   return jobKey.startsWith('watch:');
 }
 
+/** The outbox queue of a conversation's digests (OutboxRecord.jobKey). */
+export const DIGEST_QUEUE_KEY = 'digest:';
+
 /** Per-conversation bounds on what watching makes the bot hold and send. */
 export interface WatchLimits {
   /** Vaults one conversation watches at once. */

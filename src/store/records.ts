@@ -2,11 +2,12 @@
  * Pieces shared by the store backends, so that every backend stores and returns exactly the
  * same shapes (the conformance suite compares them deeply).
  */
-import type { AnyOutbound, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
+import type { AnyOutbound, DigestMessage, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
 import type { DistributiveOmit, OutboxInput } from './types';
 
 /** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */
-export type StoredPayload = Omit<OutboxInput, 'conversationId'> | DistributiveOmit<WatchMessage, 'subscriber'>;
+export type StoredPayload =
+  Omit<OutboxInput, 'conversationId'> | DistributiveOmit<WatchMessage, 'subscriber'> | Omit<DigestMessage, 'subscriber'>;
 
 export function payloadOf(input: OutboxInput): StoredPayload {
   const { conversationId: _conversationId, ...payload } = input;

@@ -44,6 +44,12 @@ const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => 
   claimWatchSweep: (s) => s.claimWatchSweep('w', 'k', T0, LEASE),
   unannounced: (s) => s.unannounced([]),
   commitWatchSweep: (s) => s.commitWatchSweep('w', 'k', {}, [], T0, 0),
+  setDigest: (s) => s.setDigest({ ...WATCH, conversationId: CONV_A, at: '08:00', timeZone: 'UTC', vaults: [VAULT] }, T0, T0),
+  removeDigest: (s) => s.removeDigest(CONV_A),
+  getDigest: (s) => s.getDigest(CONV_A),
+  claimDueDigests: (s) => s.claimDueDigests('w', T0, LEASE, 1),
+  commitDigest: (s) => s.commitDigest('w', CONV_A, { day: '2026-01-01', nextAt: T0 }),
+  nextDigestAt: (s) => s.nextDigestAt(),
 };
 
 export const lifecycleSpec: StoreSpec = { tests: 'StoreLifecycle', describe: (ctx, { durable }) => describeLifecycleSpec(ctx, durable) };

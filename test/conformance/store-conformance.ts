@@ -7,7 +7,7 @@
  * store per test. Durable backends pass `reopen` (a new store on the same data) and
  * `{ durable: true }`, which adds the tests that close and reopen.
  */
-import type { JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore, WatchStore } from '../../src/store/types';
+import type { DigestStore, JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore, WatchStore } from '../../src/store/types';
 import { conversationDropSpec } from './spec-conversation-drop';
 import { jobSpec } from './spec-jobs';
 import { lifecycleSpec } from './spec-lifecycle';
@@ -16,6 +16,7 @@ import { subscriptionSpec } from './spec-subscriptions';
 import { teamDropSpec } from './spec-team-drop';
 import { valuesSpec } from './spec-values';
 import { watchSpec } from './spec-watches';
+import { digestSpec } from './spec-digests';
 
 /** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
 interface Interfaces {
@@ -23,6 +24,7 @@ interface Interfaces {
   JobStore: JobStore;
   OutboxStore: OutboxStore;
   WatchStore: WatchStore;
+  DigestStore: DigestStore;
   StoreLifecycle: StoreLifecycle;
   StateStore: StateStore;
 }
@@ -42,6 +44,7 @@ const SPECS: readonly StoreSpec[] = [
   jobSpec,
   outboxSpec,
   watchSpec,
+  digestSpec,
   lifecycleSpec,
   valuesSpec,
 ];
@@ -52,8 +55,9 @@ const ORDER: Record<StoreInterface, number> = {
   JobStore: 2,
   OutboxStore: 3,
   WatchStore: 4,
-  StoreLifecycle: 5,
-  StateStore: 6,
+  DigestStore: 5,
+  StoreLifecycle: 6,
+  StateStore: 7,
 };
 
 export interface StoreHarness {

@@ -25,6 +25,7 @@
  *   P.."pending"    SET   ids of pending messages (for stats)
  *   watches (w:, wat:, wteamof:, wv:, wvaults, wconvs, wteam:, wsweep:, wann:, wannat, wcard:): see redis/watches.ts;
  *   a watch notice is a message of the queue "watch:"..V, with fields wjob and wevent besides the others
+ *   digests (dg:, dgdue, dgconvs, dgteam:): see redis/digests.ts; a digest card is a message of the queue "digest:"
  * Times arrive from TypeScript as decimal strings (Lua would print large numbers in exponent form).
  */
 
@@ -54,6 +55,10 @@ const FILES = {
   bjRemoveWatch: 'remove-watch',
   bjClaimWatchSweep: 'claim-watch-sweep',
   bjCommitWatchSweep: 'commit-watch-sweep',
+  bjSetDigest: 'set-digest',
+  bjRemoveDigest: 'remove-digest',
+  bjClaimDigests: 'claim-digests',
+  bjCommitDigest: 'commit-digest',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

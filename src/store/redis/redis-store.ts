@@ -9,14 +9,15 @@ import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
 import { connectionErrorLog } from '../../core/repeat-limiter';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
-import { isWatchQueueKey } from '../../domain/watch';
+import { DIGEST_QUEUE_KEY, isWatchQueueKey } from '../../domain/watch';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
-import type { JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord, WatchStore } from '../types';
+import type { DigestStore, JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord, WatchStore } from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
 import { defineScripts, runScript, type ScriptName } from './lua';
 import { migrate } from './migrations';
 import { parseRedisUrl } from './redis-url';
 import { redisWatches, watchSubscriber } from './watches';
+import { digestSubscriber, redisDigests } from './digests';
 
 export interface RedisStoreOptions {
   /** `redis://host:port[/db]`, or `rediss://:password@host:port[/db]` (TLS, as Azure Cache for Redis requires). */
@@ -44,6 +45,7 @@ export class RedisStore implements StateStore {
   private client?: Redis;
   private closed = false;
   private readonly watches: WatchStore;
+  private readonly digests: DigestStore;
 
   constructor(private readonly options: RedisStoreOptions) {
     const parsed = parseRedisUrl(options.url);
@@ -52,6 +54,12 @@ export class RedisStore implements StateStore {
     this.prefix = options.keyPrefix ?? 'bj:';
     this.logger = (options.logger ?? silentLogger()).child({ component: 'redis-store' });
     this.doneTtl = options.doneTtlSeconds ?? 7 * 24 * 3600;
+    this.digests = redisDigests(
+      () => this.redis(),
+      this.prefix,
+      (name, args) => this.run(name, args),
+      ms,
+    );
     this.watches = redisWatches(
       () => this.redis(),
       this.prefix,
@@ -223,7 +231,9 @@ export class RedisStore implements StateStore {
           JSON.parse(String(payload)) as StoredPayload,
           isWatchQueueKey(jobKey)
             ? watchSubscriber(jobKey, String(c), input, at, cardId ?? null, team ?? null)
-            : toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
+            : jobKey === DIGEST_QUEUE_KEY
+              ? digestSubscriber(jobKey, String(c), input, at, team ?? null)
+              : toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
         ),
         attempts: Number(attempts),
         notBefore: Number(notBefore),
@@ -257,32 +267,21 @@ export class RedisStore implements StateStore {
     return score === undefined ? undefined : Number(score);
   }
 
-  // WatchStore (watches.ts and its scripts)
-
-  setWatch(...a: Parameters<WatchStore['setWatch']>): ReturnType<WatchStore['setWatch']> {
-    return this.watches.setWatch(...a);
-  }
-  removeWatch(...a: Parameters<WatchStore['removeWatch']>): ReturnType<WatchStore['removeWatch']> {
-    return this.watches.removeWatch(...a);
-  }
-  listWatches(...a: Parameters<WatchStore['listWatches']>): ReturnType<WatchStore['listWatches']> {
-    return this.watches.listWatches(...a);
-  }
-  watchesOfVault(...a: Parameters<WatchStore['watchesOfVault']>): ReturnType<WatchStore['watchesOfVault']> {
-    return this.watches.watchesOfVault(...a);
-  }
-  watchedVaultKeys(): ReturnType<WatchStore['watchedVaultKeys']> {
-    return this.watches.watchedVaultKeys();
-  }
-  claimWatchSweep(...a: Parameters<WatchStore['claimWatchSweep']>): ReturnType<WatchStore['claimWatchSweep']> {
-    return this.watches.claimWatchSweep(...a);
-  }
-  unannounced(...a: Parameters<WatchStore['unannounced']>): ReturnType<WatchStore['unannounced']> {
-    return this.watches.unannounced(...a);
-  }
-  commitWatchSweep(...a: Parameters<WatchStore['commitWatchSweep']>): ReturnType<WatchStore['commitWatchSweep']> {
-    return this.watches.commitWatchSweep(...a);
-  }
+  // WatchStore and DigestStore: watches.ts, digests.ts and their scripts (read `this.*` at call time, after the constructor).
+  readonly setWatch: WatchStore['setWatch'] = (...a) => this.watches.setWatch(...a);
+  readonly removeWatch: WatchStore['removeWatch'] = (...a) => this.watches.removeWatch(...a);
+  readonly listWatches: WatchStore['listWatches'] = (...a) => this.watches.listWatches(...a);
+  readonly watchesOfVault: WatchStore['watchesOfVault'] = (...a) => this.watches.watchesOfVault(...a);
+  readonly watchedVaultKeys: WatchStore['watchedVaultKeys'] = (...a) => this.watches.watchedVaultKeys(...a);
+  readonly claimWatchSweep: WatchStore['claimWatchSweep'] = (...a) => this.watches.claimWatchSweep(...a);
+  readonly unannounced: WatchStore['unannounced'] = (...a) => this.watches.unannounced(...a);
+  readonly commitWatchSweep: WatchStore['commitWatchSweep'] = (...a) => this.watches.commitWatchSweep(...a);
+  readonly setDigest: DigestStore['setDigest'] = (...a) => this.digests.setDigest(...a);
+  readonly removeDigest: DigestStore['removeDigest'] = (...a) => this.digests.removeDigest(...a);
+  readonly getDigest: DigestStore['getDigest'] = (...a) => this.digests.getDigest(...a);
+  readonly claimDueDigests: DigestStore['claimDueDigests'] = (...a) => this.digests.claimDueDigests(...a);
+  readonly commitDigest: DigestStore['commitDigest'] = (...a) => this.digests.commitDigest(...a);
+  readonly nextDigestAt: DigestStore['nextDigestAt'] = (...a) => this.digests.nextDigestAt(...a);
 
   private redis(): Redis {
     if (this.closed) throw closedError('redis');

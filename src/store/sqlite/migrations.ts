@@ -129,6 +129,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX watch_announced_at ON watch_announced (at);
     `,
   },
+  {
+    version: 5,
+    description: 'daily digests',
+    sql: `
+      CREATE TABLE digests (
+        conversation_id TEXT PRIMARY KEY,
+        input           TEXT NOT NULL,    -- JSON DigestInput
+        team_id         TEXT,
+        created_at      INTEGER NOT NULL,
+        next_at         INTEGER NOT NULL,
+        last_day        TEXT,             -- local day (YYYY-MM-DD) of the last digest enqueued
+        lease_owner     TEXT,
+        lease_until     INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX digests_due ON digests (next_at);
+      CREATE INDEX digests_by_team ON digests (team_id) WHERE team_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,6 +4,7 @@ import type { OutboxRecord, OutboxStore } from '../types';
 import { toSub } from './rows';
 import type { Statements } from './statements';
 import { onFirstCall, type Connection, type Sync } from './sync';
+import type { SqliteDigests } from './digests';
 import type { SqliteWatches } from './watches';
 
 /** Inside a transaction (commitPoll's). A card replaces the unclaimed pending cards of its queue (coalescing). */
@@ -19,7 +20,7 @@ export function enqueue(st: Statements, jobKey: string, conversationId: string, 
   st.insertMessage.run({ jobKey, conversationId, kind: payload.kind, payload: JSON.stringify(payload), notBefore });
 }
 
-export function sqliteOutbox({ db, st }: Connection, watches: SqliteWatches): Sync<OutboxStore> {
+export function sqliteOutbox({ db, st }: Connection, watches: SqliteWatches, digests: SqliteDigests): Sync<OutboxStore> {
   const claim = onFirstCall(
     () =>
       db.transaction((owner: string, now: number, leaseMs: number, limit: number) => {
@@ -29,8 +30,10 @@ export function sqliteOutbox({ db, st }: Connection, watches: SqliteWatches): Sy
           if (!m) continue;
           const payload = JSON.parse(m.payload) as StoredPayload;
           const row = st.getSub.get(m.job_key, m.conversation_id);
-          // A watch notice goes to the watch (queue `watch:<vault>`), a tracker message to the subscription.
-          const sub = row ? toSub(row) : watches.subscriberOf(m.job_key, m.conversation_id, payload);
+          // A watch notice goes to the watch (queue `watch:<vault>`), a digest to the digest, a tracker message to the subscription.
+          const sub = row
+            ? toSub(row)
+            : (watches.subscriberOf(m.job_key, m.conversation_id, payload) ?? digests.subscriberOf(m.job_key, m.conversation_id));
           if (!sub) continue;
           st.leaseMessage.run({ owner, until: now + leaseMs, id });
           out.push({

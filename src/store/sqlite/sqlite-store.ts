@@ -21,6 +21,7 @@ import type {
   StateStore,
   SubscriptionStore,
   TrackedJobRecord,
+  DigestStore,
   WatchNoticeInput,
   WatchStore,
   WatchSweepClaim,
@@ -33,6 +34,7 @@ import { prepareStatements, type Statements } from './statements';
 import { sqliteSubscriptions } from './subscriptions';
 import type { Sync } from './sync';
 import { sqliteWatches, type SqliteWatches } from './watches';
+import { sqliteDigests, type SqliteDigests } from './digests';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (nothing survives close). The parent directory is created when missing. */
@@ -91,13 +93,15 @@ export class SqliteStore implements StateStore {
       migrate(db, this.logger);
       const st = prepareStatements(db);
       const watches = sqliteWatches(db, st);
+      const digests = sqliteDigests(db, st);
       this.conn = {
         db,
         st,
-        subs: sqliteSubscriptions({ db, st }, watches),
+        subs: sqliteSubscriptions({ db, st }, watches, digests),
         jobs: sqliteJobs({ db, st }),
-        outbox: sqliteOutbox({ db, st }, watches),
+        outbox: sqliteOutbox({ db, st }, watches, digests),
         watches,
+        digests,
       };
     } catch (err) {
       db.close();
@@ -247,6 +251,27 @@ export class SqliteStore implements StateStore {
     return this.open().watches.commitWatchSweep(owner, vaultKey, state, notices, now, forgetBefore);
   }
 
+  // DigestStore (digests.ts)
+
+  async setDigest(...a: Parameters<DigestStore['setDigest']>): ReturnType<DigestStore['setDigest']> {
+    return this.open().digests.setDigest(...a);
+  }
+  async removeDigest(conversationId: string): Promise<boolean> {
+    return this.open().digests.removeDigest(conversationId);
+  }
+  async getDigest(conversationId: string): ReturnType<DigestStore['getDigest']> {
+    return this.open().digests.getDigest(conversationId);
+  }
+  async claimDueDigests(...a: Parameters<DigestStore['claimDueDigests']>): ReturnType<DigestStore['claimDueDigests']> {
+    return this.open().digests.claimDueDigests(...a);
+  }
+  async commitDigest(...a: Parameters<DigestStore['commitDigest']>): Promise<boolean> {
+    return this.open().digests.commitDigest(...a);
+  }
+  async nextDigestAt(): Promise<number | undefined> {
+    return this.open().digests.nextDigestAt();
+  }
+
   private open(): Open {
     if (this.closed) throw closedError('sqlite');
     if (!this.conn) throw new Error('sqlite state store: call init() first');
@@ -262,4 +287,5 @@ interface Open {
   readonly jobs: Sync<JobStore>;
   readonly outbox: Sync<OutboxStore>;
   readonly watches: SqliteWatches;
+  readonly digests: SqliteDigests;
 }

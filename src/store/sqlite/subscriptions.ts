@@ -6,11 +6,12 @@ import type { SubscriptionStore } from '../types';
 import { toJob, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
 import type { SqliteWatches } from './watches';
+import type { SqliteDigests } from './digests';
 
 type JobInput = { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number };
 
-/** Dropping a conversation or a team drops its watches too (the bot can no longer post there). */
-export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatches): Sync<SubscriptionStore> {
+/** Dropping a conversation or a team drops its watches and digest too (the bot can no longer post there). */
+export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatches, digests: SqliteDigests): Sync<SubscriptionStore> {
   /** Inside a transaction. */
   const removeSubscription = (jobKey: string, conversationId: string): number => {
     if (st.deleteSub.run(jobKey, conversationId).changes === 0) return -1;
@@ -62,6 +63,7 @@ export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatch
         const subs = st.subsOfConversationAndThreads.all({ id: conversationId, ...threadRange(conversationId) });
         for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
         watches.dropConversation(conversationId);
+        digests.dropConversation(conversationId);
         return subs.length;
       }).immediate,
   );
@@ -72,6 +74,7 @@ export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatch
         const subs = st.subsOfTeam.all(teamId);
         for (const s of subs) removeSubscription(s.job_key, s.conversation_id);
         watches.dropTeam(teamId);
+        digests.dropTeam(teamId);
         return subs.length;
       }).immediate,
   );

@@ -19,6 +19,9 @@ for _, member in ipairs(candidates) do
     if m[7] == 'ended' then card = redis.call('HGET', P..'wcard:'..m[2], m[6]) end
     s = { redis.call('HGET', P..'w:'..m[2], v), redis.call('HGET', P..'wat:'..m[2], v), card, false,
       redis.call('HGET', P..'wteamof:'..m[2], v) }
+  elseif m[1] == 'digest:' then
+    local d = redis.call('HMGET', P..'dg:'..m[2], 'input', 'createdAt', 'teamId')
+    s = { d[1], d[2], false, false, d[3] }
   else
     s = subscriber_of(m[1], m[2])
   end

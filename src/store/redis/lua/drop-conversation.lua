@@ -16,4 +16,7 @@ table.insert(wids, ARGV[2])
 for _, c in ipairs(wids) do
   for _, v in ipairs(redis.call('HKEYS', P..'w:'..c)) do remove_watch(c, v) end
 end
+local dids = redis.call('ZRANGEBYLEX', P..'dgconvs', '['..ARGV[3], '('..ARGV[4])
+table.insert(dids, ARGV[2])
+for _, c in ipairs(dids) do remove_digest(c) end
 return n

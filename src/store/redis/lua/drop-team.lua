@@ -14,4 +14,6 @@ for _, cv in ipairs(redis.call('SMEMBERS', P..'wteam:'..t)) do
   remove_watch(string.sub(cv, 1, nl - 1), string.sub(cv, nl + 1))
 end
 redis.call('DEL', P..'wteam:'..t)
+for _, c in ipairs(redis.call('SMEMBERS', P..'dgteam:'..t)) do remove_digest(c) end
+redis.call('DEL', P..'dgteam:'..t)
 return n

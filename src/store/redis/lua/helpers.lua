@@ -80,3 +80,16 @@ local function remove_watch(c, v)
   drop_pending('watch:'..v, c)
   return 1
 end
+
+-- Digests (DigestStore): removes C's digest and its undelivered card; 1, or 0 when none.
+local function remove_digest(c)
+  local k = P..'dg:'..c
+  if redis.call('EXISTS', k) == 0 then return 0 end
+  local t = redis.call('HGET', k, 'teamId')
+  if t then redis.call('SREM', P..'dgteam:'..t, c) end
+  redis.call('DEL', k)
+  redis.call('ZREM', P..'dgdue', c)
+  redis.call('ZREM', P..'dgconvs', c)
+  drop_pending('digest:', c)
+  return 1
+end
