@@ -37,6 +37,8 @@ import { BudgetedApi } from './tracker/budgeted-api';
 import { MAX_WAIT_FOR_BUDGET_MS, TrackerServiceImpl } from './tracker/tracker-service';
 import { WatchServiceImpl } from './tracker/watch-service';
 import { Watcher } from './tracker/watcher';
+import { Digester } from './tracker/digester';
+import { DigestServiceImpl } from './tracker/digest-service';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -74,6 +76,7 @@ export interface RunningApp {
   readonly tracker: Tracker;
   readonly dispatcher: Dispatcher;
   readonly watcher: Watcher;
+  readonly digester: Digester;
   readonly service: TrackerService;
   readonly store: StateStore;
   readonly background: BackgroundTasks;
@@ -204,6 +207,8 @@ export async function startApp(
       onNotices: () => dispatcher.wake(),
     });
     const watches = new WatchServiceImpl({ store, clock, limits: config.watch, wake: () => watcher.wake() });
+    const digester = new Digester({ store, gate: tracker.gate, clock, logger, owner, onSent: () => dispatcher.wake() });
+    const digests = new DigestServiceImpl({ store, clock, wake: () => digester.wake() });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
     const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });
@@ -212,6 +217,7 @@ export async function startApp(
       appId: config.bot.appId,
       tracker: service,
       watches,
+      digests,
       api: commandApi,
       access: new AccessGate({ ...config.access, vaults: config.azure.vaults, clock }),
       portalUrl: config.azure.portalUrl,
@@ -245,6 +251,8 @@ export async function startApp(
       } else tracker.start();
       // Its first round catches up what ended while the bot was away.
       watcher.start();
+      // Its first round sends a digest missed while the bot was away (< 6 h late) or skips it.
+      digester.start();
       dispatcher.start();
     }
     readiness = 'ready';
@@ -261,6 +269,7 @@ export async function startApp(
         await step(logger, 'background', () => background.stop(STOP_TIMEOUT_MS / 2));
         await step(logger, 'tracker', () => tracker.stop(STOP_TIMEOUT_MS));
         await step(logger, 'watcher', () => watcher.stop(STOP_TIMEOUT_MS));
+        await step(logger, 'digester', () => digester.stop(STOP_TIMEOUT_MS));
         await step(logger, 'dispatcher', () => dispatcher.stop(STOP_TIMEOUT_MS));
         await step(logger, 'server', () => server.close());
         if (ownsStore) await step(logger, 'store', () => store.close());
@@ -269,7 +278,7 @@ export async function startApp(
         logger.info('stopped');
       })());
 
-    return { url: address.url, port: address.port, tracker, dispatcher, watcher, service, store, background, close };
+    return { url: address.url, port: address.port, tracker, dispatcher, watcher, digester, service, store, background, close };
   } catch (err) {
     if (actionPool && !overrides.armDispatcher) await actionPool.close().catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);

@@ -20,7 +20,7 @@ import { HELP_LINES } from '../commands/registry';
 import { runCardAction, runCommand } from '../commands/run';
 import type { CommandContext, ConversationScope } from '../commands/types';
 import type { Clock } from '../core/clock';
-import type { TrackerService, WatchService } from '../tracker/ports';
+import type { DigestService, TrackerService, WatchService } from '../tracker/ports';
 import { t } from '../cards/i18n';
 import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
@@ -35,6 +35,7 @@ export interface BotDeps {
   readonly appId: string;
   readonly tracker: TrackerService;
   readonly watches: WatchService;
+  readonly digests: DigestService;
   readonly api: BackupJobsApi;
   /** Tenant check and the conversation's vaults (ALLOWED_TENANT_IDS, ACCESS_POLICY). */
   readonly access: AccessGate;
@@ -137,6 +138,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
     return {
       tracker: deps.tracker,
       watches: deps.watches,
+      digests: deps.digests,
       api: deps.api,
       allowList: { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) },
       portalUrl: deps.portalUrl,

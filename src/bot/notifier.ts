@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock';
 import type { Notifier } from '../tracker/ports';
 import type { AnyOutbound, DeliveryResult, Subscriber } from '../domain/subscriber';
 import { buildWatchRollupCard, watchJobText } from '../cards/watch-cards';
+import { buildDigestCard } from '../cards/digest-card';
 import { classifyConnectorError } from './connector-errors';
 import { postNew, sendCard, updateCard } from './reply';
 
@@ -126,6 +127,10 @@ export class ProactiveNotifier implements Notifier {
           now: this.o.clock.now(),
           vaultLabel: vaultLabel(message.vault),
         });
+        return postNew(context, { attachments: [CardFactory.adaptiveCard(card)] });
+      }
+      case 'digest': {
+        const card = buildDigestCard(message.vaults, { locale, timeZone: subscriber.timeZone, now: message.asOf });
         return postNew(context, { attachments: [CardFactory.adaptiveCard(card)] });
       }
       case 'notice': {

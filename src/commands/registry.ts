@@ -18,6 +18,7 @@ import { vaultsCommand } from './vaults';
 import { unwatchCommand } from './unwatch';
 import { watchCommand } from './watch';
 import { watchingCommand } from './watching';
+import { digestCommand } from './digest';
 
 const COMMANDS_BUT_HELP = [
   trackJobCommand,
@@ -28,6 +29,7 @@ const COMMANDS_BUT_HELP = [
   watchCommand,
   unwatchCommand,
   watchingCommand,
+  digestCommand,
   vaultsCommand,
   backupItemCommand,
   cancelJobCommand,
@@ -76,12 +78,18 @@ export interface ManifestCommandList {
   readonly commands: ReadonlyArray<{ readonly title: string; readonly description: string }>;
 }
 
-/** `bots[0].commandLists` of the Teams app manifest: every command, in each scope. */
+/** Teams accepts at most this many commands in one commandList. */
+export const MANIFEST_MAX_COMMANDS = 10;
+
+/** `bots[0].commandLists` of the Teams app manifest: every listed command, in each scope. */
 export function manifestCommandLists(): ManifestCommandList[] {
   const scopes: ManifestScope[] = ['team', 'personal', 'groupChat'];
+  const listed = COMMANDS.filter((c) => c.manifest.listed !== false);
+  if (listed.length > MANIFEST_MAX_COMMANDS)
+    throw new Error(`Teams lists at most ${MANIFEST_MAX_COMMANDS} commands; ${listed.length} are listed`);
   return scopes.map((scope) => ({
     scopes: [scope],
-    commands: COMMANDS.map(({ manifest }) => ({
+    commands: listed.map(({ manifest }) => ({
       title: manifest.title,
       description: manifest.description.replace(/\{place\}/g, scope === 'team' ? 'conversation' : 'chat'),
     })),

@@ -9,7 +9,7 @@ import type { MessageId } from '../cards/i18n';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { JobCardActionData } from '../cards/job-card';
 import type { Clock } from '../core/clock';
-import type { TrackerService, WatchService } from '../tracker/ports';
+import type { DigestService, TrackerService, WatchService } from '../tracker/ports';
 import type { SubscriberInput } from '../domain/subscriber';
 import type { JobActions } from './job-actions';
 
@@ -46,6 +46,7 @@ export interface VaultAllowList {
 export interface CommandContext {
   readonly tracker: TrackerService;
   readonly watches: WatchService;
+  readonly digests: DigestService;
   readonly api: BackupJobsApi;
   readonly allowList: VaultAllowList;
   /** Azure portal base URL of the configured cloud. */
@@ -80,6 +81,8 @@ export interface ManifestEntry {
    * English only: the manifest is not localised.
    */
   readonly description: string;
+  /** False: left out of the manifest's commandLists, which Teams caps at 10 per scope (help still lists it). */
+  readonly listed?: false;
 }
 
 /**

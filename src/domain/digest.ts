@@ -38,9 +38,13 @@ export interface VaultDigest {
   readonly successRate?: number;
   /** The same for the 24 hours before. */
   readonly previousSuccessRate?: number;
+  /** Failed and warned jobs (the first ones; `problemCount` counts all). */
   readonly problems: ReadonlyArray<DigestJobLine>;
+  readonly problemCount: number;
   readonly longest: ReadonlyArray<DigestJobLine>;
+  /** Jobs still running (the first ones; `runningCount` counts all). */
   readonly running: ReadonlyArray<DigestJobLine>;
+  readonly runningCount: number;
   /** Items whose last successful backup is older than their schedule suggests. */
   readonly overdue: ReadonlyArray<{ readonly entity: string; readonly lastSuccess?: string; readonly intervalMs: number }>;
   /** Azure could not be read: the card says so instead of numbers. */

@@ -6,6 +6,7 @@
 import type { ArmErrorKind, BackupJob, JobKey } from '../domain/job';
 import type { CapKind } from '../domain/limits';
 import type { WatchInput, WatchLimits, WatchRecord } from '../domain/watch';
+import type { DigestInput, DigestRecord } from '../domain/digest';
 import type { AnyOutbound, DeliveryResult, SubscriberInput, Subscriber } from '../domain/subscriber';
 
 export interface Notifier {
@@ -88,4 +89,12 @@ export interface WatchService {
   /** Removes the watch of the vault with its pending notices; false when there was none. */
   remove(conversationId: string, vault: JobKey['vault']): Promise<boolean>;
   list(conversationId: string): Promise<WatchRecord[]>;
+}
+
+/** What the digest command uses. */
+export interface DigestService {
+  /** Sets or replaces the conversation's daily digest; says when the next one is due. */
+  set(input: DigestInput): Promise<{ readonly result: 'created' | 'updated'; readonly nextAt: number }>;
+  remove(conversationId: string): Promise<boolean>;
+  get(conversationId: string): Promise<DigestRecord | undefined>;
 }

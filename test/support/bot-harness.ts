@@ -114,6 +114,7 @@ export async function startBotHarness(opts: HarnessOptions = {}): Promise<BotHar
   const round = async (): Promise<void> => {
     await app.tracker.tick();
     await app.watcher.tick();
+    await app.digester.tick();
     await app.dispatcher.tick();
   };
   return {

@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/core/logger';
 import type { StateStore } from '../../src/store/types';
 import { memoryStore } from './memory-store';
 import { WatchServiceImpl } from '../../src/tracker/watch-service';
+import { DigestServiceImpl } from '../../src/tracker/digest-service';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SubscriberInput } from '../../src/domain/subscriber';
 
@@ -145,6 +146,7 @@ export function commandHarness(opts: { api?: RecordingApi; subscriber?: Subscrib
   const ctx: CommandContext = {
     tracker,
     watches: new WatchServiceImpl({ store, clock }),
+    digests: new DigestServiceImpl({ store, clock }),
     api,
     allowList: ALLOWED,
     portalUrl: 'https://portal.azure.com',

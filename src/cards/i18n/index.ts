@@ -40,6 +40,11 @@ const PREFORMATTED = new Set([
   'mode',
   'summary',
   'watches',
+  // Digest figures the bot formatted: a rate, a factor, an interval.
+  'rate',
+  'previous',
+  'factor',
+  'interval',
 ]);
 
 function substitute(text: string, params: MessageParams | undefined): string {

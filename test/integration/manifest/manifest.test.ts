@@ -10,7 +10,8 @@ import { packageApp } from '../../../scripts/package-app';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCHEMAS = path.join(ROOT, 'node_modules', '@microsoft', 'app-manifest', 'build', 'json-schemas', 'teams');
 const BOT_ID = '1b6a4f0e-2c3d-4e5f-8a9b-0c1d2e3f4a5b';
-const COMMANDS = ['track job', 'track operation', 'untrack', 'tracking', 'jobs', 'watch', 'unwatch', 'watching', 'vaults', 'backup', 'cancel job', 'help'];
+// Teams lists at most 10 commands per scope: unwatch, watching and vaults are in help only.
+const COMMANDS = ['track job', 'track operation', 'untrack', 'tracking', 'jobs', 'watch', 'digest', 'backup', 'cancel job', 'help'];
 
 interface BotEntry {
   botId: string;

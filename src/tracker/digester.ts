@@ -1,0 +1,98 @@
+/**
+ * Sends the daily digests: claims the due ones under a lease, reads their vaults within the read
+ * budget, and commits each card with the digest's next time in one store transaction, which keeps
+ * it to one per local day and conversation whichever instance sends it. A digest found more than
+ * six hours late (the bot was down) is skipped with a log line, not sent.
+ */
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { DIGEST_MAX_LATE_MS, type DigestRecord } from '../domain/digest';
+import type { DigestStore } from '../store/types';
+import type { ArmGate } from './arm-gate';
+import { readDigests } from './digest-read';
+import { localDay, nextDigestAt } from './digest-time';
+import { BackgroundLoop } from './loop';
+
+export interface DigesterOptions {
+  readonly store: DigestStore;
+  readonly gate: ArmGate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly onSent?: () => void;
+  /** Longest sleep between rounds (default 60 s). */
+  readonly idleMs?: number;
+}
+
+/** What to do with a digest due at `scheduledAt`, seen at `now`. */
+export function digestDecision(scheduledAt: number, now: number): 'send' | 'skip' {
+  return now - scheduledAt >= DIGEST_MAX_LATE_MS ? 'skip' : 'send';
+}
+
+export class Digester {
+  private readonly log: Logger;
+  private readonly loop: BackgroundLoop;
+
+  constructor(private readonly o: DigesterOptions) {
+    this.log = o.logger.child({ component: 'digester' });
+    this.loop = new BackgroundLoop({
+      clock: o.clock,
+      logger: this.log,
+      round: async () => (await this.tick()).claimed >= 20,
+      nextAt: () => o.store.nextDigestAt(),
+      idleMs: o.idleMs ?? 60_000,
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.loop.stop(timeoutMs);
+  }
+
+  async tick(): Promise<{ claimed: number; sent: number; skipped: number }> {
+    const now = this.o.clock.now();
+    const due = await this.o.store.claimDueDigests(this.o.owner, now, 5 * 60_000, 20);
+    const stats = { claimed: due.length, sent: 0, skipped: 0 };
+    for (const d of due) {
+      try {
+        if (await this.send(d, now)) stats.sent++;
+        else stats.skipped++;
+      } catch (err) {
+        // The lease expires and a later round tries again (within the six hours).
+        this.log.error({ err, conversationId: d.conversationId }, 'digest failed');
+      }
+    }
+    if (stats.sent > 0) this.o.onSent?.();
+    return stats;
+  }
+
+  private async send(d: DigestRecord, now: number): Promise<boolean> {
+    const day = localDay(d.nextAt, d.timeZone);
+    const nextAt = nextDigestAt(d.at, d.timeZone, Math.max(now, d.nextAt));
+    if (digestDecision(d.nextAt, now) === 'skip') {
+      this.log.warn(
+        { conversationId: d.conversationId, day, dueAt: new Date(d.nextAt).toISOString(), lateMs: now - d.nextAt },
+        'daily digest skipped: more than 6 hours late (the bot was not running)',
+      );
+      await this.o.store.commitDigest(this.o.owner, d.conversationId, { day, nextAt });
+      return false;
+    }
+    const vaults = await readDigests(
+      d.vaults,
+      async (vault, filter) => {
+        const read = await this.o.gate.listJobs(vault, filter);
+        if (read.kind === 'ok') return { jobs: read.value };
+        return { failed: read.kind === 'failed' ? read.failure.kind : 'throttled' };
+      },
+      now,
+    );
+    return this.o.store.commitDigest(this.o.owner, d.conversationId, { day, nextAt, message: { kind: 'digest', vaults, asOf: now } });
+  }
+}
