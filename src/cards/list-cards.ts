@@ -58,6 +58,8 @@ export interface ListData {
   readonly emptyText: string;
   readonly hint: string;
   readonly moreText: (hidden: number) => string;
+  /** Rows the caller left out before (a roll-up's jobs beyond its list): the "more" line shows even when every row fits. */
+  readonly extraHidden?: number;
 }
 
 /** Renders as many rows as fit, newest first as given, and says how many were left out. */
@@ -70,7 +72,7 @@ export function renderRows(rows: readonly Row[], data: ListData): AdaptiveCardJs
       isEmpty: rows.length === 0,
       emptyText: data.emptyText,
       rows: rows.slice(0, shown),
-      hasMore: rows.length > shown,
+      hasMore: rows.length > shown || (data.extraHidden ?? 0) > 0,
       moreText: data.moreText(rows.length - shown),
       hasHint: rows.length > 0 && data.hint !== '',
       hint: data.hint,

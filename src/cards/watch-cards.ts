@@ -46,6 +46,7 @@ export function buildWatchRollupCard(
     hint: t(locale, 'watch.rollup.hint'),
     // Rows the card had no room for, and those the watcher did not list: both are counted.
     moreText: (hidden) => t(locale, 'watch.rollup.more', { count: hidden + more }),
+    extraHidden: more,
   });
 }
 
