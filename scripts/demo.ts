@@ -63,6 +63,10 @@ export function describeDemo(sim: RunningSimulator, playgroundUrl: string, botPo
     line(restore, 'completes'),
     `Also try: track job ${shortId(warnings.id)} (ends with warnings) · jobs all · tracking · help`,
     '',
+    'Watch a vault and get its digest, without a job id:',
+    `  watch failures\n      each failed, warned or cancelled job of ${sim.vault} gets a card here (salesdb fails in ${minutes((endOf(failure.id) - now) / speed)})`,
+    '  digest now\n      the last 24 hours of the vault (its history is simulated); `digest daily at 08:00` sends it each morning',
+    '',
     `Simulated vault ${sim.url} (${sim.vault}) · bot http://127.0.0.1:${botPort}/api/messages · bot log ${path.relative(process.cwd(), BOT_LOG)}`,
     'Ctrl-C stops everything.',
     '',
@@ -103,7 +107,8 @@ async function main(): Promise<void> {
 
   try {
     const clock = new ScaledClock(speed);
-    sim = await startSimulator({ clock, logger: silentLogger() });
+    // Living vaults (history, nightly and hourly backups) beside the scripted jobs: watch and digest have something to show.
+    sim = await startSimulator({ clock, logger: silentLogger(), life: true });
     const botPort = await freePort();
     mkdirSync(DATA, { recursive: true });
     writeFileSync(BOT_LOG, '');
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
       port: botPort,
       armEndpoint: sim.url,
       subscriptionId: sim.subscriptionId,
-      vaults: sim.vault,
+      vaults: sim.vaults.join(','),
       stateStore: `sqlite:${DB}`,
       pollIntervalSeconds: pollSeconds,
       logFile: BOT_LOG,

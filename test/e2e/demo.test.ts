@@ -55,6 +55,9 @@ describe('npm run demo', () => {
     const simUrl = /Simulated vault (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     expect(url).toBe(`http://127.0.0.1:${port}`);
     expect(commands).toHaveLength(3);
+    // Watch and digest need no job id: the banner offers both.
+    expect(banner).toMatch(/^ {2}watch failures$/m);
+    expect(banner).toMatch(/^ {2}digest now$/m);
     expect(botUrl).toBeDefined();
     expect(simUrl).toBeDefined();
 
