@@ -11,6 +11,7 @@ import type { JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionSto
 import { conversationDropSpec } from './spec-conversation-drop';
 import { jobSpec } from './spec-jobs';
 import { lifecycleSpec } from './spec-lifecycle';
+import { capsSpec } from './spec-caps';
 import { outboxSpec } from './spec-outbox';
 import { subscriptionSpec } from './spec-subscriptions';
 import { teamDropSpec } from './spec-team-drop';
@@ -33,7 +34,16 @@ export interface StoreSpec {
   readonly describe: (ctx: SpecContext, options: { readonly durable: boolean }) => void;
 }
 
-const SPECS: readonly StoreSpec[] = [subscriptionSpec, conversationDropSpec, teamDropSpec, jobSpec, outboxSpec, lifecycleSpec, valuesSpec];
+const SPECS: readonly StoreSpec[] = [
+  subscriptionSpec,
+  capsSpec,
+  conversationDropSpec,
+  teamDropSpec,
+  jobSpec,
+  outboxSpec,
+  lifecycleSpec,
+  valuesSpec,
+];
 
 /** Every interface, in the order the suite runs them (a Record, so that a new interface must be listed). */
 const ORDER: Record<StoreInterface, number> = { SubscriptionStore: 1, JobStore: 2, OutboxStore: 3, StoreLifecycle: 4, StateStore: 5 };
@@ -43,6 +53,8 @@ export interface StoreHarness {
   cleanup: () => Promise<void>;
   /** Opens the same data again; the suite closes the current store first. */
   reopen?: () => Promise<StateStore>;
+  /** A second store on the same data, open beside the first: another instance (backends several instances share). */
+  sibling?: () => Promise<StateStore>;
 }
 
 export type StoreFactory = () => Promise<StoreHarness>;
@@ -52,12 +64,15 @@ export interface SpecContext {
   store(): StateStore;
   /** Closes the current store and continues on a reopened one (durable backends only). */
   reopen(): Promise<StateStore>;
+  /** A second instance on the same data, initialised and closed after the test; undefined when the backend has none. */
+  sibling(): Promise<StateStore | undefined>;
 }
 
 export function describeStoreConformance(name: string, factory: StoreFactory, options: { durable?: boolean } = {}): void {
   describe(`StateStore conformance: ${name}`, () => {
     let harness: StoreHarness | undefined;
     let current: StateStore | undefined;
+    let siblings: StateStore[] = [];
 
     beforeEach(async () => {
       harness = await factory();
@@ -66,6 +81,8 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     });
 
     afterEach(async () => {
+      for (const s of siblings) await s.close();
+      siblings = [];
       await current?.close();
       await harness?.cleanup();
       harness = undefined;
@@ -83,6 +100,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
         current = await harness.reopen();
         await current.init();
         return current;
+      },
+      sibling: async () => {
+        if (!harness?.sibling) return undefined;
+        const s = await harness.sibling();
+        siblings.push(s);
+        await s.init();
+        return s;
       },
     };
 

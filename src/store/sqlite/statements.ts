@@ -92,6 +92,13 @@ export function prepareStatements(db: Database.Database) {
       'SELECT job_key, conversation_id FROM subscriptions WHERE team_id = ?',
     ),
     countSubs: s<[string], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE job_key = ?'),
+    // The caps (SubscriptionStore.refusedBy): a range of subscriptions_by_conversation, each job by its key.
+    conversationCaps: s<{ jobKey: string; conversationId: string }, { n: number; pending: number; has: number }>(`SELECT
+      count(*) AS n, coalesce(sum(j.last_job IS NULL), 0) AS pending, coalesce(max(s.job_key = @jobKey), 0) AS has
+      FROM subscriptions s JOIN jobs j ON j.job_key = s.job_key WHERE s.conversation_id = @conversationId AND j.state = 'active'`),
+    jobState: s<[string], { state: 'active' | 'ended' }>('SELECT state FROM jobs WHERE job_key = ?'),
+    // Counted on the jobs_due index, without reading a row.
+    activeJobs: s<[], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE state = 'active'`),
     insertSub:
       s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at)
       VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @teamId, @now)`),

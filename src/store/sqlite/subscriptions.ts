@@ -2,7 +2,7 @@
 import type { BackupJob, VaultId } from '../../domain/job';
 import type { SubscriberInput } from '../../domain/subscriber';
 import { teamOf, threadRange } from '../records';
-import type { SubscriptionStore } from '../types';
+import type { SubscribeCapKind, SubscribeCaps, SubscriptionStore } from '../types';
 import { toJob, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
 
@@ -18,9 +18,21 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
     return remaining;
   };
 
+  /** SubscriptionStore.refusedBy; inside subscribe's transaction, the check and the insert are one step. */
+  const refusedBy = (jobKey: string, conversationId: string, pending: boolean, caps: SubscribeCaps): SubscribeCapKind | undefined => {
+    const conversation = st.conversationCaps.get({ jobKey, conversationId });
+    if (conversation?.has) return undefined;
+    if ((conversation?.n ?? 0) >= caps.jobsPerConversation) return 'jobsPerConversation';
+    if (pending && (conversation?.pending ?? 0) >= caps.pendingPerConversation) return 'pendingPerConversation';
+    if (st.jobState.get(jobKey)?.state !== 'active' && (st.activeJobs.get()?.n ?? 0) >= caps.jobsTotal) return 'jobsTotal';
+    return undefined;
+  };
+
   const subscribe = onFirstCall(
     () =>
-      db.transaction((job: JobInput, sub: SubscriberInput, now: number) => {
+      db.transaction((job: JobInput, sub: SubscriberInput, now: number, caps?: SubscribeCaps) => {
+        const refused = caps && refusedBy(job.jobKey, sub.conversationId, job.lastJob === undefined, caps);
+        if (refused) return { jobCreated: false, subscriptionCreated: false, refused };
         const jobParams = {
           jobKey: job.jobKey,
           subscriptionId: job.vault.subscriptionId,
@@ -84,6 +96,7 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
 
   return {
     subscribe,
+    refusedBy,
     unsubscribe,
     dropConversation,
     dropTeam,

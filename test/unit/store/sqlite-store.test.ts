@@ -19,6 +19,7 @@ describeStoreConformance(
       store: new SqliteStore({ path: file }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
       reopen: async () => new SqliteStore({ path: file }),
+      sibling: async () => new SqliteStore({ path: file }),
     };
   },
   { durable: true },
