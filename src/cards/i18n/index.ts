@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import en from './en.json';
+import { BoundedMemo } from '../../core/memo';
 import { escapeMarkdown } from '../markdown';
 
 export type MessageId = keyof typeof en;
@@ -134,12 +135,17 @@ export function t(locale: string | undefined, id: MessageId, params?: MessagePar
   return defaultCatalog.t(locale, id, params);
 }
 
+/** Canonical tags by the locale asked for: every formatted value of every card asks. */
+const intlTags = new BoundedMemo<string>(256, 64);
+
 /** The language tag to hand to Intl for this locale (falls back to English on a bad tag). */
 export function intlLocale(locale: string | undefined): string {
   if (!locale) return DEFAULT_LOCALE;
-  try {
-    return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0] ?? DEFAULT_LOCALE;
-  } catch {
-    return DEFAULT_LOCALE;
-  }
+  return intlTags.get(locale, () => {
+    try {
+      return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0] ?? DEFAULT_LOCALE;
+    } catch {
+      return DEFAULT_LOCALE;
+    }
+  });
 }
