@@ -84,15 +84,10 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
       }).immediate,
   );
 
-  // One read transaction: a consistent view across the per-job lookups.
-  const listByConversation = onFirstCall(() =>
-    db.transaction((conversationId: string) =>
-      st.subsOfConversation.all(conversationId).flatMap((s) => {
-        const job = st.getJob.get(s.job_key);
-        return job ? [{ job: toJob(job), subscriber: toSub(s) }] : [];
-      }),
-    ),
-  );
+  const listByConversation = (conversationId: string) =>
+    st.followedByConversation
+      .all(conversationId)
+      .map((row) => ({ job: toJob({ ...row, created_at: row.job_created_at }), subscriber: toSub(row) }));
 
   return {
     subscribe,
