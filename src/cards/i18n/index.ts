@@ -48,8 +48,12 @@ function substitute(text: string, params: MessageParams | undefined): string {
   });
 }
 
+const ENGLISH_ONLY: readonly Messages[] = [en];
+
 export class Catalog {
   private readonly byLocale = new Map<string, Messages>();
+  /** Lookup chains by the locale asked for: a card asks for a dozen texts in one locale. */
+  private readonly chains = new BoundedMemo<readonly Messages[]>(256, 64);
 
   /** `messages` maps a locale tag to its (possibly partial) messages; English is always present. */
   constructor(messages: Readonly<Record<string, Messages>> = {}) {
@@ -84,15 +88,17 @@ export class Catalog {
   }
 
   /** Exact tag (`de-de`), then its language (`de`), then English. */
-  resolve(locale: string | undefined): Messages[] {
+  resolve(locale: string | undefined): readonly Messages[] {
+    return locale ? this.chains.get(locale, () => this.chainOf(locale)) : ENGLISH_ONLY;
+  }
+
+  private chainOf(locale: string): Messages[] {
     const chain: Messages[] = [];
-    if (locale) {
-      const tag = normaliseLocale(locale);
-      const exact = this.byLocale.get(tag);
-      if (exact) chain.push(exact);
-      const language = this.byLocale.get(tag.split('-')[0]);
-      if (language && language !== exact) chain.push(language);
-    }
+    const tag = normaliseLocale(locale);
+    const exact = this.byLocale.get(tag);
+    if (exact) chain.push(exact);
+    const language = this.byLocale.get(tag.split('-')[0]);
+    if (language && language !== exact) chain.push(language);
     chain.push(en);
     return chain;
   }
