@@ -15,14 +15,13 @@ describe('BoundedMemo', () => {
     expect(calls).toBe(2);
   });
 
-  it('holds at most `limit` entries and drops the least recently used first', () => {
+  it('holds at most `limit` entries and drops the oldest first', () => {
     const memo = new BoundedMemo<number>(3);
     for (const k of ['a', 'b', 'c']) memo.get(k, () => 1);
-    memo.get('a', () => 2); // a is now the most recent
-    memo.get('d', () => 1); // drops b
+    memo.get('d', () => 1); // drops a
     expect(memo.size).toBe(3);
-    expect(memo.get('a', () => 9)).toBe(1);
-    expect(memo.get('b', () => 9)).toBe(9);
+    expect(memo.get('b', () => 9)).toBe(1);
+    expect(memo.get('a', () => 9)).toBe(9);
     for (let i = 0; i < 1000; i++) memo.get(`k${i}`, () => i);
     expect(memo.size).toBe(3);
   });
