@@ -40,7 +40,9 @@ const ID = z
 const GUID = z.string().regex(GUID_PATTERN);
 
 /** `schema`'s output for `value`, or undefined when it does not pass. */
-function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+function valid<T>(schema: z.ZodType<T, string>, value: unknown): T | undefined {
+  // Every schema here is a string's; an absent field (most activities lack some) needs no error object built.
+  if (typeof value !== 'string') return undefined;
   const result = schema.safeParse(value);
   return result.success ? result.data : undefined;
 }
