@@ -85,9 +85,7 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
   );
 
   const listByConversation = (conversationId: string) =>
-    st.followedByConversation
-      .all(conversationId)
-      .map((row) => ({ job: toJob({ ...row, created_at: row.job_created_at }), subscriber: toSub(row) }));
+    st.followedByConversation.all(conversationId).map((row) => ({ job: toJob(row, row.job_created_at), subscriber: toSub(row) }));
 
   return {
     subscribe,
