@@ -5,8 +5,12 @@ import { toSubscriber } from '../records';
 import type { TrackedJobRecord } from '../types';
 import type { JobRow, SubRow } from './statements';
 
-/** `createdAt` is given apart for a job row joined with a subscription row, whose created_at took the name. */
-export function toJob(r: JobRow, createdAt = r.created_at): TrackedJobRecord {
+export function toJob(r: JobRow): TrackedJobRecord {
+  return toJobCreatedAt(r, r.created_at);
+}
+
+/** For a job row joined with a subscription row, whose created_at took the column name. */
+export function toJobCreatedAt(r: Omit<JobRow, 'created_at'>, createdAt: number): TrackedJobRecord {
   return {
     jobKey: r.job_key,
     vault: { subscriptionId: r.subscription_id, resourceGroup: r.resource_group, vaultName: r.vault_name },

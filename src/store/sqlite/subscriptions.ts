@@ -3,7 +3,7 @@ import type { BackupJob, VaultId } from '../../domain/job';
 import type { SubscriberInput } from '../../domain/subscriber';
 import { teamOf, threadRange } from '../records';
 import type { SubscribeCapKind, SubscribeCaps, SubscriptionStore } from '../types';
-import { toJob, toSub } from './rows';
+import { toJob, toJobCreatedAt, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
 
 type JobInput = { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number };
@@ -85,7 +85,7 @@ export function sqliteSubscriptions({ db, st }: Connection): Sync<SubscriptionSt
   );
 
   const listByConversation = (conversationId: string) =>
-    st.followedByConversation.all(conversationId).map((row) => ({ job: toJob(row, row.job_created_at), subscriber: toSub(row) }));
+    st.followedByConversation.all(conversationId).map((row) => ({ job: toJobCreatedAt(row, row.job_created_at), subscriber: toSub(row) }));
 
   return {
     subscribe,
