@@ -26,7 +26,15 @@ import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
 import type { JobActions } from '../commands/job-actions';
 import { handleExecute, type SignInSettings } from './execute';
-import { activityLocale, activityTeamId, conversationReferenceOf, subscriberFromActivity } from './conversation';
+import type { SubscriberInput } from '../domain/subscriber';
+import {
+  activityLocale,
+  activityTeamId,
+  activityTimeZone,
+  conversationReferenceOf,
+  subscriberFromActivity,
+  threadConversationId,
+} from './conversation';
 import { ProactiveReply, sendCard, TurnReply } from './reply';
 
 export interface BotDeps {
@@ -122,7 +130,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
       const action = parseCardAction(activity.value);
       // Someone else's card, or a form we do not know: ignored by rule.
       if (!action) {
-        this.log.info({ conversationId: ctx.subscriber.conversationId }, 'ignored a submit that is not one of our buttons');
+        this.log.info({ conversationId: ctx.conversationId }, 'ignored a submit that is not one of our buttons');
         return;
       }
       await runCardAction(action, ctx);
@@ -134,7 +142,10 @@ export class BackupJobsBot extends TeamsActivityHandler {
   private commandContext(context: TurnContext): CommandContext {
     const { deps } = this;
     const activity = context.activity;
-    const subscriber = subscriberFromActivity(activity);
+    const conversationId = threadConversationId(activity);
+    // Only tracking commands store a subscriber or send later: built on first use, not for every message.
+    let subscriber: SubscriberInput | undefined;
+    let later: ProactiveReply | undefined;
     return {
       tracker: deps.tracker,
       watches: deps.watches,
@@ -142,14 +153,19 @@ export class BackupJobsBot extends TeamsActivityHandler {
       api: deps.api,
       allowList: { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) },
       portalUrl: deps.portalUrl,
-      subscriber,
-      locale: subscriber.locale,
-      timeZone: subscriber.timeZone,
+      conversationId,
+      get subscriber() {
+        return (subscriber ??= subscriberFromActivity(activity));
+      },
+      locale: activityLocale(activity),
+      timeZone: activityTimeZone(activity),
       reply: new TurnReply(context),
-      later: new ProactiveReply(deps.adapter, deps.appId, conversationReferenceOf(activity)),
+      get later() {
+        return (later ??= new ProactiveReply(deps.adapter, deps.appId, conversationReferenceOf(activity)));
+      },
       background: (name, task) => deps.background.run(name, task),
       clock: deps.clock,
-      logger: this.log.child({ conversationId: subscriber.conversationId }),
+      logger: this.log.child({ conversationId }),
       ...(deps.actions ? { actions: deps.actions } : {}),
       ...(activity.replyToId === undefined ? {} : { replyToId: activity.replyToId }),
     };

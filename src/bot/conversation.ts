@@ -8,6 +8,7 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import { GUID_PATTERN } from '../azure/id-rules';
+import { BoundedMemo } from '../core/memo';
 import type { JsonObject, SubscriberInput } from '../domain/subscriber';
 
 const THREAD_MARK = ';messageid=';
@@ -39,7 +40,9 @@ const ID = z
 const GUID = z.string().regex(GUID_PATTERN);
 
 /** `schema`'s output for `value`, or undefined when it does not pass. */
-function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+function valid<T>(schema: z.ZodType<T, string>, value: unknown): T | undefined {
+  // Every schema here is a string's; an absent field (most activities lack some) needs no error object built.
+  if (typeof value !== 'string') return undefined;
   const result = schema.safeParse(value);
   return result.success ? result.data : undefined;
 }
@@ -64,27 +67,35 @@ export function objectId(value: unknown): string | undefined {
   return valid(GUID, value)?.toLowerCase();
 }
 
+// Canonical forms of checked values only (so keys are short): every message asks, Intl is slow to answer.
+const canonicalZones = new BoundedMemo<string | undefined>(256, 64);
+const canonicalLocales = new BoundedMemo<string | undefined>(256, 35);
+
 /** The canonical IANA name when Intl knows the zone, else undefined. */
 export function cleanTimeZone(value: unknown): string | undefined {
   const zone = valid(TIME_ZONE, value);
   if (zone === undefined) return undefined;
-  try {
-    // Canonical spelling, so `EUROPE/berlin` and `Europe/Berlin` are one value downstream.
-    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
+  return canonicalZones.get(zone, () => {
+    try {
+      // Canonical spelling, so `EUROPE/berlin` and `Europe/Berlin` are one value downstream.
+      return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 /** The canonical BCP-47 tag when it is well formed, else undefined. */
 export function cleanLocale(value: unknown): string | undefined {
   const locale = valid(LOCALE, value);
   if (locale === undefined) return undefined;
-  try {
-    return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0];
-  } catch {
-    return undefined;
-  }
+  return canonicalLocales.get(locale, () => {
+    try {
+      return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0];
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 function conversationOf(activity: Partial<Activity>): { id: string; type: unknown } {

@@ -2,6 +2,7 @@
  * Pure formatting for cards and replies: durations, relative and absolute times, percentages.
  * Every function takes the instant to compare against (`now`) and the locale explicitly.
  */
+import { BoundedMemo } from '../core/memo';
 import { intlLocale, t, type MessageId } from './i18n';
 
 const SECOND = 1000;
@@ -54,26 +55,13 @@ export function formatRelative(thenMs: number, nowMs: number, locale?: string): 
 
 /**
  * Building an Intl formatter costs far more than using one, and every card needs several; they
- * are kept per locale and zone. Both come from users' activities, so the memo is a bounded LRU
- * (a Map keeps insertion order: a hit moves to the end, the first entry is the least recent),
- * and a key longer than any real locale or zone is never stored.
+ * are kept per locale and zone. Both come from users' activities, so the memo is bounded (BoundedMemo).
  */
 export const MEMO_LIMIT = 256;
-const MAX_KEY_LENGTH = 200;
-const memo = new Map<string, unknown>();
+const memo = new BoundedMemo<unknown>(MEMO_LIMIT);
 
 function memoized<T>(key: string, make: () => T): T {
-  if (memo.has(key)) {
-    const hit = memo.get(key) as T;
-    memo.delete(key);
-    memo.set(key, hit);
-    return hit;
-  }
-  const value = make();
-  if (key.length > MAX_KEY_LENGTH) return value;
-  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-  memo.set(key, value);
-  return value;
+  return memo.get(key, make) as T;
 }
 
 /** Entries in the formatter memo, for tests: never more than MEMO_LIMIT. */

@@ -23,8 +23,20 @@ function isAsciiPunctuation(c: string | undefined): boolean {
   return (k >= 0x21 && k <= 0x2f) || (k >= 0x3a && k <= 0x40) || (k >= 0x5b && k <= 0x60) || (k >= 0x7b && k <= 0x7e);
 }
 
-/** `text` shown literally by a Markdown renderer. One pass, linear in the length. */
+/**
+ * What `escapeEachChar` changes, in one regex: an inline character, a backslash before ASCII
+ * punctuation, or a line whose first character after spaces and tabs starts a list item, a quote
+ * underline or an ordered item ("12." / "3)"). Most names, ids and catalog values have none.
+ */
+const NEEDS_ESCAPE = /[`*_~[\]<>#|]|\\[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]|(?:^|[\n\r])[ \t]*(?:[-+=]|\d+[.)])/;
+
+/** `text` shown literally by a Markdown renderer. Linear in the length; text it would not change is returned as is. */
 export function escapeMarkdown(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? escapeEachChar(text) : text;
+}
+
+/** The escape itself, one pass; exported for the test that `NEEDS_ESCAPE` skips only text it leaves unchanged. */
+export function escapeEachChar(text: string): string {
   let out = '';
   let lineStart = true;
   for (let i = 0; i < text.length; i++) {

@@ -37,7 +37,7 @@ export async function runCancel(run: RunContext, jobKey: string, jobId: string):
     return writeFailed(run, err, 'cancel', key.jobId, key.vault);
   }
   run.audit('cancel', key.jobId, key.vault, 'accepted');
-  run.actions.remember(ctx.subscriber.conversationId, key, { kind: 'cancelled', name: run.user.name, at: ctx.clock.now() });
+  run.actions.remember(ctx.conversationId, key, { kind: 'cancelled', name: run.user.name, at: ctx.clock.now() });
   // The card as Azure now reports it (Cancelling), with who asked; the tracker carries it to Cancelled.
   const after = await readJob(run, key);
   return { kind: 'card', card: await cardFor(run, 'kind' in after ? job : after, key) };
@@ -69,7 +69,7 @@ export async function runBackupAgain(run: RunContext, jobKey: string, jobId: str
   }
   const started = await startBackup(run, match.item);
   if (started !== undefined) return started;
-  run.actions.remember(ctx.subscriber.conversationId, key, { kind: 'backupStarted', name: run.user.name, at: ctx.clock.now() });
+  run.actions.remember(ctx.conversationId, key, { kind: 'backupStarted', name: run.user.name, at: ctx.clock.now() });
   return { kind: 'card', card: await cardFor(run, job, key) };
 }
 
@@ -170,11 +170,11 @@ async function trackNewJob(run: RunContext, key: JobKey): Promise<void> {
     now: ctx.clock.now(),
     portalUrl: ctx.portalUrl,
     tracking: !outcome.finished,
-    actions: run.actions.view(outcome.job, key, ctx.subscriber.conversationId),
+    actions: run.actions.view(outcome.job, key, ctx.conversationId),
   });
   const id = await ctx.later.card(card);
   if (id !== undefined && !outcome.finished) {
-    await ctx.tracker.recordCard(jobKeyString(key), ctx.subscriber.conversationId, id, visibleDigest(outcome.job));
+    await ctx.tracker.recordCard(jobKeyString(key), ctx.conversationId, id, visibleDigest(outcome.job));
   }
 }
 
@@ -184,7 +184,7 @@ async function trackNewJob(run: RunContext, key: JobKey): Promise<void> {
  */
 async function cardFor(run: RunContext, job: BackupJob, key: JobKey): Promise<ReturnType<typeof jobCard>> {
   const { ctx } = run;
-  const conversationId = ctx.subscriber.conversationId;
+  const conversationId = ctx.conversationId;
   const entry = (await ctx.tracker.listForConversation(conversationId)).find((e) => e.jobKey === jobKeyString(key));
   const card = jobCard(job, key, {
     locale: ctx.locale,

@@ -67,7 +67,7 @@ export const backupItemCommand: CommandDefinition<BackupItemCommand> = {
     }
     const item = found[0];
     const vaultKey = vaultKeyString(vault.value);
-    const ticket = ctx.actions.ticketFor(`backupItem|${vaultKey}|${item.containerName}|${item.name}`, ctx.subscriber.conversationId)!;
+    const ticket = ctx.actions.ticketFor(`backupItem|${vaultKey}|${item.containerName}|${item.name}`, ctx.conversationId)!;
     const question = t(locale, 'action.backupItemQuestion', { entity: item.friendlyName, vault: params.vault });
     await ctx.reply.card(
       buildConfirmCard(question, { action: 'backupItem', vaultKey, container: item.containerName, item: item.name }, ticket, locale),

@@ -40,7 +40,7 @@ export const cancelJobCommand: CommandDefinition<CancelJobCommand> = {
   },
   async handle(cmd, ctx) {
     const { locale } = ctx;
-    const conversationId = ctx.subscriber.conversationId;
+    const conversationId = ctx.conversationId;
     if (ctx.actions?.mode !== 'sso') {
       await ctx.reply.text(t(locale, 'action.off'));
       return;

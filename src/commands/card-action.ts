@@ -30,7 +30,7 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
     );
     return;
   }
-  const conversationId = ctx.subscriber.conversationId;
+  const conversationId = ctx.conversationId;
   const cardOpts = { locale, timeZone: ctx.timeZone, portalUrl: ctx.portalUrl };
 
   const jobKey = jobKeyString(key);

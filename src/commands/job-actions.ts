@@ -114,7 +114,7 @@ export class JobActions {
   /** One press of a Confirm (or Not now) button. */
   async execute(data: ExecuteData, ssoToken: string | undefined, user: ActionUser, ctx: CommandContext): Promise<ActionAnswer> {
     const { locale } = ctx;
-    const conversationId = ctx.subscriber.conversationId;
+    const conversationId = ctx.conversationId;
     const say = (text: string): ActionAnswer => ({ kind: 'message', text });
     if (data.action === 'dismiss') return say(t(locale, 'action.dismissed'));
     if (!this.tickets) {

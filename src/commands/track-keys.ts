@@ -45,7 +45,7 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
   }
   const { job } = outcome;
   const finished = outcome.finished || isTerminal(job.status);
-  const actions = ctx.actions?.view(job, key, ctx.subscriber.conversationId);
+  const actions = ctx.actions?.view(job, key, ctx.conversationId);
   const card = jobCard(job, key, {
     locale,
     timeZone: ctx.timeZone,
@@ -66,6 +66,6 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
   if (outcome.alreadyTracked) await port.text(t(locale, 'track.alreadyTracking', params));
   const activityId = await port.card(card);
   if (activityId !== undefined) {
-    await ctx.tracker.recordCard(jobKeyString(key), ctx.subscriber.conversationId, activityId, visibleDigest(job));
+    await ctx.tracker.recordCard(jobKeyString(key), ctx.conversationId, activityId, visibleDigest(job));
   }
 }

@@ -89,7 +89,7 @@ async function startFollower(
   ref: OperationRef,
   ctx: CommandContext,
 ): Promise<void> {
-  const slot = ctx.tracker.admitFollower(ctx.subscriber.conversationId);
+  const slot = ctx.tracker.admitFollower(ctx.conversationId);
   if (!slot.ok) {
     ctx.logger.info({ operationId: ref.operationId, cap: slot.cap, limit: slot.limit }, 'operation follower refused by a cap');
     await ctx.reply.text(capText(slot.cap, { limit: slot.limit, operationId: ref.operationId }, ctx.locale));

@@ -17,7 +17,7 @@ export const trackingCommand: CommandDefinition<TrackingCommand> = {
   manifest: { title: 'tracking', description: 'List the jobs followed in this {place} with their status' },
   match: (text) => (PATTERN.test(text) ? { kind: 'tracking' } : undefined),
   async handle(_cmd, ctx) {
-    const entries = await ctx.tracker.listForConversation(ctx.subscriber.conversationId);
+    const entries = await ctx.tracker.listForConversation(ctx.conversationId);
     if (entries.length === 0) {
       await ctx.reply.text(t(ctx.locale, 'tracking.empty'));
       return;

@@ -51,6 +51,9 @@ export interface CommandContext {
   readonly allowList: VaultAllowList;
   /** Azure portal base URL of the configured cloud. */
   readonly portalUrl: string;
+  /** The conversation (channel thread, chat) the message came from: `subscriber.conversationId`. */
+  readonly conversationId: string;
+  /** Who to store as following a job, with the reference for proactive messages (the bot builds it on first read). */
   readonly subscriber: SubscriberInput;
   readonly locale: string | undefined;
   readonly timeZone: string | undefined;

@@ -37,7 +37,7 @@ export const untrackCommand: CommandDefinition<UntrackCommand> = {
         continue;
       }
       const key = resolved.value;
-      const removed = await ctx.tracker.untrack(key, ctx.subscriber.conversationId);
+      const removed = await ctx.tracker.untrack(key, ctx.conversationId);
       const params = { jobId: key.jobId, vault: vaultLabel(key.vault) };
       await ctx.reply.text(t(locale, removed ? 'untrack.done' : 'untrack.notTracked', params));
     }

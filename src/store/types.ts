@@ -64,6 +64,30 @@ export interface OutboxRecord {
   readonly notBefore: number;
 }
 
+/**
+ * The caps on tracked jobs that `subscribe` checks in the same atomic step as the insert (one SQLite
+ * write transaction, one Redis script), so that concurrent tracks, in one process or across instances
+ * sharing the store, never overshoot them and never wait on one another in the bot.
+ */
+export interface SubscribeCaps {
+  /** Active jobs one conversation follows, with or without a snapshot. */
+  readonly jobsPerConversation: number;
+  /** Active jobs in the whole store. */
+  readonly jobsTotal: number;
+  /** Active jobs one conversation follows that have no snapshot yet (Azure has not confirmed them). */
+  readonly pendingPerConversation: number;
+}
+
+/** Which of the SubscribeCaps refused a subscription. */
+export type SubscribeCapKind = keyof SubscribeCaps;
+
+export interface SubscribeResult {
+  readonly jobCreated: boolean;
+  readonly subscriptionCreated: boolean;
+  /** Set when a cap refused: nothing was changed, and both flags are false. */
+  readonly refused?: SubscribeCapKind;
+}
+
 /** Opening and closing a store, and its counts; what the composition root and health checks use. */
 export interface StoreLifecycle {
   /** Creates or migrates the schema. Idempotent. */
@@ -83,12 +107,23 @@ export interface SubscriptionStore {
    * activity may just not say).
    * An ended job is re-activated as if new (createdAt = now, schedule reset, `nextPollAt`/`lastJob` taken from `job`).
    * An active job's record is left as it is (its poller owns lastJob and schedule).
+   * With `caps`, the subscription is first checked against them (see `refusedBy`) in the same atomic step;
+   * a refused one changes nothing and says which cap refused it.
    */
   subscribe(
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
     sub: SubscriberInput,
     now: number,
-  ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }>;
+    caps?: SubscribeCaps,
+  ): Promise<SubscribeResult>;
+  /**
+   * Which cap, if any, would refuse the conversation one more subscription of `jobKey` now, checked in
+   * this order: a conversation that already follows the active job always fits; else its active jobs
+   * must stay under `jobsPerConversation`; for a job without a snapshot (`pending`), its active jobs
+   * without one under `pendingPerConversation`; for a job not active yet, all active jobs under `jobsTotal`.
+   * Read-only: a cheap check before spending an ARM read; `subscribe` with caps decides.
+   */
+  refusedBy(jobKey: string, conversationId: string, pending: boolean, caps: SubscribeCaps): Promise<SubscribeCapKind | undefined>;
   /**
    * Removes one subscription (and its pending messages). Returns remaining subscriber count, or -1 when it did not exist.
    * When no subscriber remains the job is forgotten (getJob → undefined); subscribing again creates it anew.

@@ -9,12 +9,12 @@ import { isTerminal, type BackupJob, type JobKey, type VaultId } from '../domain
 import { jobKeyString } from '../azure/ids';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { StoreLifecycle, SubscriptionStore } from '../store/types';
+import type { SubscribeCapKind, SubscriptionStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
 import type { FollowerAdmission, ReadOutcome, TrackedEntry, TrackerService, TrackOutcome } from './ports';
-import { DEFAULT_TRACKING_LIMITS, type CapKind, type TrackingLimits } from '../domain/limits';
+import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
 import { FollowerSlots } from './follower-slots';
 import type { SubscriberInput } from '../domain/subscriber';
 import { DEFAULT_REQUIRED_ROLE } from './schedule';
@@ -26,8 +26,8 @@ export const MAX_WAIT_FOR_BUDGET_MS = 3_000;
 export const DEFAULT_USER_READ_CONCURRENCY = 64;
 
 export interface TrackerServiceOptions {
-  /** Subscriptions, and the count of active jobs for the total cap. */
-  readonly store: SubscriptionStore & Pick<StoreLifecycle, 'stats'>;
+  /** Subscriptions; it enforces the caps on tracked jobs as it subscribes. */
+  readonly store: SubscriptionStore;
   readonly api: BackupJobsApi;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -46,8 +46,6 @@ export class TrackerServiceImpl implements TrackerService {
   private readonly gate: ArmGate;
   private readonly log: Logger;
   readonly limits: TrackingLimits;
-  /** Cap check and subscribe run one at a time, so that concurrent tracks cannot overshoot a cap. */
-  private readonly admission = new Semaphore(1);
   private readonly followers: FollowerSlots;
 
   constructor(private readonly o: TrackerServiceOptions) {
@@ -63,57 +61,32 @@ export class TrackerServiceImpl implements TrackerService {
     return this.followers.admit(conversationId);
   }
 
-  /**
-   * Whether one more subscription of `jobKey` for this conversation fits the caps: the
-   * conversation's jobs (pending ones included), all tracked jobs, and, for a job Azure has not
-   * confirmed (`pending`), the conversation's pending jobs. Re-tracking a job it already tracks always fits.
-   */
-  private async capFor(jobKey: string, conversationId: string, pending: boolean): Promise<Capped | undefined> {
-    const { limits } = this;
-    const rows = (await this.o.store.listByConversation(conversationId)).filter((r) => r.job.state === 'active');
-    if (rows.some((r) => r.job.jobKey === jobKey)) return undefined;
-    const capped = (cap: CapKind, limit: number): Capped => ({
-      ok: false,
-      error: 'capped',
-      cap,
-      limit,
-      message: `${cap} limit of ${limit} reached`,
-    });
-    if (rows.length >= limits.jobsPerConversation) return capped('jobsPerConversation', limits.jobsPerConversation);
-    if (pending && rows.filter((r) => r.job.lastJob === undefined).length >= limits.pendingPerConversation) {
-      return capped('pendingPerConversation', limits.pendingPerConversation);
-    }
-    const existing = await this.o.store.getJob(jobKey);
-    if (existing?.state !== 'active' && (await this.o.store.stats()).activeJobs >= limits.jobsTotal) {
-      return capped('jobsTotal', limits.jobsTotal);
-    }
-    return undefined;
+  /** The answer to a user whose track a cap refused. */
+  private capped(cap: SubscribeCapKind, jobKey: string, conversationId: string): Capped {
+    const limit = this.limits[cap];
+    this.log.info({ jobKey, conversationId, cap, limit }, 'track refused by a cap');
+    return { ok: false, error: 'capped', cap, limit, message: `${cap} limit of ${limit} reached` };
   }
 
-  /** Subscribes when the caps allow (checked again under the admission lock); else says which cap. */
-  private subscribeWithin(
+  /**
+   * Subscribes when the caps allow: the store checks them and inserts in one atomic step (a SQLite
+   * write transaction, a Redis script), so concurrent tracks, here or in other instances, neither
+   * overshoot a cap nor wait for one another. Else says which cap.
+   */
+  private async subscribeWithin(
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
     subscriber: SubscriberInput,
     now: number,
   ): Promise<Capped | { jobCreated: boolean; subscriptionCreated: boolean }> {
-    return this.admission.run(async () => {
-      const capped = await this.capFor(job.jobKey, subscriber.conversationId, job.lastJob === undefined);
-      if (capped) {
-        this.log.info(
-          { jobKey: job.jobKey, conversationId: subscriber.conversationId, cap: capped.cap, limit: capped.limit },
-          'track refused by a cap',
-        );
-        return capped;
-      }
-      return this.o.store.subscribe(job, subscriber, now);
-    });
+    const result = await this.o.store.subscribe(job, subscriber, now, this.limits);
+    return result.refused ? this.capped(result.refused, job.jobKey, subscriber.conversationId) : result;
   }
 
   async track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome> {
     const jobKey = jobKeyString(key);
-    // A conversation at a cap spends no read: the check is repeated before subscribing.
-    const early = await this.capFor(jobKey, subscriber.conversationId, false);
-    if (early) return early;
+    // A conversation at a cap spends no read; subscribing checks again, atomically.
+    const early = await this.o.store.refusedBy(jobKey, subscriber.conversationId, false, this.limits);
+    if (early) return this.capped(early, jobKey, subscriber.conversationId);
     const read = await this.read(key);
     if (!read.ok) {
       if (read.error !== 'transient' && read.error !== 'throttled') return read;

@@ -25,6 +25,8 @@ function describeJobSpec(ctx: SpecContext): void {
       const got = await store.claimDueJobs('w1', T0 + 5000, LEASE, 2);
       expect(got.map((j) => j.jobKey)).toEqual([jobKeyOf(2), jobKeyOf(4)]);
       expect(got.every((j) => j.leaseOwner === 'w1' && j.leaseUntil === T0 + 5000 + LEASE)).toBe(true);
+      // The whole record, as getJob has it before the lease (createdAt included).
+      expect(got.map((j) => j.createdAt)).toEqual([T0, T0]);
       expect(await store.getJob(jobKeyOf(2))).toMatchObject({ leaseOwner: 'w1', leaseUntil: T0 + 5000 + LEASE });
       const rest = await store.claimDueJobs('w1', T0 + 5000, LEASE, 10);
       expect(rest.map((j) => j.jobKey)).toEqual([jobKeyOf(1)]);

@@ -20,6 +20,7 @@ const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => 
   init: (s) => s.init(),
   stats: (s) => s.stats(),
   subscribe: (s) => s.subscribe(jobInput(1), subInput(CONV_A), T0),
+  refusedBy: (s) => s.refusedBy(jobKeyOf(1), CONV_A, false, { jobsPerConversation: 1, jobsTotal: 1, pendingPerConversation: 1 }),
   unsubscribe: (s) => s.unsubscribe(jobKeyOf(1), CONV_A),
   dropConversation: (s) => s.dropConversation(CONV_A),
   dropTeam: (s) => s.dropTeam('19:team@thread.tacv2'),

@@ -11,6 +11,7 @@ import type { DigestStore, JobStore, OutboxStore, StateStore, StoreLifecycle, Su
 import { conversationDropSpec } from './spec-conversation-drop';
 import { jobSpec } from './spec-jobs';
 import { lifecycleSpec } from './spec-lifecycle';
+import { capsSpec } from './spec-caps';
 import { outboxSpec } from './spec-outbox';
 import { subscriptionSpec } from './spec-subscriptions';
 import { teamDropSpec } from './spec-team-drop';
@@ -39,6 +40,7 @@ export interface StoreSpec {
 
 const SPECS: readonly StoreSpec[] = [
   subscriptionSpec,
+  capsSpec,
   conversationDropSpec,
   teamDropSpec,
   jobSpec,
@@ -65,6 +67,8 @@ export interface StoreHarness {
   cleanup: () => Promise<void>;
   /** Opens the same data again; the suite closes the current store first. */
   reopen?: () => Promise<StateStore>;
+  /** A second store on the same data, open beside the first: another instance (backends several instances share). */
+  sibling?: () => Promise<StateStore>;
 }
 
 export type StoreFactory = () => Promise<StoreHarness>;
@@ -74,12 +78,15 @@ export interface SpecContext {
   store(): StateStore;
   /** Closes the current store and continues on a reopened one (durable backends only). */
   reopen(): Promise<StateStore>;
+  /** A second instance on the same data, initialised and closed after the test; undefined when the backend has none. */
+  sibling(): Promise<StateStore | undefined>;
 }
 
 export function describeStoreConformance(name: string, factory: StoreFactory, options: { durable?: boolean } = {}): void {
   describe(`StateStore conformance: ${name}`, () => {
     let harness: StoreHarness | undefined;
     let current: StateStore | undefined;
+    let siblings: StateStore[] = [];
 
     beforeEach(async () => {
       harness = await factory();
@@ -88,6 +95,8 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     });
 
     afterEach(async () => {
+      for (const s of siblings) await s.close();
+      siblings = [];
       await current?.close();
       await harness?.cleanup();
       harness = undefined;
@@ -105,6 +114,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
         current = await harness.reopen();
         await current.init();
         return current;
+      },
+      sibling: async () => {
+        if (!harness?.sibling) return undefined;
+        const s = await harness.sibling();
+        siblings.push(s);
+        await s.init();
+        return s;
       },
     };
 

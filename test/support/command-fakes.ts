@@ -150,6 +150,7 @@ export function commandHarness(opts: { api?: RecordingApi; subscriber?: Subscrib
     api,
     allowList: ALLOWED,
     portalUrl: 'https://portal.azure.com',
+    conversationId: subscriber.conversationId,
     subscriber,
     locale: subscriber.locale,
     timeZone: subscriber.timeZone,

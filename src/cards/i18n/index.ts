@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import en from './en.json';
+import { BoundedMemo } from '../../core/memo';
 import { escapeMarkdown } from '../markdown';
 
 export type MessageId = keyof typeof en;
@@ -56,8 +57,12 @@ function substitute(text: string, params: MessageParams | undefined): string {
   });
 }
 
+const ENGLISH_ONLY: readonly Messages[] = [en];
+
 export class Catalog {
   private readonly byLocale = new Map<string, Messages>();
+  /** Lookup chains by the locale asked for: a card asks for a dozen texts in one locale. */
+  private readonly chains = new BoundedMemo<readonly Messages[]>(256, 64);
 
   /** `messages` maps a locale tag to its (possibly partial) messages; English is always present. */
   constructor(messages: Readonly<Record<string, Messages>> = {}) {
@@ -92,15 +97,17 @@ export class Catalog {
   }
 
   /** Exact tag (`de-de`), then its language (`de`), then English. */
-  resolve(locale: string | undefined): Messages[] {
+  resolve(locale: string | undefined): readonly Messages[] {
+    return locale ? this.chains.get(locale, () => this.chainOf(locale)) : ENGLISH_ONLY;
+  }
+
+  private chainOf(locale: string): Messages[] {
     const chain: Messages[] = [];
-    if (locale) {
-      const tag = normaliseLocale(locale);
-      const exact = this.byLocale.get(tag);
-      if (exact) chain.push(exact);
-      const language = this.byLocale.get(tag.split('-')[0]);
-      if (language && language !== exact) chain.push(language);
-    }
+    const tag = normaliseLocale(locale);
+    const exact = this.byLocale.get(tag);
+    if (exact) chain.push(exact);
+    const language = this.byLocale.get(tag.split('-')[0]);
+    if (language && language !== exact) chain.push(language);
     chain.push(en);
     return chain;
   }
@@ -143,12 +150,17 @@ export function t(locale: string | undefined, id: MessageId, params?: MessagePar
   return defaultCatalog.t(locale, id, params);
 }
 
+/** Canonical tags by the locale asked for: every formatted value of every card asks. */
+const intlTags = new BoundedMemo<string>(256, 64);
+
 /** The language tag to hand to Intl for this locale (falls back to English on a bad tag). */
 export function intlLocale(locale: string | undefined): string {
   if (!locale) return DEFAULT_LOCALE;
-  try {
-    return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0] ?? DEFAULT_LOCALE;
-  } catch {
-    return DEFAULT_LOCALE;
-  }
+  return intlTags.get(locale, () => {
+    try {
+      return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0] ?? DEFAULT_LOCALE;
+    } catch {
+      return DEFAULT_LOCALE;
+    }
+  });
 }

@@ -36,6 +36,7 @@ import type { Redis } from 'ioredis';
 /** ioredis command name → its file under ./lua (without `.lua`). */
 const FILES = {
   bjSubscribe: 'subscribe',
+  bjRefusedBy: 'refused-by',
   bjUnsubscribe: 'unsubscribe',
   bjDropConversation: 'drop-conversation',
   bjDropTeam: 'drop-team',

@@ -11,7 +11,18 @@ import { connectionErrorLog } from '../../core/repeat-limiter';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
 import { DIGEST_QUEUE_KEY, isWatchQueueKey } from '../../domain/watch';
 import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
-import type { DigestStore, JobUpdate, OutboxInput, OutboxRecord, StateStore, TrackedJobRecord, WatchStore } from '../types';
+import type {
+  DigestStore,
+  JobUpdate,
+  OutboxInput,
+  OutboxRecord,
+  StateStore,
+  SubscribeCapKind,
+  SubscribeCaps,
+  SubscribeResult,
+  TrackedJobRecord,
+  WatchStore,
+} from '../types';
 import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
 import { defineScripts, runScript, type ScriptName } from './lua';
 import { migrate } from './migrations';
@@ -116,8 +127,9 @@ export class RedisStore implements StateStore {
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
     sub: SubscriberInput,
     now: number,
-  ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
-    const args = [
+    caps?: SubscribeCaps,
+  ): Promise<SubscribeResult> {
+    const args: Array<string | number> = [
       job.jobKey,
       JSON.stringify(job.vault),
       job.jobId,
@@ -128,8 +140,16 @@ export class RedisStore implements StateStore {
       ms(now),
       teamOf(sub) ?? '',
     ];
-    const [jobCreated, subscriptionCreated] = asArray(await this.run('bjSubscribe', args));
+    // In the script, so that the check and the insert are atomic across instances.
+    if (caps) args.push(...capArgs(caps));
+    const [jobCreated, subscriptionCreated, refused] = asArray(await this.run('bjSubscribe', args));
+    if (refused) return { jobCreated: false, subscriptionCreated: false, refused: refused as SubscribeCapKind };
     return { jobCreated: jobCreated === 1, subscriptionCreated: subscriptionCreated === 1 };
+  }
+
+  async refusedBy(jobKey: string, conversationId: string, pending: boolean, caps: SubscribeCaps): Promise<SubscribeCapKind | undefined> {
+    const refused = await this.run('bjRefusedBy', [jobKey, conversationId, pending ? '1' : '0', ...capArgs(caps)]);
+    return refused ? (refused as SubscribeCapKind) : undefined;
   }
 
   async unsubscribe(jobKey: string, conversationId: string): Promise<number> {
@@ -292,6 +312,10 @@ export class RedisStore implements StateStore {
   private run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
     return runScript(this.redis(), this.prefix, name, args);
   }
+}
+
+function capArgs(caps: SubscribeCaps): string[] {
+  return [caps.jobsPerConversation, caps.jobsTotal, caps.pendingPerConversation].map((n) => String(Math.floor(n)));
 }
 
 /** Epoch ms as an integer string (Lua would print a large number in exponent form). */

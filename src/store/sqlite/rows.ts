@@ -6,11 +6,16 @@ import type { TrackedJobRecord } from '../types';
 import type { JobRow, SubRow } from './statements';
 
 export function toJob(r: JobRow): TrackedJobRecord {
+  return toJobCreatedAt(r, r.created_at);
+}
+
+/** For a job row joined with a subscription row, whose created_at took the column name. */
+export function toJobCreatedAt(r: Omit<JobRow, 'created_at'>, createdAt: number): TrackedJobRecord {
   return {
     jobKey: r.job_key,
     vault: { subscriptionId: r.subscription_id, resourceGroup: r.resource_group, vaultName: r.vault_name },
     jobId: r.job_id,
-    createdAt: r.created_at,
+    createdAt,
     state: r.state,
     ...(r.end_reason !== null ? { endReason: r.end_reason as EndReason } : {}),
     ...(r.last_job !== null ? { lastJob: JSON.parse(r.last_job) as BackupJob } : {}),

@@ -19,6 +19,9 @@ import type {
   OutboxRecord,
   OutboxStore,
   StateStore,
+  SubscribeCapKind,
+  SubscribeCaps,
+  SubscribeResult,
   SubscriptionStore,
   TrackedJobRecord,
   DigestStore,
@@ -138,8 +141,13 @@ export class SqliteStore implements StateStore {
     job: { jobKey: string; vault: VaultId; jobId: string; lastJob?: BackupJob; nextPollAt: number },
     sub: SubscriberInput,
     now: number,
-  ): Promise<{ jobCreated: boolean; subscriptionCreated: boolean }> {
-    return this.open().subs.subscribe(job, sub, now);
+    caps?: SubscribeCaps,
+  ): Promise<SubscribeResult> {
+    return this.open().subs.subscribe(job, sub, now, caps);
+  }
+
+  async refusedBy(jobKey: string, conversationId: string, pending: boolean, caps: SubscribeCaps): Promise<SubscribeCapKind | undefined> {
+    return this.open().subs.refusedBy(jobKey, conversationId, pending, caps);
   }
 
   async unsubscribe(jobKey: string, conversationId: string): Promise<number> {

@@ -82,7 +82,11 @@ export function prepareStatements(db: Database.Database) {
 
     getSub: s<[string, string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
     subsOfJob: s<[string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? ORDER BY created_at, conversation_id'),
-    subsOfConversation: s<[string], SubRow>('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY created_at, job_key'),
+    // One statement, so one consistent read, with each subscription's job beside it (its created_at renamed).
+    followedByConversation: s<[string], SubRow & Omit<JobRow, 'created_at'> & { job_created_at: number }>(`SELECT s.*,
+      j.subscription_id, j.resource_group, j.vault_name, j.job_id, j.created_at AS job_created_at, j.state, j.end_reason,
+      j.last_job, j.next_poll_at, j.schedule, j.lease_owner, j.lease_until
+      FROM subscriptions s JOIN jobs j ON j.job_key = s.job_key WHERE s.conversation_id = ? ORDER BY s.created_at, s.job_key`),
     // Two index ranges on subscriptions_by_conversation: the id itself, and its threads as a byte-order
     // range (threadRange); a LIKE would read `%`/`_` in the id as wildcards and ignore case.
     subsOfConversationAndThreads: s<{ id: string; from: string; to: string }, { job_key: string; conversation_id: string }>(
@@ -92,6 +96,13 @@ export function prepareStatements(db: Database.Database) {
       'SELECT job_key, conversation_id FROM subscriptions WHERE team_id = ?',
     ),
     countSubs: s<[string], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE job_key = ?'),
+    // The caps (SubscriptionStore.refusedBy): a range of subscriptions_by_conversation, each job by its key.
+    conversationCaps: s<{ jobKey: string; conversationId: string }, { n: number; pending: number; has: number }>(`SELECT
+      count(*) AS n, coalesce(sum(j.last_job IS NULL), 0) AS pending, coalesce(max(s.job_key = @jobKey), 0) AS has
+      FROM subscriptions s JOIN jobs j ON j.job_key = s.job_key WHERE s.conversation_id = @conversationId AND j.state = 'active'`),
+    jobState: s<[string], { state: 'active' | 'ended' }>('SELECT state FROM jobs WHERE job_key = ?'),
+    // Counted on the jobs_due index, without reading a row.
+    activeJobs: s<[], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE state = 'active'`),
     insertSub:
       s<object>(`INSERT INTO subscriptions (job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at)
       VALUES (@jobKey, @conversationId, @ref, @requesterId, @requesterName, @locale, @timeZone, @teamId, @now)`),

@@ -2,8 +2,8 @@
 import type { BackupJob, VaultId } from '../../domain/job';
 import type { SubscriberInput } from '../../domain/subscriber';
 import { teamOf, threadRange } from '../records';
-import type { SubscriptionStore } from '../types';
-import { toJob, toSub } from './rows';
+import type { SubscribeCapKind, SubscribeCaps, SubscriptionStore } from '../types';
+import { toJob, toJobCreatedAt, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
 import type { SqliteWatches } from './watches';
 import type { SqliteDigests } from './digests';
@@ -21,9 +21,21 @@ export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatch
     return remaining;
   };
 
+  /** SubscriptionStore.refusedBy; inside subscribe's transaction, the check and the insert are one step. */
+  const refusedBy = (jobKey: string, conversationId: string, pending: boolean, caps: SubscribeCaps): SubscribeCapKind | undefined => {
+    const conversation = st.conversationCaps.get({ jobKey, conversationId });
+    if (conversation?.has) return undefined;
+    if ((conversation?.n ?? 0) >= caps.jobsPerConversation) return 'jobsPerConversation';
+    if (pending && (conversation?.pending ?? 0) >= caps.pendingPerConversation) return 'pendingPerConversation';
+    if (st.jobState.get(jobKey)?.state !== 'active' && (st.activeJobs.get()?.n ?? 0) >= caps.jobsTotal) return 'jobsTotal';
+    return undefined;
+  };
+
   const subscribe = onFirstCall(
     () =>
-      db.transaction((job: JobInput, sub: SubscriberInput, now: number) => {
+      db.transaction((job: JobInput, sub: SubscriberInput, now: number, caps?: SubscribeCaps) => {
+        const refused = caps && refusedBy(job.jobKey, sub.conversationId, job.lastJob === undefined, caps);
+        if (refused) return { jobCreated: false, subscriptionCreated: false, refused };
         const jobParams = {
           jobKey: job.jobKey,
           subscriptionId: job.vault.subscriptionId,
@@ -79,18 +91,12 @@ export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatch
       }).immediate,
   );
 
-  // One read transaction: a consistent view across the per-job lookups.
-  const listByConversation = onFirstCall(() =>
-    db.transaction((conversationId: string) =>
-      st.subsOfConversation.all(conversationId).flatMap((s) => {
-        const job = st.getJob.get(s.job_key);
-        return job ? [{ job: toJob(job), subscriber: toSub(s) }] : [];
-      }),
-    ),
-  );
+  const listByConversation = (conversationId: string) =>
+    st.followedByConversation.all(conversationId).map((row) => ({ job: toJobCreatedAt(row, row.job_created_at), subscriber: toSub(row) }));
 
   return {
     subscribe,
+    refusedBy,
     unsubscribe,
     dropConversation,
     dropTeam,

@@ -39,6 +39,7 @@ describeWithRedis('RedisStore', () => {
         store: new RedisStore({ url: url(), keyPrefix }),
         cleanup: () => removePrefix(keyPrefix),
         reopen: async () => new RedisStore({ url: url(), keyPrefix }),
+        sibling: async () => new RedisStore({ url: url(), keyPrefix }),
       };
     },
     { durable: true },

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { escapeMarkdown } from '../../../src/cards/markdown';
+import { escapeEachChar, escapeMarkdown } from '../../../src/cards/markdown';
 import { formatAbsolute, formatPercent, isValidTimeZone, MEMO_LIMIT, memoSize } from '../../../src/cards/format';
 import { t } from '../../../src/cards/i18n';
 
@@ -28,6 +28,16 @@ describe('escapeMarkdown', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (s) => expect(unescape(escapeMarkdown(s))).toBe(s)),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the shortcut for text without Markdown gives what the full pass gives, for any text', () => {
+    // Mostly the characters that matter, so that near misses (a digit run without ".", "\\" before a letter) come up often.
+    const char = fc.constantFrom(...'`*_~[]<>#|\\-+=.)0123456789 \t\n\ra:/é'.split(''));
+    const text = fc.oneof(fc.string({ unit: char, maxLength: 40 }), fc.string({ maxLength: 80 }));
+    fc.assert(
+      fc.property(text, (s) => expect(escapeMarkdown(s)).toBe(escapeEachChar(s))),
+      { numRuns: 5000 },
     );
   });
 

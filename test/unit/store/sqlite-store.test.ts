@@ -19,6 +19,7 @@ describeStoreConformance(
       store: new SqliteStore({ path: file }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
       reopen: async () => new SqliteStore({ path: file }),
+      sibling: async () => new SqliteStore({ path: file }),
     };
   },
   { durable: true },
@@ -215,6 +216,32 @@ describe('SqliteStore (SQLite specifics)', () => {
     expect(plan.join('\n')).not.toMatch(/SCAN/);
     expect(await store.dropConversation(channel(7))).toBe(101);
     expect(await store.stats()).toMatchObject({ subscriptions: 1_900 });
+    await store.close();
+  });
+
+  it('reads the jobs of a conversation and checks the caps through indexes: no scan, the active count on the due index alone', async () => {
+    const store = new SqliteStore({ path: path.join(dir, 'state.db') });
+    await store.init();
+    for (let n = 0; n < 2_000; n++) await store.subscribe(jobInput(n), subInput(`19:c${n % 40}@thread.tacv2`), T0);
+    const st = prepareStatements(store.connection());
+    const plan = (sql: string, params: unknown): string =>
+      store
+        .connection()
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(params as never)
+        .map((r) => (r as { detail: string }).detail)
+        .join('\n');
+    const caps = plan(st.conversationCaps.source, { jobKey: 'k', conversationId: 'c' });
+    const list = plan(st.followedByConversation.source, ['c']);
+    for (const p of [caps, list]) {
+      expect(p).toMatch(/SEARCH s USING (COVERING )?INDEX subscriptions_by_conversation \(conversation_id=\?\)/);
+      expect(p).toMatch(/SEARCH j USING INDEX sqlite_autoindex_jobs_1 \(job_key=\?\)/);
+      expect(p).not.toMatch(/SCAN/);
+    }
+    expect(plan(st.activeJobs.source, [])).toMatch(/SEARCH jobs USING COVERING INDEX jobs_due \(state=\?\)/);
+    const limits = { jobsPerConversation: 51, jobsTotal: 2_000, pendingPerConversation: 5 };
+    expect(await store.refusedBy(jobKeyOf(5_000), '19:c1@thread.tacv2', false, limits)).toBe('jobsTotal');
+    expect(await store.listByConversation('19:c1@thread.tacv2')).toHaveLength(50);
     await store.close();
   });
 

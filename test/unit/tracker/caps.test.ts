@@ -2,7 +2,8 @@ import { VirtualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { FollowerSlots } from '../../../src/tracker/follower-slots';
 import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
-import { ALLOWED, RecordingApi, SUBSCRIBER } from '../../support/command-fakes';
+import type { TrackingLimits } from '../../../src/domain/limits';
+import { ALLOWED, RecordingApi, SUBSCRIBER, armError } from '../../support/command-fakes';
 import { memoryStore } from '../../support/memory-store';
 
 const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -25,6 +26,43 @@ describe('tracking caps under concurrency', () => {
     expect(outcomes.filter((o) => !o.ok && o.error === 'capped')).toHaveLength(7);
     expect(outcomes.find((o) => !o.ok)).toMatchObject({ cap: 'jobsPerConversation', limit: 3 });
     expect(await service.listForConversation(SUBSCRIBER.conversationId)).toHaveLength(3);
+  });
+
+  // Two services on one store stand for two instances: the cap is the store's, checked as it subscribes.
+  function services(
+    store: ReturnType<typeof memoryStore>,
+    limits: Partial<TrackingLimits>,
+    api = new RecordingApi(),
+  ): TrackerServiceImpl[] {
+    const make = () =>
+      new TrackerServiceImpl({ store, api, clock: new VirtualClock(), logger: silentLogger(), pollIntervalMs: 1000, limits });
+    return [make(), make()];
+  }
+  const inConversation = (c: string) => ({ ...SUBSCRIBER, conversationId: c, conversationRef: { conversation: { id: c } } });
+
+  it('twelve concurrent tracks from twelve conversations, through two services on one store, with a total cap of 4 track exactly 4', async () => {
+    const store = memoryStore();
+    const pair = services(store, { jobsTotal: 4 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => pair[i % 2].track({ vault: ALLOWED.vaults[0], jobId: guid(i) }, inConversation(`a:chat-${i}`))),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(4);
+    expect(outcomes.filter((o) => !o.ok && o.error === 'capped' && o.cap === 'jobsTotal' && o.limit === 4)).toHaveLength(8);
+    expect((await store.stats()).activeJobs).toBe(4);
+  });
+
+  it('twelve concurrent tracks in one conversation while Azure is unreachable, with a pending cap of 2, keep exactly 2 pending', async () => {
+    const store = memoryStore();
+    const unreachable = new RecordingApi(() => {
+      throw armError('transient');
+    });
+    const pair = services(store, { pendingPerConversation: 2 }, unreachable);
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => pair[i % 2].track({ vault: ALLOWED.vaults[0], jobId: guid(i) }, SUBSCRIBER)),
+    );
+    expect(outcomes.filter((o) => !o.ok && o.error === 'transient' && o.subscribed)).toHaveLength(2);
+    expect(outcomes.filter((o) => !o.ok && o.error === 'capped' && o.cap === 'pendingPerConversation' && o.limit === 2)).toHaveLength(10);
+    expect(await store.listByConversation(SUBSCRIBER.conversationId)).toHaveLength(2);
   });
 });
 

@@ -93,3 +93,19 @@ local function remove_digest(c)
   drop_pending('digest:', c)
   return 1
 end
+
+-- The cap that refuses C one more subscription of K (SubscriptionStore.refusedBy), or nil. Active ⇔ in "due".
+local function cap_refusal(k, c, pending, per_conversation, total, pending_per_conversation)
+  local active, unconfirmed = 0, 0
+  for _, j in ipairs(redis.call('SMEMBERS', P..'conv:'..c)) do
+    if redis.call('ZSCORE', P..'due', j) then
+      if j == k then return nil end
+      active = active + 1
+      if redis.call('HEXISTS', P..'job:'..j, 'lastJob') == 0 then unconfirmed = unconfirmed + 1 end
+    end
+  end
+  if active >= tonumber(per_conversation) then return 'jobsPerConversation' end
+  if pending and unconfirmed >= tonumber(pending_per_conversation) then return 'pendingPerConversation' end
+  if not redis.call('ZSCORE', P..'due', k) and redis.call('ZCARD', P..'due') >= tonumber(total) then return 'jobsTotal' end
+  return nil
+end

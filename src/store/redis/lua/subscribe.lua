@@ -1,6 +1,12 @@
--- ARGV: P, K, vaultJson, jobId, lastJobJson|'', nextPollAt, C, inputJson, now, teamId|'' → {jobCreated, subscriptionCreated}.
+-- ARGV: P, K, vaultJson, jobId, lastJobJson|'', nextPollAt, C, inputJson, now, teamId|'',
+--   then jobsPerConversation, jobsTotal, pendingPerConversation, or nothing without caps
+--   → {jobCreated, subscriptionCreated, refusing cap|''}.
 -- Without a team id the stored one stays (SubscriptionStore.subscribe).
 local k, c, now = ARGV[2], ARGV[7], ARGV[9]
+if ARGV[11] then
+  local refused = cap_refusal(k, c, ARGV[5] == '', ARGV[11], ARGV[12], ARGV[13])
+  if refused then return { 0, 0, refused } end
+end
 local jk = P..'job:'..k
 local state = redis.call('HGET', jk, 'state')
 local created = 0
@@ -22,4 +28,4 @@ if team ~= '' and team ~= old then
 end
 redis.call('SADD', P..'conv:'..c, k)
 redis.call('ZADD', P..'convs', 0, c)
-return { created, 1 - existed }
+return { created, 1 - existed, '' }
