@@ -80,7 +80,10 @@ export interface RunningApp {
   readonly service: TrackerService;
   readonly store: StateStore;
   readonly background: BackgroundTasks;
-  /** Graceful stop: healthz 503, stop scheduling, finish in-flight work (bounded), close store and server. Idempotent. */
+  /**
+   * Graceful stop: healthz and readyz 503, stop scheduling, finish in-flight work, close store and
+   * server; resolves within `config.stopTimeoutMs` even when Redis or ARM does not answer. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -233,6 +236,13 @@ export async function startApp(
       onMessages: messageProcessor(adapter, bot, { logger, clock }),
       readiness: () => readiness,
       logger,
+      readinessChecks: {
+        store: () => store.ping(),
+        // The read budget's own connection; BullMQ's share its Redis, so a dropped Redis shows here and in the store.
+        ...(redisOptions
+          ? { redis: () => (budgetRedis?.status === 'ready' ? Promise.resolve() : Promise.reject(new Error('redis not connected'))) }
+          : {}),
+      },
       // With an app id CloudAdapter validates the Bot Framework JWT; a request with no token at all is refused before its body is read.
       requireBearer: config.bot.appId !== '',
       clock,
@@ -265,17 +275,28 @@ export async function startApp(
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         readiness = 'stopping';
-        logger.info('stopping');
-        await step(logger, 'background', () => background.stop(STOP_TIMEOUT_MS / 2));
-        await step(logger, 'tracker', () => tracker.stop(STOP_TIMEOUT_MS));
-        await step(logger, 'watcher', () => watcher.stop(STOP_TIMEOUT_MS));
-        await step(logger, 'digester', () => digester.stop(STOP_TIMEOUT_MS));
-        await step(logger, 'dispatcher', () => dispatcher.stop(STOP_TIMEOUT_MS));
-        await step(logger, 'server', () => server.close());
-        if (ownsStore) await step(logger, 'store', () => store.close());
-        await step(logger, 'read budget', closeBudgetRedis);
-        if (actionPool && !overrides.armDispatcher) await step(logger, 'action sockets', () => actionPool!.close());
-        logger.info('stopped');
+        // Wall-clock time, not `clock`: the bound is the host's grace period before it kills the process.
+        const deadline = Date.now() + config.stopTimeoutMs;
+        const left = (cap: number): number => Math.max(0, Math.min(cap, deadline - Date.now()));
+        const unfinished: string[] = [];
+        const run = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(Infinity), unfinished);
+        logger.info({ stopTimeoutMs: config.stopTimeoutMs }, 'stopping');
+        await run('background', () => background.stop(left(STOP_TIMEOUT_MS / 2)));
+        await run('tracker', () => tracker.stop(left(STOP_TIMEOUT_MS)));
+        await run('watcher', () => watcher.stop(left(STOP_TIMEOUT_MS)));
+        await run('digester', () => digester.stop(left(STOP_TIMEOUT_MS)));
+        await run('dispatcher', () => dispatcher.stop(left(STOP_TIMEOUT_MS)));
+        await run('server', () => server.close());
+        if (ownsStore) await run('store', () => store.close());
+        await run('read budget', closeBudgetRedis);
+        if (actionPool && !overrides.armDispatcher) await run('action sockets', () => actionPool!.close());
+        if (unfinished.length === 0) logger.info('stopped');
+        // What a redeploy with Redis or ARM unreachable looks like: said once, plainly, then the process exits.
+        else
+          logger.warn(
+            { unfinished, stopTimeoutMs: config.stopTimeoutMs },
+            'stopped at the stop bound with work unfinished (left to a restart or the other instances: leases expire, nothing is lost)',
+          );
       })());
 
     return { url: address.url, port: address.port, tracker, dispatcher, watcher, digester, service, store, background, close };
@@ -287,12 +308,27 @@ export async function startApp(
   }
 }
 
-/** Every cleanup step runs even when an earlier one failed. */
-async function step(logger: Logger, name: string, fn: () => Promise<void>): Promise<void> {
+/**
+ * Every cleanup step runs even when an earlier one failed, and none waits past `timeoutMs`: a step
+ * that is still running then (a Redis quit that never gets an answer) is named in `unfinished` and
+ * left behind. The process exits after close() anyway.
+ */
+async function boundedStep(logger: Logger, name: string, fn: () => Promise<void>, timeoutMs: number, unfinished: string[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer.unref();
+  });
   try {
-    await fn();
+    const outcome = await Promise.race([fn().then(() => 'done' as const), timedOut]);
+    if (outcome === 'timeout') {
+      unfinished.push(name);
+      logger.warn({ step: name }, 'shutdown step still running at the stop bound; not waiting for it');
+    }
   } catch (err) {
     logger.warn({ err, step: name }, 'shutdown step failed');
+  } finally {
+    clearTimeout(timer);
   }
 }
 

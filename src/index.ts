@@ -33,6 +33,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutdown requested');
+    // close() keeps to the bound itself; this is the backstop should anything still hold the process.
+    setTimeout(() => {
+      logger.error({ stopTimeoutMs: config.stopTimeoutMs }, 'stop did not finish within the stop bound; exiting');
+      process.exit(1);
+    }, config.stopTimeoutMs + 2_000).unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

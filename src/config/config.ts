@@ -54,6 +54,11 @@ export interface Config {
   /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, sqlite::memory: or memory:, redis://…). */
   readonly stateStore: string;
   readonly logLevel: string;
+  /**
+   * SIGTERM to exit, at most: the host's grace period minus a margin (Container Apps and App Service
+   * wait 30 s before they kill). Work still running at the bound is left to the restart or the other instances.
+   */
+  readonly stopTimeoutMs: number;
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
   readonly limits: TrackingLimits;
   readonly actions: ActionsConfig;
@@ -113,6 +118,7 @@ const FIELDS = {
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
   STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
+  STOP_TIMEOUT_SECONDS: [z.coerce.number().min(1).max(300).default(20), 'a number of seconds between 1 and 300'],
   ALLOWED_TENANT_IDS: [
     z
       .string()
@@ -218,6 +224,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
     actions,
+    stopTimeoutMs: v.STOP_TIMEOUT_SECONDS * 1000,
     limits: {
       jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
       jobsTotal: v.TRACK_MAX_JOBS_TOTAL,

@@ -1,6 +1,6 @@
 /**
- * The HTTP surface: POST /api/messages (handed to the bot layer) and GET /healthz. The only file
- * that knows restify. No restify body plugin is used (see json-body.ts for why): a request is
+ * The HTTP surface: POST /api/messages (handed to the bot layer), GET /healthz (liveness) and
+ * GET /readyz (readiness, readiness.ts). The only file that knows restify. No restify body plugin is used (see json-body.ts for why): a request is
  * refused on its headers before a byte of its body is read, and the body is read under a hard cap.
  */
 import restify from 'restify';
@@ -10,13 +10,16 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { RepeatLimiter } from '../core/repeat-limiter';
 import { hasBearer, readJsonBody, refuseByHeaders, type Refusal } from './json-body';
+import { checkReadiness, type Readiness, type ReadinessCheck } from './readiness';
 
-export type Readiness = 'starting' | 'ready' | 'stopping';
+export type { Readiness } from './readiness';
 
 export interface ServerOptions {
   /** Processes one Bot Framework request (CloudAdapter.process); must answer `res`. */
   readonly onMessages: (req: restify.Request, res: restify.Response) => Promise<void>;
   readonly readiness: () => Readiness;
+  /** What `/readyz` checks besides `readiness()` (the store, Redis); each is bounded, see readiness.ts. */
+  readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   readonly logger: Logger;
   /**
    * Largest accepted body in bytes (default 1 MiB), counted on what arrives. Teams activities are
@@ -135,6 +138,11 @@ export function createServer(o: ServerOptions): HttpServer {
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const state = o.readiness();
     res.send(state === 'ready' ? 200 : 503, { status: state === 'ready' ? 'ok' : state });
+  });
+
+  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+    const report = await checkReadiness(o.readiness(), o.readinessChecks ?? {}, log);
+    res.send(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
   });
 
   let closed: Promise<void> | undefined;

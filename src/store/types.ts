@@ -94,6 +94,11 @@ export interface StoreLifecycle {
   init(): Promise<void>;
   /** Idempotent; every later call rejects. */
   close(): Promise<void>;
+  /**
+   * Resolves when the store answers now (readiness): a round trip to its backend, failing fast when
+   * the connection is down rather than queueing. Rejects once closed.
+   */
+  ping(): Promise<void>;
   /** Counts, for health and benchmarks. `subscriptions` counts those of active jobs; `pendingMessages` includes claimed ones. */
   stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }>;
 }

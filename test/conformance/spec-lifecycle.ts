@@ -18,6 +18,7 @@ const LEASE = 60_000;
  */
 const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => Promise<unknown>> = {
   init: (s) => s.init(),
+  ping: (s) => s.ping(),
   stats: (s) => s.stats(),
   subscribe: (s) => s.subscribe(jobInput(1), subInput(CONV_A), T0),
   refusedBy: (s) => s.refusedBy(jobKeyOf(1), CONV_A, false, { jobsPerConversation: 1, jobsTotal: 1, pendingPerConversation: 1 }),
@@ -71,6 +72,10 @@ function describeLifecycleSpec(ctx: SpecContext, durable: boolean): void {
       for (const [name, call] of Object.entries(EVERY_CALL)) {
         await expect(call(store).then(() => `${name} resolved`)).rejects.toThrow(/closed/);
       }
+    });
+
+    it('ping resolves while open', async () => {
+      await expect(ctx.store().ping()).resolves.toBeUndefined();
     });
 
     it('stats counts active jobs, their subscriptions and undelivered messages', async () => {

@@ -116,6 +116,14 @@ export class RedisStore implements StateStore {
     }
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw closedError('redis');
+    // ioredis queues commands while it reconnects; a readiness probe must say "down" at once instead.
+    const status = this.client?.status ?? 'not connected';
+    if (status !== 'ready') throw new Error(`redis is ${status}`);
+    await this.client!.ping();
+  }
+
   async stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }> {
     const [activeJobs, subscriptions, pendingMessages] = asArray(await this.run('bjStats', []));
     return { activeJobs: Number(activeJobs), subscriptions: Number(subscriptions), pendingMessages: Number(pendingMessages) };

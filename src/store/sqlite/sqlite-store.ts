@@ -130,6 +130,11 @@ export class SqliteStore implements StateStore {
     return this.open().db;
   }
 
+  async ping(): Promise<void> {
+    // Reads the schema page, so a database file that became unreadable fails here.
+    this.open().db.prepare('SELECT count(*) FROM sqlite_master').get();
+  }
+
   async stats(): Promise<{ activeJobs: number; subscriptions: number; pendingMessages: number }> {
     const row = this.open().st.stats.get();
     return { activeJobs: row?.activeJobs ?? 0, subscriptions: row?.subscriptions ?? 0, pendingMessages: row?.pendingMessages ?? 0 };
