@@ -139,6 +139,9 @@ const FIELDS = {
   WATCH_ROLLUP_LIST_MAX: count(DEFAULT_WATCH_LIMITS.rollupListMax, 50),
 } as const;
 
+/** Every environment key readConfig reads (the deployment template may set only these, test/unit/deploy). */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(FIELDS));
+
 /** A positive whole number up to `max`, with its default. */
 function count(fallback: number, max: number): readonly [z.ZodDefault<z.ZodCoercedNumber>, string] {
   return [z.coerce.number().int().min(1).max(max).default(fallback), `a whole number from 1 to ${max}`] as const;
