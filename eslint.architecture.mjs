@@ -10,14 +10,28 @@ import tseslint from 'typescript-eslint';
 
 /** Top of src/ first; each layer may import only those below it (core and domain ← azure ← tracker/store ← …). */
 const ABOVE = {
-  core: ['domain', 'azure', 'tracker', 'store', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  domain: ['azure', 'tracker', 'store', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  azure: ['tracker', 'store', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  store: ['tracker', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  tracker: ['scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  cards: ['scaleout', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  commands: ['scaleout', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
-  bot: ['server', 'app.ts', 'index.ts'],
+  core: [
+    'telemetry',
+    'domain',
+    'azure',
+    'tracker',
+    'store',
+    'scaleout',
+    'cards',
+    'commands',
+    'config',
+    'bot',
+    'server',
+    'app.ts',
+    'index.ts',
+  ],
+  domain: ['telemetry', 'azure', 'tracker', 'store', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  azure: ['telemetry', 'tracker', 'store', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  store: ['telemetry', 'tracker', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  tracker: ['telemetry', 'scaleout', 'cards', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  cards: ['telemetry', 'scaleout', 'commands', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  commands: ['telemetry', 'scaleout', 'config', 'bot', 'server', 'app.ts', 'index.ts'],
+  bot: ['telemetry', 'server', 'app.ts', 'index.ts'],
 };
 
 const BOT_FRAMEWORK = ['botbuilder', 'botbuilder-*', 'botbuilder/*', 'botframework-*', 'botframework-*/*'];

@@ -26,6 +26,7 @@ import { secretValues } from './config/secrets';
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { connectionErrorLog } from './core/repeat-limiter';
+import { registerStateGauges, startTelemetry, type TelemetryOverrides } from './app-telemetry';
 import { createServer, type Readiness, type ServerLimits } from './server/server';
 import { openStore, parseStoreUrl } from './store/open-store';
 import type { StateStore } from './store/types';
@@ -67,6 +68,8 @@ export interface AppOverrides {
   readonly armMaxAttempts?: number;
   /** HTTP slow-client limits (tests: small ones); defaults in server.ts DEFAULT_LIMITS. */
   readonly serverLimits?: Partial<ServerLimits>;
+  /** Extra metric readers and span processors (tests: in-memory exporters); turns telemetry on. */
+  readonly telemetry?: TelemetryOverrides;
 }
 
 export interface RunningApp {
@@ -80,6 +83,8 @@ export interface RunningApp {
   readonly service: TrackerService;
   readonly store: StateStore;
   readonly background: BackgroundTasks;
+  /** Prometheus text (METRICS_PROMETHEUS_PORT), when on. */
+  readonly metricsUrl?: string;
   /**
    * Graceful stop: healthz and readyz 503, stop scheduling, finish in-flight work, close store and
    * server; resolves within `config.stopTimeoutMs` even when Redis or ARM does not answer. Idempotent.
@@ -101,11 +106,17 @@ export async function startApp(
   const logger = overrides.logger ?? createLogger(config.logLevel, undefined, { secrets: secretValues(config) });
   const owner = overrides.owner ?? `bot-${randomUUID()}`;
   let readiness: Readiness = 'starting';
+  const appTelemetry = await startTelemetry(config, logger, owner, overrides.telemetry);
 
   const location = parseStoreUrl(config.stateStore);
   const redisUrl = location.kind === 'redis' ? location.url : undefined;
   const ownsStore = overrides.store === undefined;
-  const store = overrides.store ?? (await openStore(config.stateStore, { logger, clock }));
+  const store =
+    overrides.store ??
+    (await openStore(config.stateStore, { logger, clock }).catch(async (err: unknown) => {
+      await appTelemetry.stop();
+      throw err;
+    }));
   // Connections opened here besides the store's; closed last, also when start-up fails.
   let budgetRedis: Redis | undefined;
   const closeBudgetRedis = async (): Promise<void> => {
@@ -197,6 +208,7 @@ export async function startApp(
       : undefined;
     const tracker = queued ?? new Tracker(trackerOptions);
     readBudget.set(tracker.gate.budget);
+    const removeGauges = registerStateGauges(store, tracker.gate.budget, () => clock.now());
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
     // Watched vaults are swept within the tracker's read budget; every instance runs one (leases per vault).
     const watcher = new Watcher({
@@ -290,6 +302,10 @@ export async function startApp(
         if (ownsStore) await run('store', () => store.close());
         await run('read budget', closeBudgetRedis);
         if (actionPool && !overrides.armDispatcher) await run('action sockets', () => actionPool!.close());
+        await run('telemetry', () => {
+          removeGauges();
+          return appTelemetry.stop();
+        });
         if (unfinished.length === 0) logger.info('stopped');
         // What a redeploy with Redis or ARM unreachable looks like: said once, plainly, then the process exits.
         else
@@ -299,11 +315,24 @@ export async function startApp(
           );
       })());
 
-    return { url: address.url, port: address.port, tracker, dispatcher, watcher, digester, service, store, background, close };
+    return {
+      url: address.url,
+      port: address.port,
+      tracker,
+      dispatcher,
+      watcher,
+      digester,
+      service,
+      store,
+      background,
+      ...(appTelemetry.prometheusUrl ? { metricsUrl: appTelemetry.prometheusUrl } : {}),
+      close,
+    };
   } catch (err) {
     if (actionPool && !overrides.armDispatcher) await actionPool.close().catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);
     await closeBudgetRedis();
+    await appTelemetry.stop();
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { backoffCeiling, retryDelay, type BackoffOptions } from '../core/backoff';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { httpOutcome, METRICS, telemetry } from '../core/telemetry';
 import { retryAfterMs as readRetryAfter } from '../core/retry-after';
 import { ArmError, MalformedResponseError, errorForStatus, type CallPurpose } from './errors';
 import type { TokenCache } from './token-cache';
@@ -88,7 +89,16 @@ export class ArmTransport {
     this.backoff = { baseMs: o.baseDelayMs, capMs: o.maxDelayMs, minMs: 0 };
   }
 
-  async send(req: ArmRequest): Promise<ArmResponse> {
+  /** One span per call (all its attempts), a child of the command or poll round that made it. */
+  send(req: ArmRequest): Promise<ArmResponse> {
+    return telemetry().span(`ARM ${req.method}`, { 'http.request.method': req.method, 'arm.purpose': req.purpose }, async (span) => {
+      const res = await this.attempts(req);
+      span.setAttributes({ 'http.response.status_code': res.status, 'arm.attempts': res.attempts });
+      return res;
+    });
+  }
+
+  private async attempts(req: ArmRequest): Promise<ArmResponse> {
     for (let attempt = 1; ; attempt++) {
       let error: ArmError;
       try {
@@ -159,6 +169,9 @@ export class ArmTransport {
       throw new ArmError('transient', `Azure ${detail} for ${req.what}; it is worth trying again later.`, { cause: e });
     } finally {
       this.o.onRequest?.({ method: req.method, path, status, attempt });
+      telemetry()
+        .counter(METRICS.armRequests, 'ARM requests (each attempt) by kind and outcome')
+        .add(1, { kind: req.method === 'GET' ? 'read' : 'write', outcome: httpOutcome(status) });
     }
   }
 }

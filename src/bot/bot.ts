@@ -36,6 +36,7 @@ import {
   threadConversationId,
 } from './conversation';
 import { ProactiveReply, sendCard, TurnReply } from './reply';
+import { telemetry } from '../core/telemetry';
 
 export interface BotDeps {
   readonly adapter: CloudAdapter;
@@ -96,13 +97,17 @@ export class BackupJobsBot extends TeamsActivityHandler {
    * The gate, before any handler runs: an activity from a tenant that is not allowed (or with
    * tenant ids that disagree, or ids out of bounds) reaches no command, store or ARM call.
    */
-  override async run(context: TurnContext): Promise<void> {
-    const verdict = this.deps.access.check(context.activity);
-    if (verdict.ok) {
-      await super.run(context);
-      return;
-    }
-    await this.refuse(context, verdict);
+  override run(context: TurnContext): Promise<void> {
+    // One span per incoming activity: the command, its ARM calls and the reply are its children.
+    const type = typeof context.activity.type === 'string' ? context.activity.type.slice(0, 40) : 'unknown';
+    return telemetry().span(`activity ${type}`, { 'activity.type': type }, async () => {
+      const verdict = this.deps.access.check(context.activity);
+      if (verdict.ok) {
+        await super.run(context);
+        return;
+      }
+      await this.refuse(context, verdict);
+    });
   }
 
   /** A log line; at most one short line to a message, rate-limited; an invoke gets a bare 403. */

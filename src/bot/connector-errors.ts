@@ -5,6 +5,7 @@
  */
 import { retryAfterMs as readRetryAfter, type HeaderSource } from '../core/retry-after';
 import type { DeliveryResult } from '../domain/subscriber';
+import { METRICS, telemetry } from '../core/telemetry';
 
 type Failure = Extract<DeliveryResult, { ok: false }>;
 
@@ -29,6 +30,7 @@ export function classifyConnectorError(err: unknown, now: number): Failure {
   const code =
     err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
   if (status === 429) {
+    telemetry().counter(METRICS.connectorThrottled, 'Bot Connector 429 answers (Teams send budget)').add(1);
     const wait = retryAfterMs(err, now);
     return { ok: false, retry: true, ...(wait === undefined ? {} : { retryAfterMs: wait }), reason: 'connector 429 (Teams send budget)' };
   }

@@ -2,6 +2,7 @@
 import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { ReplyPort } from '../commands/types';
+import { telemetry } from '../core/telemetry';
 
 export async function sendCard(context: TurnContext, card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
   const response = await context.sendActivity({
@@ -31,10 +32,10 @@ export async function updateCard(context: TurnContext, activityId: string, card:
 export class TurnReply implements ReplyPort {
   constructor(private readonly context: TurnContext) {}
   async text(text: string): Promise<void> {
-    await this.context.sendActivity({ type: 'message', text });
+    await telemetry().span('reply', { 'reply.kind': 'text' }, () => this.context.sendActivity({ type: 'message', text }));
   }
   card(card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
-    return sendCard(this.context, card, text);
+    return telemetry().span('reply', { 'reply.kind': 'card' }, () => sendCard(this.context, card, text));
   }
   updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
     return updateCard(this.context, activityId, card);

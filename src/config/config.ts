@@ -59,6 +59,13 @@ export interface Config {
    * wait 30 s before they kill). Work still running at the bound is left to the restart or the other instances.
    */
   readonly stopTimeoutMs: number;
+  /** Exporters; with none set no telemetry code is loaded. */
+  readonly telemetry: {
+    /** APPLICATIONINSIGHTS_CONNECTION_STRING; empty = no Azure Monitor export. */
+    readonly connectionString: string;
+    /** Prometheus text on its own port (never PORT: it has no authentication), loopback unless told otherwise. */
+    readonly prometheus?: { readonly port: number; readonly host: string };
+  };
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
   readonly limits: TrackingLimits;
   readonly actions: ActionsConfig;
@@ -86,7 +93,7 @@ export class ConfigError extends Error {
 }
 
 /** Values never echoed in errors: a redis URL may carry a password. */
-const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE', 'SSO_CLIENT_SECRET']);
+const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE', 'SSO_CLIENT_SECRET', 'APPLICATIONINSIGHTS_CONNECTION_STRING']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** key → [schema, expected form]; every value arrives as a string or undefined. */
@@ -118,6 +125,15 @@ const FIELDS = {
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
   STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
+  APPLICATIONINSIGHTS_CONNECTION_STRING: [
+    z
+      .string()
+      .default('')
+      .refine((s) => s === '' || /(?:^|;)\s*InstrumentationKey=[0-9a-f-]{36}/i.test(s)),
+    'an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…), or empty',
+  ],
+  METRICS_PROMETHEUS_PORT: [z.coerce.number().int().min(1).max(65535).optional(), 'empty (off) or a port 1–65535 other than PORT'],
+  METRICS_PROMETHEUS_HOST: [z.string().min(1).default('127.0.0.1'), 'the interface for the Prometheus port (default 127.0.0.1)'],
   STOP_TIMEOUT_SECONDS: [z.coerce.number().min(1).max(300).default(20), 'a number of seconds between 1 and 300'],
   ALLOWED_TENANT_IDS: [
     z
@@ -195,6 +211,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('MicrosoftAppTenantId', `a tenant GUID when MicrosoftAppType is ${v.MicrosoftAppType}`);
   }
 
+  // The Prometheus text has no authentication: never on the port Teams reaches.
+  if (v.METRICS_PROMETHEUS_PORT !== undefined && v.METRICS_PROMETHEUS_PORT === v.PORT) {
+    throw new ConfigError(
+      'METRICS_PROMETHEUS_PORT',
+      'a port other than PORT: the metrics endpoint has no authentication',
+      String(v.METRICS_PROMETHEUS_PORT),
+    );
+  }
+
   const subscriptionId = v.AZURE_SUBSCRIPTION_ID.toLowerCase();
   const vaults = parseVaultList(v.BACKUP_VAULTS, subscriptionId);
   if (!vaults.ok)
@@ -228,6 +253,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     actions,
     stopTimeoutMs: v.STOP_TIMEOUT_SECONDS * 1000,
+    telemetry: {
+      connectionString: v.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      ...(v.METRICS_PROMETHEUS_PORT === undefined
+        ? {}
+        : { prometheus: { port: v.METRICS_PROMETHEUS_PORT, host: v.METRICS_PROMETHEUS_HOST } }),
+    },
     limits: {
       jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
       jobsTotal: v.TRACK_MAX_JOBS_TOTAL,

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { scrubLogObject, scrubString, type SecretValues } from './redact';
+import { telemetry } from './telemetry';
 
 export type { Logger };
 
@@ -20,6 +21,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { app: 'backup-jobs' },
+      // Trace and span ids of the active span (an incoming activity, a poll round), when telemetry is on.
+      mixin: () => telemetry().activeIds() ?? {},
       formatters: { log: (obj) => scrubLogObject(obj, secrets) },
       // The formatter already reduced errors to plain scrubbed objects; pino's own err serializer would copy every field back in.
       serializers: { err: (value: unknown) => value },

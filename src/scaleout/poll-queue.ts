@@ -25,6 +25,7 @@ import type { Logger } from '../core/logger';
 import { connectionErrorLog } from '../core/repeat-limiter';
 import type { JobStore } from '../store/types';
 import type { TickStats } from '../tracker/engine-contract';
+import { METRICS, telemetry } from '../core/telemetry';
 
 export interface PollQueueOptions {
   /** One round of the tracker (`Tracker.tick`). */
@@ -55,6 +56,7 @@ export class PollQueue {
   private worker?: Worker;
   private started?: Promise<void>;
   private stopped = false;
+  private removeInstancesGauge?: () => void;
 
   constructor(private readonly o: PollQueueOptions) {
     this.log = o.logger.child({ component: 'poll-queue' });
@@ -80,6 +82,7 @@ export class PollQueue {
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.removeInstancesGauge?.();
     await this.started?.catch(() => undefined);
     const worker = this.worker;
     if (worker) {
@@ -138,6 +141,11 @@ export class PollQueue {
     await this.worker.waitUntilReady();
     await this.scheduleFromStore();
     this.log.info({ queue: name, prefix }, 'poll queue started');
+    // Workers BullMQ sees on this queue: the instances sharing the work (each reports the same count; chart the max).
+    const queue = this.queue;
+    this.removeInstancesGauge = telemetry().gauge(METRICS.instances, 'Bot instances taking poll rounds (BullMQ workers)', async () => [
+      [await queue.getWorkersCount()],
+    ]);
   }
 
   private async process(job: Job): Promise<void> {

@@ -12,6 +12,7 @@ import type { ReadBudget } from './budget';
 import { toArmFailure } from '../azure/arm-failure';
 import type { PollFailure } from './schedule';
 import type { Semaphore } from './semaphore';
+import { METRICS, telemetry } from '../core/telemetry';
 
 export type Read<T> =
   | { readonly kind: 'ok'; readonly value: T }
@@ -72,7 +73,12 @@ export class ArmGate {
     const at = this.budget.reserve(sub, now, maxBudgetWaitMs);
     if (at === undefined) return false;
     try {
-      if (at > now) await this.clock.sleep(at - now, signal);
+      if (at > now) {
+        telemetry()
+          .histogram(METRICS.budgetWait, 'Time a read waited for the read budget', 'ms')
+          .record(at - now);
+        await this.clock.sleep(at - now, signal);
+      }
     } catch {
       // Aborted: the reserved token stays spent, which only delays later reads a little.
       return false;

@@ -97,6 +97,11 @@ export class ReadBudget {
     b.tokens = Math.min(b.tokens, 0);
   }
 
+  /** The subscriptions this budget has seen, for the tokens-left gauge. */
+  subscriptions(): string[] {
+    return [...this.buckets.keys()];
+  }
+
   /** Tokens currently available (after refill), for metrics and tests. */
   available(sub: string, now: number): number {
     return this.bucket(sub, now).tokens;

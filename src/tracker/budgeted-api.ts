@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock';
 import type { VaultId } from '../domain/job';
 import type { ReadBudget } from './budget';
 import { ReadBudgetExhausted, ReadGuardApi } from './read-guard';
+import { METRICS, telemetry } from '../core/telemetry';
 
 export interface BudgetedApiOptions {
   /** Longest wait for a reserved token before the read is refused (default 0: refuse at once). */
@@ -47,7 +48,12 @@ export class BudgetedApi extends ReadGuardApi {
       const at = this.budget.reserve(sub, now, this.options.maxWaitMs ?? 0);
       if (at === undefined) this.refuse(sub);
       // Aborted while waiting: the reserved token stays spent, which only delays later reads a little.
-      if (at > now) await this.clock.sleep(at - now, signal);
+      if (at > now) {
+        telemetry()
+          .histogram(METRICS.budgetWait, 'Time a read waited for the read budget', 'ms')
+          .record(at - now);
+        await this.clock.sleep(at - now, signal);
+      }
       // A 429 seen meanwhile paused the subscription: the reservation is void.
       if (this.budget.isPaused(sub, this.clock.now())) this.refuse(sub);
     }

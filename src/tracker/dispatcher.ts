@@ -14,6 +14,12 @@ import type { DeliveryResult } from '../domain/subscriber';
 import { ConversationRateLimiter, type SendWindow } from './rate-limit';
 import { Semaphore } from './semaphore';
 import { visibleDigest } from './visible';
+import { METRICS, telemetry } from '../core/telemetry';
+
+/** Deliveries to Teams (cards and notices) by outcome: sent, retried, given_up. */
+function notices(): ReturnType<ReturnType<typeof telemetry>['counter']> {
+  return telemetry().counter(METRICS.notices, 'Outbox deliveries (cards and notices) by kind and outcome');
+}
 
 /** What the dispatcher needs of the store: the outbox, and dropping a conversation Teams says is gone. */
 export type DispatcherStore = OutboxStore & Pick<SubscriptionStore, 'dropConversation'>;
@@ -150,7 +156,10 @@ export class Dispatcher {
         return;
       }
       this.limiter.record(conversationId, now);
-      const result = await this.deliver(m);
+      // Its own trace (the poll round that queued it has ended): the job key ties the two together.
+      const result = await telemetry().span(`send ${m.message.kind}`, { 'job.key': m.jobKey, 'message.kind': m.message.kind }, () =>
+        this.deliver(m),
+      );
       const at = clock.now();
       if (result.ok) {
         const digest = m.message.kind === 'card' ? visibleDigest(m.message.job) : undefined;
@@ -159,6 +168,7 @@ export class Dispatcher {
           ...(digest ? { digest } : {}),
         });
         stats.sent++;
+        notices().add(1, { kind: m.message.kind, outcome: 'sent' });
         this.emit({ type: 'sent', at, id: m.id, conversationId, kind: m.message.kind });
         continue;
       }
@@ -171,6 +181,7 @@ export class Dispatcher {
         // The conversation is throttled or failing: hold its later messages too, keeping their order.
         for (const rest of messages.slice(i)) await store.retryMessage(owner, rest.id, notBefore, result.reason);
         stats.deferred += messages.length - i;
+        notices().add(1, { kind: m.message.kind, outcome: 'retried' });
         this.log.info({ conversationId, messageId: m.id, reason: result.reason, notBefore }, 'delivery will be retried');
         this.emit({ type: 'retry', at, id: m.id, conversationId, notBefore, reason: result.reason });
         return;
@@ -192,6 +203,7 @@ export class Dispatcher {
   private async fail(m: OutboxRecord, reason: string, stats: { failed: number }): Promise<void> {
     await this.o.store.failMessage(this.o.owner, m.id, reason);
     stats.failed++;
+    notices().add(1, { kind: m.message.kind, outcome: 'given_up' });
     this.log.error({ conversationId: m.conversationId, messageId: m.id, kind: m.message.kind, reason }, 'message given up');
     this.emit({ type: 'failed', at: this.o.clock.now(), id: m.id, conversationId: m.conversationId, reason });
   }

@@ -28,6 +28,7 @@ import { NaiveStrategy } from './strategy-naive';
 import { SweepStrategy } from './strategy-sweep';
 import { BackgroundLoop } from './loop';
 import type { TickStats, TrackerEvent, TrackerOptions } from './engine-contract';
+import { METRICS, telemetry } from '../core/telemetry';
 
 /** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
 const LIST_PAGE_SIZE = 50;
@@ -109,8 +110,16 @@ export class Tracker {
     );
   }
 
-  /** One round: claim what is due now, poll it, commit it. Resolves when all of it is done. */
-  async tick(): Promise<TickStats> {
+  /** One round: claim what is due now, poll it, commit it. Resolves when all of it is done. One span. */
+  tick(): Promise<TickStats> {
+    return telemetry().span('poll round', {}, async (span) => {
+      const stats = await this.round();
+      span.setAttributes({ 'poll.claimed': stats.claimed, 'poll.reads': stats.reads, 'poll.ended': stats.ended });
+      return stats;
+    });
+  }
+
+  private async round(): Promise<TickStats> {
     const { store, clock, owner } = this.o;
     const readsBefore = this.gate.reads;
     const claimed = await store.claimDueJobs(owner, clock.now(), this.leaseMs, this.claimLimit);
@@ -238,7 +247,9 @@ export class Tracker {
       ...(d.lastJob ? { lastJob: d.lastJob } : {}),
       ...(d.end ? { end: d.end } : {}),
     };
-    const ok = await this.o.store.commitPoll(this.o.owner, update, messages);
+    const ok = await telemetry().span('commit', { 'job.messages': messages.length }, () =>
+      this.o.store.commitPoll(this.o.owner, update, messages),
+    );
     if (!ok) {
       this.log.debug({ jobKey: record.jobKey }, 'lease lost or job untracked before commit; result discarded');
       return;
@@ -246,6 +257,10 @@ export class Tracker {
     totals.committed++;
     totals.messages += messages.length;
     const at = this.o.clock.now();
+    // Due → done: how late this poll's result landed against when the job was due (a deferred job counts from its first due time).
+    telemetry()
+      .histogram(METRICS.pollLag, 'Poll lag: from a job being due to its poll committed', 'ms')
+      .record(Math.max(0, at - (due.schedule.dueSince ?? record.nextPollAt)));
     for (const m of messages) this.emit({ type: 'message', at, jobKey: record.jobKey, conversationId: m.conversationId, kind: m.kind });
     if (d.end) {
       totals.ended++;

@@ -1,4 +1,5 @@
 /** OutboxStore on SQLite: delivery under leases, in order per (job, conversation). */
+import { METRICS, telemetry } from '../../core/telemetry';
 import { toMessage, type StoredPayload } from '../records';
 import type { OutboxRecord, OutboxStore } from '../types';
 import { toSub } from './rows';
@@ -15,6 +16,8 @@ export function enqueue(st: Statements, jobKey: string, conversationId: string, 
       // Keep a retry's backoff: the conversation was throttled, the newer card waits as long.
       notBefore = Math.max(notBefore, old.not_before);
       st.deleteMessage.run(old.id);
+      // Counted here, in the transaction: only the SQLite store counts coalesced cards (the Redis Lua script does not report them).
+      telemetry().counter(METRICS.cardUpdatesCoalesced, 'Card updates replaced by a newer one before they were sent').add(1);
     }
   }
   st.insertMessage.run({ jobKey, conversationId, kind: payload.kind, payload: JSON.stringify(payload), notBefore });

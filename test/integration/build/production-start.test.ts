@@ -210,6 +210,8 @@ describe('the production build and start', () => {
       pkg.devDependencies[packageName(spec)] !== undefined || packageName(spec) === 'ts-node' || /(^|[\\/])(tools|test)[\\/]/.test(spec);
     expect({ devLoaded: loads.packages.filter((p) => devNames.has(p)), devWanted: loads.missing.filter(wanted) }).toEqual({ devLoaded: [], devWanted: [] });
     expect(loads.outside).toEqual([]);
+    // No exporter configured: no OpenTelemetry or Azure Monitor code is even loaded (no cost).
+    expect(loads.packages.filter((p) => p.startsWith('@opentelemetry/') || p.startsWith('@azure/monitor'))).toEqual([]);
   }
 
   /**

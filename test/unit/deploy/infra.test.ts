@@ -19,7 +19,6 @@ const allSettings: Setting[] = ['infra/main.bicep', ...modules].flatMap((f) => s
 /** Set by the template, read by something other than src/config. */
 const READ_ELSEWHERE: Record<string, string> = {
   AZURE_CLIENT_ID: '@azure/identity (DefaultAzureCredential picks the user-assigned identity)',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'the telemetry exporter (README "Operating")',
   WEBSITES_PORT: 'App Service (the container port)',
   WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'App Service (mounts /home for the SQLite file)',
 };
@@ -34,7 +33,8 @@ const RESOLVED: Record<string, string> = {
   BACKUP_VAULTS: 'rg-backup/vault-prod,rg-other/vault-2',
   POLL_INTERVAL_SECONDS: '30',
   LOG_LEVEL: 'info',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
   STATE_STORE: 'rediss://:k3y%2Fwith%2Bchars%3D@bj-redis.redis.cache.windows.net:6380/0',
 };
 
