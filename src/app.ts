@@ -122,7 +122,8 @@ export async function startApp(
   const closeBudgetRedis = async (): Promise<void> => {
     const r = budgetRedis;
     budgetRedis = undefined;
-    if (r) await r.quit().catch(() => r.disconnect());
+    // As the store does: QUIT only on a live connection, else it waits for a reconnect.
+    if (r) await (r.status === 'ready' ? r.quit().catch(() => r.disconnect()) : Promise.resolve(r.disconnect()));
   };
   // Sockets for the action paths (protected items, and the users' own cancel and backup calls).
   let actionPool: HttpDispatcher | undefined;

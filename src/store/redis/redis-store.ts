@@ -109,6 +109,11 @@ export class RedisStore implements StateStore {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    // QUIT waits for an answer; with the connection down it would wait for a reconnect that may never come.
+    if (client.status !== 'ready') {
+      client.disconnect();
+      return;
+    }
     try {
       await client.quit();
     } catch {
