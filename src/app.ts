@@ -289,16 +289,20 @@ export async function startApp(
       (closing ??= (async () => {
         readiness = 'stopping';
         // Wall-clock time, not `clock`: the bound is the host's grace period before it kills the process.
-        const deadline = Date.now() + config.stopTimeoutMs;
-        const left = (cap: number): number => Math.max(0, Math.min(cap, deadline - Date.now()));
+        const end = Date.now() + config.stopTimeoutMs;
+        // The work (rounds, deliveries) may use the time up to a reserve kept for closing the
+        // server, the store and the connections, so those still run when the work hit the bound.
+        const workEnd = end - Math.min(2_000, config.stopTimeoutMs / 4);
+        const left = (until: number, cap = Infinity): number => Math.max(0, Math.min(cap, until - Date.now()));
         const unfinished: string[] = [];
-        const run = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(Infinity), unfinished);
+        const work = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(workEnd), unfinished);
+        const run = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(end), unfinished);
         logger.info({ stopTimeoutMs: config.stopTimeoutMs }, 'stopping');
-        await run('background', () => background.stop(left(STOP_TIMEOUT_MS / 2)));
-        await run('tracker', () => tracker.stop(left(STOP_TIMEOUT_MS)));
-        await run('watcher', () => watcher.stop(left(STOP_TIMEOUT_MS)));
-        await run('digester', () => digester.stop(left(STOP_TIMEOUT_MS)));
-        await run('dispatcher', () => dispatcher.stop(left(STOP_TIMEOUT_MS)));
+        await work('background', () => background.stop(left(workEnd, STOP_TIMEOUT_MS / 2)));
+        await work('tracker', () => tracker.stop(left(workEnd, STOP_TIMEOUT_MS)));
+        await work('watcher', () => watcher.stop(left(workEnd, STOP_TIMEOUT_MS)));
+        await work('digester', () => digester.stop(left(workEnd, STOP_TIMEOUT_MS)));
+        await work('dispatcher', () => dispatcher.stop(left(workEnd, STOP_TIMEOUT_MS)));
         await run('server', () => server.close());
         if (ownsStore) await run('store', () => store.close());
         await run('read budget', closeBudgetRedis);

@@ -20,7 +20,7 @@ import { channelMessage, postActivity } from '../../support/teams-activities';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SUB = '3c2d1e0f-5a4b-4c6d-8e7f-9a0b1c2d3e4f';
-const STOP_BOUND_SECONDS = '2';
+const STOP_BOUND_SECONDS = '3';
 
 interface LogLine {
   readonly level: number;
@@ -126,7 +126,7 @@ describeWithRedis('graceful stop with Redis stopped', () => {
     expect(await bot.exited).toBe(0);
     const outcome = stopOutcome(bot.lines);
     expect(outcome.msg).toMatch(/^stopped/);
-    expect(bot.lines.some((l) => l.msg === 'stopping' && l['stopTimeoutMs'] === 2000)).toBe(true);
+    expect(bot.lines.some((l) => l.msg === 'stopping' && l['stopTimeoutMs'] === 3000)).toBe(true);
     expect(bot.lines.some((l) => l.msg.startsWith('stop did not finish'))).toBe(false);
   }, 120_000);
 });
@@ -152,7 +152,7 @@ describe('graceful stop with ARM hanging', () => {
         await postActivity(bot.url, channelMessage(`track job ${job.jobId}`, { serviceUrl: connector.serviceUrl }));
         await connector.waitFor(() => connector.activities[0], 60_000, 'the job card');
         // From now on ARM accepts every request and answers none within the test (an hour; the
-        // client's own timeout is 30 s per attempt, far beyond the 2 s bound).
+        // client's own timeout is 30 s per attempt, far beyond the 3 s bound).
         sim.addFault({ kind: 'slow', delayMs: 3_600_000 });
         await sim.reads.next(() => true);
         expect(await readyz(bot.url)).toEqual({ status: 200, body: { status: 'ready', checks: { state: 'ready', store: 'ok' } } });
@@ -160,10 +160,12 @@ describe('graceful stop with ARM hanging', () => {
         bot.kill('SIGTERM');
       }
       expect(await bot.exited).toBe(0);
-      expect(stopOutcome(bot.lines)).toEqual({
-        msg: 'stopped at the stop bound with work unfinished (left to a restart or the other instances: leases expire, nothing is lost)',
-        unfinished: ['tracker'],
-      });
+      // The round waiting on ARM is named; closing the server and the store had their reserve (not asserted: time).
+      const outcome = stopOutcome(bot.lines);
+      expect(outcome.msg).toBe(
+        'stopped at the stop bound with work unfinished (left to a restart or the other instances: leases expire, nothing is lost)',
+      );
+      expect(outcome.unfinished).toContain('tracker');
     } finally {
       await connector.close();
       await sim.stop();
