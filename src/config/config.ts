@@ -7,6 +7,7 @@ import type { VaultId } from '../domain/job';
 import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
 import { ACTION_FIELDS, readActions, type ActionsConfig } from './actions-config';
 import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../domain/watch';
+import { OPERATIONS_FIELDS, readOperations, type OperationsConfig } from './operations-config';
 import { parseVaultList } from './vault-list';
 
 export type { ActionsConfig } from './actions-config';
@@ -19,7 +20,7 @@ import { trimTrailing } from '../core/text';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 export type ArmAuthMode = 'default' | 'none';
 
-export interface Config {
+export interface Config extends OperationsConfig {
   readonly port: number;
   /** Interface to listen on; 0.0.0.0 in hosting. Local mode (no MicrosoftAppId) allows loopback only and defaults to 127.0.0.1. */
   readonly host: string;
@@ -54,18 +55,6 @@ export interface Config {
   /** Where state lives, in any form `parseStoreUrl` accepts (sqlite:<path>, sqlite::memory: or memory:, redis://…). */
   readonly stateStore: string;
   readonly logLevel: string;
-  /**
-   * SIGTERM to exit, at most: the host's grace period minus a margin (Container Apps and App Service
-   * wait 30 s before they kill). Work still running at the bound is left to the restart or the other instances.
-   */
-  readonly stopTimeoutMs: number;
-  /** Exporters; with none set no telemetry code is loaded. */
-  readonly telemetry: {
-    /** APPLICATIONINSIGHTS_CONNECTION_STRING; empty = no Azure Monitor export. */
-    readonly connectionString: string;
-    /** Prometheus text on its own port (never PORT: it has no authentication), loopback unless told otherwise. */
-    readonly prometheus?: { readonly port: number; readonly host: string };
-  };
   /** Caps on what users can make the bot track and follow (TRACK_*, OPERATION_* keys). */
   readonly limits: TrackingLimits;
   readonly actions: ActionsConfig;
@@ -125,16 +114,6 @@ const FIELDS = {
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
   STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
-  APPLICATIONINSIGHTS_CONNECTION_STRING: [
-    z
-      .string()
-      .default('')
-      .refine((s) => s === '' || /(?:^|;)\s*InstrumentationKey=[0-9a-f-]{36}/i.test(s)),
-    'an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…), or empty',
-  ],
-  METRICS_PROMETHEUS_PORT: [z.coerce.number().int().min(1).max(65535).optional(), 'empty (off) or a port 1–65535 other than PORT'],
-  METRICS_PROMETHEUS_HOST: [z.string().min(1).default('127.0.0.1'), 'the interface for the Prometheus port (default 127.0.0.1)'],
-  STOP_TIMEOUT_SECONDS: [z.coerce.number().min(1).max(300).default(20), 'a number of seconds between 1 and 300'],
   ALLOWED_TENANT_IDS: [
     z
       .string()
@@ -153,6 +132,7 @@ const FIELDS = {
   WATCH_MAX_PER_CONVERSATION: count(DEFAULT_WATCH_LIMITS.watchesPerConversation, 1_000),
   WATCH_ROLLUP_ABOVE: count(DEFAULT_WATCH_LIMITS.rollupAbove, 1_000),
   WATCH_ROLLUP_LIST_MAX: count(DEFAULT_WATCH_LIMITS.rollupListMax, 50),
+  ...OPERATIONS_FIELDS,
 } as const;
 
 /** Every environment key readConfig reads (the deployment template may set only these, test/unit/deploy). */
@@ -211,14 +191,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('MicrosoftAppTenantId', `a tenant GUID when MicrosoftAppType is ${v.MicrosoftAppType}`);
   }
 
-  // The Prometheus text has no authentication: never on the port Teams reaches.
-  if (v.METRICS_PROMETHEUS_PORT !== undefined && v.METRICS_PROMETHEUS_PORT === v.PORT) {
-    throw new ConfigError(
-      'METRICS_PROMETHEUS_PORT',
-      'a port other than PORT: the metrics endpoint has no authentication',
-      String(v.METRICS_PROMETHEUS_PORT),
-    );
-  }
+  const operations = readOperations(v);
+  if ('invalid' in operations) throw new ConfigError(operations.invalid, operations.expected, operations.got);
 
   const subscriptionId = v.AZURE_SUBSCRIPTION_ID.toLowerCase();
   const vaults = parseVaultList(v.BACKUP_VAULTS, subscriptionId);
@@ -252,13 +226,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stateStore: v.STATE_STORE,
     logLevel: v.LOG_LEVEL,
     actions,
-    stopTimeoutMs: v.STOP_TIMEOUT_SECONDS * 1000,
-    telemetry: {
-      connectionString: v.APPLICATIONINSIGHTS_CONNECTION_STRING,
-      ...(v.METRICS_PROMETHEUS_PORT === undefined
-        ? {}
-        : { prometheus: { port: v.METRICS_PROMETHEUS_PORT, host: v.METRICS_PROMETHEUS_HOST } }),
-    },
+    ...operations,
     limits: {
       jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
       jobsTotal: v.TRACK_MAX_JOBS_TOTAL,
