@@ -26,6 +26,7 @@ import { secretValues } from './config/secrets';
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { connectionErrorLog } from './core/repeat-limiter';
+import { stopWithin } from './app-stop';
 import { registerStateGauges, startTelemetry, type TelemetryOverrides } from './app-telemetry';
 import { createServer, type Readiness, type ServerLimits } from './server/server';
 import { openStore, parseStoreUrl } from './store/open-store';
@@ -288,36 +289,24 @@ export async function startApp(
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         readiness = 'stopping';
-        // Wall-clock time, not `clock`: the bound is the host's grace period before it kills the process.
-        const end = Date.now() + config.stopTimeoutMs;
-        // The work (rounds, deliveries) may use the time up to a reserve kept for closing the
-        // server, the store and the connections, so those still run when the work hit the bound.
-        const workEnd = end - Math.min(2_000, config.stopTimeoutMs / 4);
-        const left = (until: number, cap = Infinity): number => Math.max(0, Math.min(cap, until - Date.now()));
-        const unfinished: string[] = [];
-        const work = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(workEnd), unfinished);
-        const run = (name: string, fn: () => Promise<void>): Promise<void> => boundedStep(logger, name, fn, left(end), unfinished);
-        logger.info({ stopTimeoutMs: config.stopTimeoutMs }, 'stopping');
-        await work('background', () => background.stop(left(workEnd, STOP_TIMEOUT_MS / 2)));
-        await work('tracker', () => tracker.stop(left(workEnd, STOP_TIMEOUT_MS)));
-        await work('watcher', () => watcher.stop(left(workEnd, STOP_TIMEOUT_MS)));
-        await work('digester', () => digester.stop(left(workEnd, STOP_TIMEOUT_MS)));
-        await work('dispatcher', () => dispatcher.stop(left(workEnd, STOP_TIMEOUT_MS)));
-        await run('server', () => server.close());
-        if (ownsStore) await run('store', () => store.close());
-        await run('read budget', closeBudgetRedis);
-        if (actionPool && !overrides.armDispatcher) await run('action sockets', () => actionPool!.close());
-        await run('telemetry', () => {
-          removeGauges();
-          return appTelemetry.stop();
-        });
-        if (unfinished.length === 0) logger.info('stopped');
-        // What a redeploy with Redis or ARM unreachable looks like: said once, plainly, then the process exits.
-        else
-          logger.warn(
-            { unfinished, stopTimeoutMs: config.stopTimeoutMs },
-            'stopped at the stop bound with work unfinished (left to a restart or the other instances: leases expire, nothing is lost)',
-          );
+        await stopWithin(
+          logger,
+          config.stopTimeoutMs,
+          [
+            { name: 'background', run: (ms) => background.stop(Math.min(ms, STOP_TIMEOUT_MS / 2)) },
+            { name: 'tracker', run: (ms) => tracker.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
+            { name: 'watcher', run: (ms) => watcher.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
+            { name: 'digester', run: (ms) => digester.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
+            { name: 'dispatcher', run: (ms) => dispatcher.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
+          ],
+          [
+            { name: 'server', run: () => server.close() },
+            ...(ownsStore ? [{ name: 'store', run: () => store.close() }] : []),
+            { name: 'read budget', run: closeBudgetRedis },
+            ...(actionPool && !overrides.armDispatcher ? [{ name: 'action sockets', run: () => actionPool!.close() }] : []),
+            { name: 'telemetry', run: () => (removeGauges(), appTelemetry.stop()) },
+          ],
+        );
       })());
 
     return {
@@ -339,30 +328,6 @@ export async function startApp(
     await closeBudgetRedis();
     await appTelemetry.stop();
     throw err;
-  }
-}
-
-/**
- * Every cleanup step runs even when an earlier one failed, and none waits past `timeoutMs`: a step
- * that is still running then (a Redis quit that never gets an answer) is named in `unfinished` and
- * left behind. The process exits after close() anyway.
- */
-async function boundedStep(logger: Logger, name: string, fn: () => Promise<void>, timeoutMs: number, unfinished: string[]): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    timer.unref();
-  });
-  try {
-    const outcome = await Promise.race([fn().then(() => 'done' as const), timedOut]);
-    if (outcome === 'timeout') {
-      unfinished.push(name);
-      logger.warn({ step: name }, 'shutdown step still running at the stop bound; not waiting for it');
-    }
-  } catch (err) {
-    logger.warn({ err, step: name }, 'shutdown step failed');
-  } finally {
-    clearTimeout(timer);
   }
 }
 
