@@ -199,6 +199,18 @@ describe('SqliteStore (SQLite specifics)', () => {
     await store.close();
   });
 
+  it('binds no LIMIT as a bare parameter, which SQLite would parse and plan again at every call', () => {
+    const db = new Database(':memory:');
+    migrate(db, silentLogger());
+    const st = prepareStatements(db) as unknown as Record<string, { source: string }>;
+    const sources = Object.getOwnPropertyNames(st).map((name) => st[name].source);
+    expect(sources.length).toBeGreaterThan(20);
+    for (const sql of sources) expect(sql).not.toMatch(/LIMIT\s+[@:$?]/i);
+    // The two claims keep their caller's limit, read at run time (the test above claims 8 and 200).
+    expect(sources.filter((sql) => sql.includes('LIMIT CAST(@limit AS INTEGER)'))).toHaveLength(2);
+    db.close();
+  });
+
   it('drops a channel and its threads through the conversation index, without scanning subscriptions', async () => {
     const store = new SqliteStore({ path: path.join(dir, 'state.db') });
     await store.init();
