@@ -57,6 +57,11 @@ async function onMessage(m: ToSimulator): Promise<void> {
       send({ type: 'endings', id: m.id, endedAt });
       return;
     }
+    case 'cpu': {
+      const used = process.cpuUsage();
+      send({ type: 'cpu', id: m.id, seconds: (used.user + used.system) / 1e6 });
+      return;
+    }
     case 'stop':
       await sim?.stop();
       process.disconnect();
@@ -69,3 +74,7 @@ process.on('message', (m: ToSimulator) => {
     send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   });
 });
+
+// The benchmark died without saying stop (killed, or crashed): a listening server would keep this process alive.
+// After 'stop' the server is already closed, so exiting here loses nothing either way.
+process.on('disconnect', () => process.exit(0));

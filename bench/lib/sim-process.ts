@@ -64,6 +64,12 @@ export class SimulatorProcess implements BenchSimulator {
     return new Map(Object.entries((await this.ask<'endings'>({ type: 'endings', id, at }, id)).endedAt));
   }
 
+  /** CPU (user + system) the simulator's process has used so far, in seconds. */
+  async cpuSeconds(): Promise<number> {
+    const id = ++this.nextId;
+    return (await this.ask<'cpu'>({ type: 'cpu', id }, id)).seconds;
+  }
+
   /** Stops the simulator and waits for its process to exit. Safe to call twice. */
   stop(): Promise<void> {
     this.exited ??= new Promise<void>((resolve) => {
@@ -111,6 +117,8 @@ export interface BenchSimulator {
   readonly url: string;
   counts(): Promise<Record<string, number>>;
   endings(at: number): Promise<Map<string, number>>;
+  /** CPU of a simulator in a process of its own; 0 in the bot's process, whose CPU already counts it. */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +153,10 @@ export class InProcessSimulator implements BenchSimulator {
       if (ended !== undefined) out.set(id, ended);
     }
     return Promise.resolve(out);
+  }
+
+  cpuSeconds(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   stop(): Promise<void> {

@@ -12,10 +12,13 @@ export type ToSimulator =
   | { readonly type: 'counts'; readonly id: number }
   /** When each job ended, for the jobs that had ended by `at`. */
   | { readonly type: 'endings'; readonly id: number; readonly at: number }
+  /** CPU (user + system) the simulator process has used so far. */
+  | { readonly type: 'cpu'; readonly id: number }
   | { readonly type: 'stop' };
 
 export type FromSimulator =
   | { readonly type: 'ready'; readonly url: string }
   | { readonly type: 'counts'; readonly id: number; readonly counts: Record<string, number> }
   | { readonly type: 'endings'; readonly id: number; readonly endedAt: Record<string, number> }
+  | { readonly type: 'cpu'; readonly id: number; readonly seconds: number }
   | { readonly type: 'failed'; readonly error: string };

@@ -23,11 +23,12 @@ export function printTable<T extends object>(rows: readonly T[], columns: Readon
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
 }
 
-export function writeResults(name: string, rows: unknown[]): string {
+/** Writes `bench/results/<name>.json`: the rows, or an object holding them and what the run was. */
+export function writeResults(name: string, data: unknown): string {
   // From the repository root, whether run from source or compiled into dist/.
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }
