@@ -9,7 +9,7 @@ export function sqliteJobs({ db, st }: Connection): Sync<JobStore> {
   const commit = onFirstCall(
     () =>
       db.transaction((owner: string, update: JobUpdate, messages: readonly OutboxInput[]) => {
-        const job = st.getJob.get(update.jobKey);
+        const job = st.leaseOf.get(update.jobKey);
         if (!job || job.lease_owner !== owner) return false;
         st.commitJob.run({
           jobKey: update.jobKey,
@@ -20,7 +20,7 @@ export function sqliteJobs({ db, st }: Connection): Sync<JobStore> {
         });
         // Serialising inside the transaction: a value that cannot be stored rolls everything back.
         for (const m of messages) {
-          if (st.getSub.get(update.jobKey, m.conversationId)) enqueue(st, update.jobKey, m.conversationId, payloadOf(m));
+          if (st.hasSub.get(update.jobKey, m.conversationId)) enqueue(st, update.jobKey, m.conversationId, payloadOf(m));
         }
         return true;
       }).immediate,

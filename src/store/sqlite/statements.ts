@@ -67,6 +67,8 @@ export function prepareStatements(db: Database.Database) {
       db.prepare<P, R>(sql);
   return onFirstUse({
     getJob: s<[string], JobRow>('SELECT * FROM jobs WHERE job_key = ?'),
+    // A commit checks its lease on every poll: without the job's JSON columns, which it does not need.
+    leaseOf: s<[string], { lease_owner: string | null }>('SELECT lease_owner FROM jobs WHERE job_key = ?'),
     insertJob:
       s<object>(`INSERT INTO jobs (job_key, subscription_id, resource_group, vault_name, job_id, created_at, state, last_job, next_poll_at, schedule)
       VALUES (@jobKey, @subscriptionId, @resourceGroup, @vaultName, @jobId, @now, 'active', @lastJob, @nextPollAt, '{}')`),
@@ -89,6 +91,7 @@ export function prepareStatements(db: Database.Database) {
     nextDueAt: s<[], { at: number }>(`SELECT next_poll_at AS at FROM jobs WHERE state = 'active' ORDER BY next_poll_at LIMIT 1`),
 
     getSub: s<[string, string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
+    hasSub: s<[string, string], { 1: 1 }>('SELECT 1 FROM subscriptions WHERE job_key = ? AND conversation_id = ?'),
     subsOfJob: s<[string], SubRow>('SELECT * FROM subscriptions WHERE job_key = ? ORDER BY created_at, conversation_id'),
     // One statement, so one consistent read, with each subscription's job beside it (its created_at renamed).
     followedByConversation: s<[string], SubRow & Omit<JobRow, 'created_at'> & { job_created_at: number }>(`SELECT s.*,
