@@ -1,10 +1,26 @@
 /** Everything user-facing: the message catalog, card builders and formatting. */
-export { t, intlLocale, Catalog, defaultCatalog, type MessageId, type MessageParams, type Messages } from './i18n';
+export {
+  t,
+  intlLocale,
+  languageOf,
+  argumentNames,
+  canonicalTag,
+  matchLanguage,
+  Catalog,
+  defaultCatalog,
+  SOURCE_LANGUAGE,
+  type MessageId,
+  type MessageParams,
+  type Messages,
+} from './i18n';
 export {
   formatDuration,
   formatRelative,
   formatPercent,
   formatAbsolute,
+  formatNumber,
+  formatSize,
+  localizeSizeText,
   isValidTimeZone,
   parseTime,
   truncate,

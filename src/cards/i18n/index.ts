@@ -1,25 +1,23 @@
 /**
- * The message catalog: every user-facing string of the bot, keyed by id. English (en.json) is
- * the source of truth and defines `MessageId`; other languages are plain `<locale>.json` files
- * beside it, loaded at start, and may be partial (missing ids fall back to English).
+ * The message catalog: every user-facing string of the bot, keyed by id, in ICU MessageFormat
+ * (plurals and selects follow CLDR through intl-messageformat). English (en.json) is the source
+ * of truth and defines `MessageId`; every other language is a plain `<tag>.json` beside it, found
+ * at start, so adding a language is adding its file (README "Languages").
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
 import en from './en.json';
-import { BoundedMemo } from '../../core/memo';
 import { escapeMarkdown } from '../markdown';
+import { canonicalTag, intlTagFor, matchLanguage, SOURCE_LANGUAGE } from './locale';
 
 export type MessageId = keyof typeof en;
 export type MessageParams = Readonly<Record<string, string | number>>;
 export type Messages = Readonly<Partial<Record<MessageId, string>>>;
 
-const DEFAULT_LOCALE = 'en';
-const LOCALE_FILE = /^([a-z]{2,3}(?:-[a-z0-9]{2,8})*)\.json$/i;
+export { canonicalTag, matchLanguage, intlTagFor, SOURCE_LANGUAGE } from './locale';
 
-/** BCP-47 tags compare case-insensitively; Teams sometimes sends `de_DE`. */
-function normaliseLocale(locale: string): string {
-  return locale.trim().replace(/_/g, '-').toLowerCase();
-}
+const LOCALE_FILE = /^([a-z]{2,3}(?:-[a-z0-9]{2,8})*)\.json$/i;
 
 /**
  * Parameters that carry text the bot itself made (catalog text, Intl output, numbers); every
@@ -35,6 +33,8 @@ const PREFORMATTED = new Set([
   'relative',
   'elapsed',
   'command',
+  'language',
+  'languages',
   // An IANA zone Intl accepted (formatAbsolute checks it): letters, digits, `/ _ + -`, no Markdown.
   'zone',
   // Catalog text built (and escaped) by an earlier t(): a watch mode, a summary line, a list of watches.
@@ -48,42 +48,58 @@ const PREFORMATTED = new Set([
   'interval',
 ]);
 
-function substitute(text: string, params: MessageParams | undefined): string {
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return typeof value === 'string' && !PREFORMATTED.has(name) ? escapeMarkdown(value) : String(value);
-  });
+/** `<job id>` in help texts is text, not a tag: FormatJS would otherwise parse it as rich-text markup. */
+const FORMAT_OPTIONS = { ignoreTag: true } as const;
+
+function escaped(params: MessageParams | undefined): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (!params) return out;
+  for (const [name, value] of Object.entries(params)) {
+    out[name] = typeof value === 'string' && !PREFORMATTED.has(name) ? escapeMarkdown(value) : value;
+  }
+  return out;
 }
 
-const ENGLISH_ONLY: readonly Messages[] = [en];
+/** Names of the arguments a parsed ICU message uses, plural and select arguments included. */
+export function argumentNames(message: string): string[] {
+  const names = new Set<string>();
+  const walk = (elements: readonly unknown[]): void => {
+    for (const element of elements as Array<{ value?: unknown; options?: Record<string, { value: unknown[] }> }>) {
+      // Literal (0) and pound (7) elements carry no argument name; tags (8) are off (ignoreTag).
+      const type = (element as { type: number }).type;
+      if (type !== 0 && type !== 7 && typeof element.value === 'string') names.add(element.value);
+      for (const option of Object.values(element.options ?? {})) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(message, SOURCE_LANGUAGE, undefined, FORMAT_OPTIONS).getAst());
+  return [...names].sort();
+}
 
 export class Catalog {
-  private readonly byLocale = new Map<string, Messages>();
-  /** Lookup chains by the locale asked for: a card asks for a dozen texts in one locale. */
-  private readonly chains = new BoundedMemo<readonly Messages[]>(256, 64);
+  private readonly byLanguage = new Map<string, Messages>();
+  private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly tags: string[];
 
-  /** `messages` maps a locale tag to its (possibly partial) messages; English is always present. */
+  /** `messages` maps a language tag to its messages; English is always present and always en.json. */
   constructor(messages: Readonly<Record<string, Messages>> = {}) {
-    this.byLocale.set(DEFAULT_LOCALE, en);
+    this.byLanguage.set(SOURCE_LANGUAGE, en);
     for (const [locale, table] of Object.entries(messages)) {
-      const tag = normaliseLocale(locale);
-      if (tag === DEFAULT_LOCALE) continue;
-      this.byLocale.set(tag, onlyKnownIds(table));
+      const tag = canonicalTag(locale);
+      if (tag === undefined || tag === SOURCE_LANGUAGE) continue;
+      this.byLanguage.set(tag, onlyKnownIds(table));
     }
+    this.tags = [...this.byLanguage.keys()].sort();
   }
 
-  /** Reads every `<locale>.json` in the given folders; later folders do not override earlier ones. */
+  /** Reads every `<tag>.json` in the given folders; later folders do not override earlier ones. */
   static fromDirectories(dirs: readonly string[]): Catalog {
     const found: Record<string, Messages> = {};
     for (const dir of dirs) {
       if (!fs.existsSync(dir)) continue;
       for (const file of fs.readdirSync(dir).sort()) {
         const match = LOCALE_FILE.exec(file);
-        if (!match) continue;
-        const tag = normaliseLocale(match[1]);
-        if (tag in found) continue;
+        const tag = match ? canonicalTag(match[1]) : undefined;
+        if (tag === undefined || tag in found) continue;
         const parsed: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) found[tag] = parsed;
       }
@@ -91,34 +107,49 @@ export class Catalog {
     return new Catalog(found);
   }
 
-  /** Locale tags with a file, English included. */
+  /** The languages there is a file for, English included, as canonical tags (`cs-CZ`, `de`, `en`…). */
   locales(): string[] {
-    return [...this.byLocale.keys()].sort();
+    return [...this.tags];
   }
 
-  /** Exact tag (`de-de`), then its language (`de`), then English. */
-  resolve(locale: string | undefined): readonly Messages[] {
-    return locale ? this.chains.get(locale, () => this.chainOf(locale)) : ENGLISH_ONLY;
+  /** The catalog language that answers this locale (see matchLanguage: `pt-PT` → `pt-BR`, `zh-TW` → `en`). */
+  language(locale: string | undefined): string {
+    return matchLanguage(locale, this.tags);
   }
 
-  private chainOf(locale: string): Messages[] {
-    const chain: Messages[] = [];
-    const tag = normaliseLocale(locale);
-    const exact = this.byLocale.get(tag);
-    if (exact) chain.push(exact);
-    const language = this.byLocale.get(tag.split('-')[0]);
-    if (language && language !== exact) chain.push(language);
-    chain.push(en);
-    return chain;
+  /** The tag for Intl dates and numbers next to this locale's text. */
+  intlTag(locale: string | undefined): string {
+    return intlTagFor(locale, this.language(locale));
+  }
+
+  /** The language's raw ICU text for an id (English when the file lacks it). */
+  raw(language: string, id: MessageId): string {
+    const text = this.byLanguage.get(language)?.[id];
+    return typeof text === 'string' ? text : en[id];
   }
 
   t(locale: string | undefined, id: MessageId, params?: MessageParams): string {
-    for (const table of this.resolve(locale)) {
-      const text = table[id];
-      if (typeof text === 'string') return substitute(text, params);
+    const language = this.language(locale);
+    const format = this.format(language, id);
+    const values = escaped(params);
+    try {
+      return String(format.format(values));
+    } catch {
+      // A missing argument: show its name rather than failing the whole reply or card.
+      for (const name of argumentNames(this.raw(language, id))) if (!(name in values)) values[name] = `{${name}}`;
+      return String(format.format(values));
     }
-    // Unreachable for a typed id; kept so a stale JSON never yields `undefined` on a card.
-    return id;
+  }
+
+  private format(language: string, id: MessageId): IntlMessageFormat {
+    // Bounded: languages come from files and ids from en.json, never from users.
+    const key = `${language}\u0000${id}`;
+    let format = this.compiled.get(key);
+    if (!format) {
+      format = new IntlMessageFormat(this.raw(language, id), language, undefined, FORMAT_OPTIONS);
+      this.compiled.set(key, format);
+    }
+    return format;
   }
 }
 
@@ -132,8 +163,8 @@ function onlyKnownIds(table: Messages): Messages {
 }
 
 /**
- * Compiled output (dist/src/cards/i18n) only holds the JSON files tsc copied because they are
- * imported; the source folder is read too so that a new language needs nothing but its file.
+ * Compiled output (dist/src/cards/i18n) holds the JSON files copy-assets copied; the source folder
+ * is read too so that a new language needs nothing but its file.
  */
 function defaultDirectories(): string[] {
   const dirs = [__dirname];
@@ -145,22 +176,17 @@ function defaultDirectories(): string[] {
 
 export const defaultCatalog: Catalog = Catalog.fromDirectories(defaultDirectories());
 
-/** Looks `id` up for the activity's locale, falling back to the language and then English. */
+/** Looks `id` up in the catalog language for this locale (see matchLanguage). */
 export function t(locale: string | undefined, id: MessageId, params?: MessageParams): string {
   return defaultCatalog.t(locale, id, params);
 }
 
-/** Canonical tags by the locale asked for: every formatted value of every card asks. */
-const intlTags = new BoundedMemo<string>(256, 64);
-
-/** The language tag to hand to Intl for this locale (falls back to English on a bad tag). */
+/** The language tag to hand to Intl next to this locale's text (English on a bad tag). */
 export function intlLocale(locale: string | undefined): string {
-  if (!locale) return DEFAULT_LOCALE;
-  return intlTags.get(locale, () => {
-    try {
-      return Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0] ?? DEFAULT_LOCALE;
-    } catch {
-      return DEFAULT_LOCALE;
-    }
-  });
+  return defaultCatalog.intlTag(locale);
+}
+
+/** The catalog language that answers this locale. */
+export function languageOf(locale: string | undefined): string {
+  return defaultCatalog.language(locale);
 }
