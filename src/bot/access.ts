@@ -8,6 +8,7 @@ import type { Activity } from 'botbuilder';
 import type { Clock } from '../core/clock';
 import { vaultsFor, type AccessPolicy, type Audience } from '../config/access-policy';
 import type { VaultId } from '../domain/job';
+import { conversationRoot } from '../domain/subscriber';
 import { activityTeamId, boundedId, objectId } from './conversation';
 
 export type Refusal = 'foreign tenant' | 'tenant mismatch' | 'no tenant' | 'malformed ids';
@@ -54,7 +55,7 @@ export function audienceOf(activity: Partial<Activity>): Audience {
   const teamId = activityTeamId(activity);
   const userObjectId = objectId(activity.from?.aadObjectId);
   return {
-    conversationId: id.split(';messageid=')[0],
+    conversationId: conversationRoot(id),
     conversationType: type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal',
     ...(tenantId === undefined ? {} : { tenantId }),
     ...(teamId === undefined ? {} : { teamId }),

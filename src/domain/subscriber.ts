@@ -8,6 +8,18 @@ import type { VaultDigest } from './digest';
 
 export type JsonObject = { [key: string]: unknown };
 
+/** How Teams names a channel's threads: `<channel id>;messageid=<root message id>`. */
+export const THREAD_MARK = ';messageid=';
+
+/**
+ * The conversation a thread belongs to (the channel), or the id itself outside a channel thread.
+ * A channel's settings (its language) are kept under this id, so that every thread of it shares them.
+ */
+export function conversationRoot(conversationId: string): string {
+  const at = conversationId.indexOf(THREAD_MARK);
+  return at < 0 ? conversationId : conversationId.slice(0, at);
+}
+
 /** The person and conversation that asked to follow a job. */
 export interface SubscriberInput {
   /** Teams conversation id (a channel thread `19:…;messageid=…`, a chat, or a personal chat). */

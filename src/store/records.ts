@@ -2,7 +2,14 @@
  * Pieces shared by the store backends, so that every backend stores and returns exactly the
  * same shapes (the conformance suite compares them deeply).
  */
-import type { AnyOutbound, DigestMessage, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
+import {
+  THREAD_MARK,
+  type AnyOutbound,
+  type DigestMessage,
+  type Subscriber,
+  type SubscriberInput,
+  type WatchMessage,
+} from '../domain/subscriber';
 import type { DistributiveOmit, OutboxInput } from './types';
 
 /** Message payload as stored: the input without its routing key; the subscriber is joined in on claim. */
@@ -71,11 +78,8 @@ export function teamOf(sub: SubscriberInput): string | undefined {
   return typeof sub.teamId === 'string' && sub.teamId !== '' ? sub.teamId : undefined;
 }
 
-/**
- * Teams names a channel thread by the channel's conversation id, this mark and the id of the
- * thread's root message. A conversation's threads are the ids that start with its id and this mark.
- */
-export const THREAD_MARK = ';messageid=';
+/** A conversation's threads are the ids that start with its id and THREAD_MARK (src/domain/subscriber.ts). */
+export { THREAD_MARK };
 
 /**
  * The ids of `conversationId`'s threads as a half-open range [from, to) in byte order of their

@@ -157,6 +157,18 @@ export interface SubscriptionStore {
   setCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
 }
 
+/**
+ * What a conversation chose for itself: its language (the `language` command). Kept with the
+ * conversation's subscriptions and forgotten with them: `dropConversation(C)` forgets C's setting
+ * (a thread's drop leaves its channel's), `dropTeam(T)` forgets the settings stored with team T.
+ */
+export interface ConversationSettingsStore {
+  /** The language tag set for this conversation id (a channel's root id, see conversationRoot), or undefined. */
+  getLanguage(conversationId: string): Promise<string | undefined>;
+  /** Sets the tag, or clears it with undefined. `teamId` ties the setting to its team for dropTeam; a later set without one keeps it. */
+  setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void>;
+}
+
 /** Due polls under leases, so that several pollers (processes, instances) never poll one job at once. */
 export interface JobStore {
   /**
@@ -285,4 +297,5 @@ export interface DigestStore {
 }
 
 /** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
-export interface StateStore extends StoreLifecycle, SubscriptionStore, JobStore, OutboxStore, WatchStore, DigestStore {}
+export interface StateStore
+  extends StoreLifecycle, SubscriptionStore, ConversationSettingsStore, JobStore, OutboxStore, WatchStore, DigestStore {}

@@ -7,12 +7,22 @@
  * store per test. Durable backends pass `reopen` (a new store on the same data) and
  * `{ durable: true }`, which adds the tests that close and reopen.
  */
-import type { DigestStore, JobStore, OutboxStore, StateStore, StoreLifecycle, SubscriptionStore, WatchStore } from '../../src/store/types';
+import type {
+  ConversationSettingsStore,
+  DigestStore,
+  JobStore,
+  OutboxStore,
+  StateStore,
+  StoreLifecycle,
+  SubscriptionStore,
+  WatchStore,
+} from '../../src/store/types';
 import { conversationDropSpec } from './spec-conversation-drop';
 import { jobSpec } from './spec-jobs';
 import { lifecycleSpec } from './spec-lifecycle';
 import { capsSpec } from './spec-caps';
 import { outboxSpec } from './spec-outbox';
+import { settingsSpec } from './spec-settings';
 import { subscriptionSpec } from './spec-subscriptions';
 import { teamDropSpec } from './spec-team-drop';
 import { valuesSpec } from './spec-values';
@@ -22,6 +32,7 @@ import { digestSpec } from './spec-digests';
 /** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
 interface Interfaces {
   SubscriptionStore: SubscriptionStore;
+  ConversationSettingsStore: ConversationSettingsStore;
   JobStore: JobStore;
   OutboxStore: OutboxStore;
   WatchStore: WatchStore;
@@ -43,6 +54,7 @@ const SPECS: readonly StoreSpec[] = [
   capsSpec,
   conversationDropSpec,
   teamDropSpec,
+  settingsSpec,
   jobSpec,
   outboxSpec,
   watchSpec,
@@ -54,12 +66,13 @@ const SPECS: readonly StoreSpec[] = [
 /** Every interface, in the order the suite runs them (a Record, so that a new interface must be listed). */
 const ORDER: Record<StoreInterface, number> = {
   SubscriptionStore: 1,
-  JobStore: 2,
-  OutboxStore: 3,
-  WatchStore: 4,
-  DigestStore: 5,
-  StoreLifecycle: 6,
-  StateStore: 7,
+  ConversationSettingsStore: 2,
+  JobStore: 3,
+  OutboxStore: 4,
+  WatchStore: 5,
+  DigestStore: 6,
+  StoreLifecycle: 7,
+  StateStore: 8,
 };
 
 export interface StoreHarness {

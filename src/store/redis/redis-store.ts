@@ -29,6 +29,7 @@ import { migrate } from './migrations';
 import { parseRedisUrl } from './redis-url';
 import { redisWatches, watchSubscriber } from './watches';
 import { digestSubscriber, redisDigests } from './digests';
+import { RedisSettings } from './settings';
 
 export interface RedisStoreOptions {
   /** `redis://host:port[/db]`, or `rediss://:password@host:port[/db]` (TLS, as Azure Cache for Redis requires). */
@@ -57,6 +58,7 @@ export class RedisStore implements StateStore {
   private closed = false;
   private readonly watches: WatchStore;
   private readonly digests: DigestStore;
+  private readonly settings: RedisSettings;
 
   constructor(private readonly options: RedisStoreOptions) {
     const parsed = parseRedisUrl(options.url);
@@ -77,6 +79,7 @@ export class RedisStore implements StateStore {
       (name, args) => this.run(name, args),
       ms,
     );
+    this.settings = new RedisSettings(() => this.redis(), this.prefix);
   }
 
   async init(): Promise<void> {
@@ -171,13 +174,27 @@ export class RedisStore implements StateStore {
 
   async dropConversation(conversationId: string): Promise<number> {
     const { from, to } = threadRange(conversationId);
-    return Number(await this.run('bjDropConversation', [conversationId, from, to]));
+    const dropped = Number(await this.run('bjDropConversation', [conversationId, from, to]));
+    await this.settings.forgetConversation(conversationId);
+    return dropped;
   }
 
   async dropTeam(teamId: string): Promise<number> {
     this.redis();
     if (teamId === '') return 0;
-    return Number(await this.run('bjDropTeam', [teamId]));
+    const dropped = Number(await this.run('bjDropTeam', [teamId]));
+    await this.settings.forgetTeam(teamId);
+    return dropped;
+  }
+
+  // ConversationSettingsStore
+
+  getLanguage(conversationId: string): Promise<string | undefined> {
+    return this.settings.getLanguage(conversationId);
+  }
+
+  setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
+    return this.settings.setLanguage(conversationId, language, teamId);
   }
 
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {

@@ -147,6 +147,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX digests_by_team ON digests (team_id) WHERE team_id IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    description: "each conversation's own settings (its language)",
+    // Keyed by the channel's root id, so every thread of a channel shares its setting.
+    sql: `
+      CREATE TABLE conversation_settings (
+        conversation_id TEXT PRIMARY KEY,
+        language        TEXT NOT NULL,
+        team_id         TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX conversation_settings_by_team ON conversation_settings (team_id) WHERE team_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -34,6 +34,7 @@ import { migrate } from './migrations';
 import { sqliteJobs } from './jobs';
 import { sqliteOutbox } from './outbox';
 import { prepareStatements, type Statements } from './statements';
+import { sqliteSettings, type SqliteSettings } from './settings';
 import { sqliteSubscriptions } from './subscriptions';
 import type { Sync } from './sync';
 import { sqliteWatches, type SqliteWatches } from './watches';
@@ -101,6 +102,7 @@ export class SqliteStore implements StateStore {
         db,
         st,
         subs: sqliteSubscriptions({ db, st }, watches, digests),
+        settings: sqliteSettings({ db, st }),
         jobs: sqliteJobs({ db, st }),
         outbox: sqliteOutbox({ db, st }, watches, digests),
         watches,
@@ -160,11 +162,28 @@ export class SqliteStore implements StateStore {
   }
 
   async dropConversation(conversationId: string): Promise<number> {
-    return this.open().subs.dropConversation(conversationId);
+    const open = this.open();
+    // Synchronous, one after the other: no other call runs in between.
+    const dropped = open.subs.dropConversation(conversationId);
+    open.settings.forgetConversation(conversationId);
+    return dropped;
   }
 
   async dropTeam(teamId: string): Promise<number> {
-    return this.open().subs.dropTeam(teamId);
+    const open = this.open();
+    const dropped = open.subs.dropTeam(teamId);
+    open.settings.forgetTeam(teamId);
+    return dropped;
+  }
+
+  // ConversationSettingsStore
+
+  async getLanguage(conversationId: string): Promise<string | undefined> {
+    return this.open().settings.getLanguage(conversationId);
+  }
+
+  async setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
+    this.open().settings.setLanguage(conversationId, language, teamId);
   }
 
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
@@ -297,6 +316,7 @@ interface Open {
   readonly db: Database.Database;
   readonly st: Statements;
   readonly subs: Sync<SubscriptionStore>;
+  readonly settings: SqliteSettings;
   readonly jobs: Sync<JobStore>;
   readonly outbox: Sync<OutboxStore>;
   readonly watches: SqliteWatches;
