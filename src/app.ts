@@ -184,6 +184,7 @@ export async function startApp(
       clock,
       logger,
       ...(actions ? { actions } : {}),
+      settings: store,
     });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });
@@ -245,6 +246,7 @@ export async function startApp(
       ...(config.actions.mode === 'sso'
         ? { signIn: { connectionName: config.actions.sso.connectionName, appIdUri: config.actions.sso.appIdUri } }
         : {}),
+      settings: store,
     });
     const server = createServer({
       onMessages: messageProcessor(adapter, bot, { logger, clock }),

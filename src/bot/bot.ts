@@ -21,6 +21,8 @@ import { runCardAction, runCommand } from '../commands/run';
 import type { CommandContext, ConversationScope } from '../commands/types';
 import type { Clock } from '../core/clock';
 import type { DigestService, TrackerService, WatchService } from '../tracker/ports';
+import type { ConversationSettingsStore } from '../store/types';
+import { conversationRoot } from '../domain/subscriber';
 import { t } from '../cards/i18n';
 import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
@@ -55,6 +57,8 @@ export interface BotDeps {
   /** Cancel / Back up again with the user's rights (ACTIONS); absent or mode off: no buttons, presses refused. */
   readonly actions?: JobActions;
   readonly signIn?: SignInSettings;
+  /** Each conversation's own settings (its language), from the store. */
+  readonly settings: ConversationSettingsStore;
 }
 
 export class BackupJobsBot extends TeamsActivityHandler {
@@ -129,7 +133,7 @@ export class BackupJobsBot extends TeamsActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    const ctx = this.commandContext(context);
+    const ctx = await this.commandContext(context);
     const hasText = typeof activity.text === 'string' && activity.text.trim() !== '';
     if (!hasText && activity.value !== undefined) {
       const action = parseCardAction(activity.value);
@@ -144,13 +148,15 @@ export class BackupJobsBot extends TeamsActivityHandler {
     await runCommand(parseCommand(activity.text ?? ''), ctx);
   }
 
-  private commandContext(context: TurnContext): CommandContext {
+  private async commandContext(context: TurnContext): Promise<CommandContext> {
     const { deps } = this;
     const activity = context.activity;
     const conversationId = threadConversationId(activity);
     // Only tracking commands store a subscriber or send later: built on first use, not for every message.
     let subscriber: SubscriberInput | undefined;
     let later: ProactiveReply | undefined;
+    // Everyone in a channel reads the answer: the channel's language, when it set one, wins.
+    const language = await deps.settings.getLanguage(conversationRoot(conversationId));
     return {
       tracker: deps.tracker,
       watches: deps.watches,
@@ -162,7 +168,8 @@ export class BackupJobsBot extends TeamsActivityHandler {
       get subscriber() {
         return (subscriber ??= subscriberFromActivity(activity));
       },
-      locale: activityLocale(activity),
+      locale: language ?? activityLocale(activity),
+      settings: deps.settings,
       timeZone: activityTimeZone(activity),
       reply: new TurnReply(context),
       get later() {

@@ -9,9 +9,7 @@ import { TurnContext, type Activity, type ConversationReference } from 'botbuild
 import { z } from 'zod';
 import { GUID_PATTERN } from '../azure/id-rules';
 import { BoundedMemo } from '../core/memo';
-import type { JsonObject, SubscriberInput } from '../domain/subscriber';
-
-const THREAD_MARK = ';messageid=';
+import { THREAD_MARK, type JsonObject, type SubscriberInput } from '../domain/subscriber';
 
 /** Longest id kept (conversation, user, team, activity): Teams' are under 200 characters. */
 export const MAX_ID_LENGTH = 512;

@@ -12,7 +12,8 @@ import type { JobActions } from '../commands/job-actions';
 import { jobCard } from '../commands/views';
 import type { Clock } from '../core/clock';
 import type { Notifier } from '../tracker/ports';
-import type { AnyOutbound, DeliveryResult, Subscriber } from '../domain/subscriber';
+import { conversationRoot, type AnyOutbound, type DeliveryResult, type Subscriber } from '../domain/subscriber';
+import type { ConversationSettingsStore } from '../store/types';
 import { buildWatchRollupCard, watchJobText } from '../cards/watch-cards';
 import { buildDigestCard } from '../cards/digest-card';
 import { classifyConnectorError } from './connector-errors';
@@ -26,6 +27,8 @@ export interface NotifierOptions {
   readonly logger: Logger;
   /** The action buttons of each card and who acted (ACTIONS); absent: none. */
   readonly actions?: Pick<JobActions, 'view'>;
+  /** The conversation's language, which wins over the requester's (the `language` command). */
+  readonly settings: Pick<ConversationSettingsStore, 'getLanguage'>;
 }
 
 /** `<at>` text must not carry markup of its own. */
@@ -56,10 +59,11 @@ export class ProactiveNotifier implements Notifier {
     // Errors inside the turn logic would reach the adapter's onTurnError and be swallowed there;
     // they are caught here instead so the dispatcher learns what the connector said.
     let failure: { error: unknown } | undefined;
+    const locale = await this.localeOf(message.subscriber);
     try {
       await this.o.adapter.continueConversationAsync(this.o.appId, ref, async (context) => {
         try {
-          activityId = await this.send(context, message);
+          activityId = await this.send(context, message, locale);
         } catch (error) {
           failure = { error };
         }
@@ -75,9 +79,25 @@ export class ProactiveNotifier implements Notifier {
     return activityId === undefined ? { ok: true } : { ok: true, activityId };
   }
 
-  private async send(context: TurnContext, message: AnyOutbound): Promise<string | undefined> {
+  /**
+   * The conversation's language when it set one, else the requester's: a notice in a channel is
+   * read by many, and the channel chose for them. A store that cannot answer costs the notice
+   * nothing but its language.
+   */
+  private async localeOf(subscriber: Subscriber): Promise<string | undefined> {
+    try {
+      return (await this.o.settings.getLanguage(conversationRoot(subscriber.conversationId))) ?? subscriber.locale;
+    } catch (error) {
+      this.log.warn(
+        { conversationId: subscriber.conversationId, err: error },
+        'conversation language unreadable; using the requester language',
+      );
+      return subscriber.locale;
+    }
+  }
+
+  private async send(context: TurnContext, message: AnyOutbound, locale: string | undefined): Promise<string | undefined> {
     const { subscriber } = message;
-    const locale = subscriber.locale;
     // Action buttons on the tracked job's cards only; a watch's or digest's cards carry none.
     const actions =
       message.kind === 'card' || message.kind === 'final'

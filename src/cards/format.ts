@@ -18,8 +18,11 @@ const UNITS: ReadonlyArray<{ readonly ms: number; readonly id: MessageId }> = [
 ];
 
 /**
- * "1 h 5 min", "20 min 23 s", "45 s", "2 d 3 h": the two most significant units, a zero second
- * unit left out. Negative or non-finite input counts as zero.
+ * "1 h 5 min", "20 min 23 s", "2 Tg., 3 Std.", "1 h 5 min", "2小时23分钟": the two most significant
+ * units, a zero second unit left out. Each unit is the catalog's (its plural forms are the
+ * language's, "2 dny", "5 dní"), and the parts are joined as CLDR joins units in that language
+ * (Intl.ListFormat `unit`: a space in English, a comma in German, nothing in Chinese).
+ * Negative or non-finite input counts as zero.
  */
 export function formatDuration(ms: number, locale?: string): string {
   const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / SECOND) * SECOND : 0;
@@ -32,25 +35,29 @@ export function formatDuration(ms: number, locale?: string): string {
     rest -= n * unit.ms;
     if (n > 0 || parts.length === 0) parts.push(t(locale, unit.id, { n }));
   }
-  return parts.join(' ');
+  const tag = intlLocale(locale);
+  return memoized(`units|${tag}`, () => new Intl.ListFormat(tag, { type: 'unit', style: 'narrow' })).format(parts);
 }
+
+const RELATIVE_STEPS: ReadonlyArray<{ readonly below: number; readonly unit: Intl.RelativeTimeFormatUnit; readonly ms: number }> = [
+  { below: 45 * MINUTE, unit: 'minute', ms: MINUTE },
+  { below: 22 * HOUR, unit: 'hour', ms: HOUR },
+  { below: Infinity, unit: 'day', ms: DAY },
+];
 
 /**
- * Coarser than `formatDuration` because "3 min 12 s ago" changes on every glance:
- * under an hour whole minutes, under a day hours and minutes, beyond that days and hours.
+ * "now", "12 minutes ago", "in 5 minutes", "vor 2 Stunden", "před 3 dny", "昨天": one unit, rounded,
+ * in the words of Intl.RelativeTimeFormat. Coarse on purpose: "3 min 12 s ago" would change on
+ * every glance; the card shows the exact elapsed time beside it.
  */
-function coarseDuration(ms: number, locale?: string): string {
-  if (ms < HOUR) return formatDuration(Math.max(MINUTE, Math.round(ms / MINUTE) * MINUTE), locale);
-  return formatDuration(Math.floor(ms / MINUTE) * MINUTE, locale);
-}
-
-/** "just now", "12 min ago", "in 5 min". */
 export function formatRelative(thenMs: number, nowMs: number, locale?: string): string {
-  const diff = nowMs - thenMs;
-  if (Math.abs(diff) < 45 * SECOND) return t(locale, 'time.justNow');
-  return diff > 0
-    ? t(locale, 'time.ago', { duration: coarseDuration(diff, locale) })
-    : t(locale, 'time.in', { duration: coarseDuration(-diff, locale) });
+  const tag = intlLocale(locale);
+  const format = memoized(`relative|${tag}`, () => new Intl.RelativeTimeFormat(tag, { numeric: 'auto', style: 'long' }));
+  const diff = thenMs - nowMs;
+  if (!Number.isFinite(diff) || Math.abs(diff) < 45 * SECOND) return format.format(0, 'second');
+  const step = RELATIVE_STEPS.find((s) => Math.abs(diff) < s.below) ?? RELATIVE_STEPS[RELATIVE_STEPS.length - 1];
+  const count = Math.max(1, Math.round(Math.abs(diff) / step.ms));
+  return format.format(diff < 0 ? -count : count, step.unit);
 }
 
 /**
@@ -75,6 +82,35 @@ export function formatPercent(value: number, locale?: string): string {
   const tag = intlLocale(locale);
   const format = memoized(`percent|${tag}`, () => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }));
   return format.format(Math.floor(clamped) / 100);
+}
+
+/** "1,234", "1.234", "1 234": a count in the locale's digits grouping. */
+export function formatNumber(value: number, locale?: string): string {
+  const tag = intlLocale(locale);
+  return memoized(`number|${tag}`, () => new Intl.NumberFormat(tag, { maximumFractionDigits: 1 })).format(value);
+}
+
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+const SIZE_TEXT = /^(\d{1,15}(?:\.\d{1,6})?)\s?(B|KB|MB|GB|TB)$/i;
+
+/** "2,332 MB" (en), "2.332 MB" (de), "2 332 MB" (cs): a size in the locale's number format, in the unit given. */
+export function formatSize(value: number, unit: (typeof SIZE_UNITS)[number], locale?: string): string {
+  const tag = intlLocale(locale);
+  return memoized(
+    `size|${unit}|${tag}`,
+    () => new Intl.NumberFormat(tag, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }),
+  ).format(value);
+}
+
+/**
+ * Azure writes sizes in the property bag as English text ("2332 MB"): such a value is shown in the
+ * locale's number format; anything else is left as Azure sent it.
+ */
+export function localizeSizeText(text: string, locale?: string): string {
+  const match = SIZE_TEXT.exec(text.trim());
+  if (!match) return text;
+  const unit = SIZE_UNITS[['B', 'KB', 'MB', 'GB', 'TB'].indexOf(match[2].toUpperCase())];
+  return formatSize(Number(match[1]), unit, locale);
 }
 
 /** Whether Intl knows this IANA zone (Node ships full ICU). */

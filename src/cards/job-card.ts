@@ -3,7 +3,7 @@
  * completion summary.
  */
 import type { BackupJob, JobErrorDetail, JobKey, JobTask } from '../domain/job';
-import { formatAbsolute, formatDuration, formatPercent, formatRelative, parseTime, truncate } from './format';
+import { formatAbsolute, formatDuration, formatPercent, formatRelative, localizeSizeText, parseTime, truncate } from './format';
 import { t } from './i18n';
 import {
   entityKindId,
@@ -175,7 +175,7 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
     .filter(([name, value]) => value.trim() !== '' && !(value === job.entityFriendlyName && /name$/i.test(name)))
     .slice(0, l.properties);
   for (const [name, value] of properties) {
-    facts.push({ title: md(truncate(name, 60)), value: md(truncate(value, l.propertyChars)) });
+    facts.push({ title: md(truncate(name, 60)), value: md(truncate(localizeSizeText(value, locale), l.propertyChars)) });
   }
   return facts;
 }

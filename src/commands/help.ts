@@ -20,7 +20,7 @@ export function helpCommand(lines: () => readonly MessageId[]): CommandDefinitio
     examples: ['help', '?', 'commands'],
     help: 'help.help',
     needsVault: false,
-    manifest: { title: 'help', description: 'Show what Backup Jobs can do' },
+    manifest: { title: 'help', description: 'command.help' },
     match: (text) => (PATTERN.test(text) ? { kind: 'help' } : undefined),
     async handle(_cmd, ctx) {
       const vaults = ctx.allowList.vaults.map(vaultLabel);

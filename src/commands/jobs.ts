@@ -28,7 +28,7 @@ export const jobsCommand: CommandDefinition<JobsCommand> = {
   examples: ['jobs', 'jobs running', 'jobs failed in rg/vault'],
   help: 'help.jobs',
   needsVault: true,
-  manifest: { title: 'jobs', description: "The vault's jobs of the last 24 hours: jobs [running|failed|all] [in <vault>]" },
+  manifest: { title: 'jobs', description: 'command.jobs' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

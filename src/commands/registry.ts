@@ -3,12 +3,13 @@
  * show them. The parser, the runner, the help and welcome cards and the app manifest
  * (scripts/package-app.ts) all read this list; nothing else names commands.
  */
-import type { MessageId } from '../cards/i18n';
 import { backupItemCommand } from './backup-item';
 import { cancelJobCommand } from './cancel-job';
+import { SOURCE_LANGUAGE, t, type MessageId } from '../cards/i18n';
 import { closestWord } from './closest';
 import { helpCommand } from './help';
 import { jobsCommand } from './jobs';
+import { languageCommand } from './language';
 import { trackJobCommand } from './track-job';
 import { trackOperationCommand } from './track-operation';
 import { trackingCommand } from './tracking';
@@ -33,6 +34,7 @@ const COMMANDS_BUT_HELP = [
   vaultsCommand,
   backupItemCommand,
   cancelJobCommand,
+  languageCommand,
 ] as const;
 const help = helpCommand(() => HELP_LINES);
 
@@ -81,8 +83,11 @@ export interface ManifestCommandList {
 /** Teams accepts at most this many commands in one commandList. */
 export const MANIFEST_MAX_COMMANDS = 10;
 
-/** `bots[0].commandLists` of the Teams app manifest: every listed command, in each scope. */
-export function manifestCommandLists(): ManifestCommandList[] {
+/**
+ * `bots[0].commandLists` of the Teams app manifest in one language (English for the manifest
+ * itself, the others for its localization files): every command, in each scope.
+ */
+export function manifestCommandLists(language: string = SOURCE_LANGUAGE): ManifestCommandList[] {
   const scopes: ManifestScope[] = ['team', 'personal', 'groupChat'];
   const listed = COMMANDS.filter((c) => c.manifest.listed !== false);
   if (listed.length > MANIFEST_MAX_COMMANDS)
@@ -91,7 +96,7 @@ export function manifestCommandLists(): ManifestCommandList[] {
     scopes: [scope],
     commands: listed.map(({ manifest }) => ({
       title: manifest.title,
-      description: manifest.description.replace(/\{place\}/g, scope === 'team' ? 'conversation' : 'chat'),
+      description: t(language, manifest.description, { place: scope === 'team' ? 'team' : 'chat' }),
     })),
   }));
 }

@@ -21,7 +21,7 @@ export const trackJobCommand: CommandDefinition<TrackJobCommand> = {
   examples: ['track job 3f2c9a4e-0000-4000-8000-000000000000', 'track jobs 3f2c9a4e-0000-4000-8000-000000000000 in rg/vault', 'track job'],
   help: 'help.track',
   needsVault: true,
-  manifest: { title: 'track job', description: 'Follow a backup job: track job <job id or URL> [in <vault>]' },
+  manifest: { title: 'track job', description: 'command.trackJob' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

@@ -37,7 +37,7 @@ export const trackOperationCommand: CommandDefinition<TrackOperationCommand> = {
   needsVault: true,
   manifest: {
     title: 'track operation',
-    description: 'Follow an operation until it yields its job: track operation <operation id or URL> [in <vault>]',
+    description: 'command.trackOperation',
   },
   match(text) {
     const m = PATTERN.exec(text);

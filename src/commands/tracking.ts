@@ -14,7 +14,7 @@ export const trackingCommand: CommandDefinition<TrackingCommand> = {
   examples: ['tracking', 'list'],
   help: 'help.tracking',
   needsVault: false,
-  manifest: { title: 'tracking', description: 'List the jobs followed in this {place} with their status' },
+  manifest: { title: 'tracking', description: 'command.tracking' },
   match: (text) => (PATTERN.test(text) ? { kind: 'tracking' } : undefined),
   async handle(_cmd, ctx) {
     const entries = await ctx.tracker.listForConversation(ctx.conversationId);

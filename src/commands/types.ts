@@ -12,6 +12,7 @@ import type { Clock } from '../core/clock';
 import type { DigestService, TrackerService, WatchService } from '../tracker/ports';
 import type { SubscriberInput } from '../domain/subscriber';
 import type { JobActions } from './job-actions';
+import type { ConversationSettingsStore } from '../store/types';
 
 export type JobsFilter = 'running' | 'failed' | 'all';
 
@@ -55,7 +56,10 @@ export interface CommandContext {
   readonly conversationId: string;
   /** Who to store as following a job, with the reference for proactive messages (the bot builds it on first read). */
   readonly subscriber: SubscriberInput;
+  /** The conversation's language when it set one (the `language` command), else the activity's locale. */
   readonly locale: string | undefined;
+  /** The conversation's own settings, under its root id (conversationRoot). */
+  readonly settings: ConversationSettingsStore;
   readonly timeZone: string | undefined;
   /** Replies within the turn. */
   readonly reply: ReplyPort;
@@ -78,12 +82,13 @@ export interface ParsedArgs {
 
 /** A command as the Teams app manifest offers it in the compose box (`bots[].commandLists`). */
 export interface ManifestEntry {
-  readonly title: string;
   /**
-   * `{place}` becomes "conversation" in the team scope and "chat" in personal and group chats.
-   * English only: the manifest is not localised.
+   * What the compose box sends when the command is picked, so it is the word the parser reads and
+   * the same in every language (translating it would send text no pattern accepts).
    */
-  readonly description: string;
+  readonly title: string;
+  /** Catalog id of its description; its `place` select reads `team` in a team and `chat` elsewhere. */
+  readonly description: MessageId;
   /** False: left out of the manifest's commandLists, which Teams caps at 10 per scope (help still lists it). */
   readonly listed?: false;
 }

@@ -17,7 +17,7 @@ export const untrackCommand: CommandDefinition<UntrackCommand> = {
   examples: ['untrack 3f2c9a4e-0000-4000-8000-000000000000', 'stop tracking job 3f2c9a4e-0000-4000-8000-000000000000 in vault', 'untrack'],
   help: 'help.untrack',
   needsVault: true,
-  manifest: { title: 'untrack', description: 'Stop following a job in this {place}: untrack <job id>' },
+  manifest: { title: 'untrack', description: 'command.untrack' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

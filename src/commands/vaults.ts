@@ -15,7 +15,7 @@ export const vaultsCommand: CommandDefinition<VaultsCommand> = {
   examples: ['vaults', 'vault'],
   help: 'help.vaultsCommand',
   needsVault: false,
-  manifest: { title: 'vaults', description: 'The backup vaults this {place} may use; the first is the default', listed: false },
+  manifest: { title: 'vaults', description: 'command.vaults', listed: false },
   match: (text) => (PATTERN.test(text) ? { kind: 'vaults' } : undefined),
   async handle(_cmd, ctx) {
     const first = ctx.allowList.vaults[0];

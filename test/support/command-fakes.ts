@@ -153,6 +153,7 @@ export function commandHarness(opts: { api?: RecordingApi; subscriber?: Subscrib
     conversationId: subscriber.conversationId,
     subscriber,
     locale: subscriber.locale,
+    settings: store,
     timeZone: subscriber.timeZone,
     reply,
     later,
