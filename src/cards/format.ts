@@ -103,12 +103,12 @@ export function formatSize(value: number, unit: (typeof SIZE_UNITS)[number], loc
 }
 
 /**
- * Azure writes sizes in the property bag as English text ("2332 MB"): such a value is shown in the
- * locale's number format; anything else is left as Azure sent it.
+ * Azure writes sizes in the property bag as English text ("2332 MB"): such a value in the locale's
+ * number format, or undefined for anything else (shown as Azure sent it).
  */
-export function localizeSizeText(text: string, locale?: string): string {
+export function localizeSizeText(text: string, locale?: string): string | undefined {
   const match = SIZE_TEXT.exec(text.trim());
-  if (!match) return text;
+  if (!match) return undefined;
   const unit = SIZE_UNITS[['B', 'KB', 'MB', 'GB', 'TB'].indexOf(match[2].toUpperCase())];
   return formatSize(Number(match[1]), unit, locale);
 }

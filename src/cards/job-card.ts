@@ -175,7 +175,9 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
     .filter(([name, value]) => value.trim() !== '' && !(value === job.entityFriendlyName && /name$/i.test(name)))
     .slice(0, l.properties);
   for (const [name, value] of properties) {
-    facts.push({ title: md(truncate(name, 60)), value: md(truncate(localizeSizeText(value, locale), l.propertyChars)) });
+    // A size Azure wrote in English ("2332 MB") reads in the locale's numbers; Intl output needs no escaping.
+    const size = localizeSizeText(value, locale);
+    facts.push({ title: md(truncate(name, 60)), value: size ?? md(truncate(value, l.propertyChars)) });
   }
   return facts;
 }

@@ -17,21 +17,23 @@ describe('formatDuration', () => {
     [Number.NaN, '0 s'],
   ])('%d ms reads "%s"', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
-  test('units come from the catalog', () => expect(formatDuration(3_900_000, 'de')).toBe('1 Std. 5 Min.'));
+  test('units come from the catalog, joined as the language joins units', () =>
+    expect(formatDuration(3_900_000, 'de')).toBe('1 Std., 5 Min.'));
 });
 
 describe('formatRelative', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
   test.each([
-    [now - 10_000, 'just now'],
-    [now - 12 * 60_000 - 20_000, '12 min ago'],
-    [now - 50_000, '1 min ago'],
-    [now - (2 * 3_600_000 + 5 * 60_000 + 40_000), '2 h 5 min ago'],
-    [now - 3 * 86_400_000, '3 d ago'],
-    [now + 5 * 60_000, 'in 5 min'],
+    [now - 10_000, 'now'],
+    [now - 12 * 60_000 - 20_000, '12 minutes ago'],
+    [now - 50_000, '1 minute ago'],
+    [now - (2 * 3_600_000 + 5 * 60_000 + 40_000), '2 hours ago'],
+    [now - 30 * 3_600_000, 'yesterday'],
+    [now - 3 * 86_400_000, '3 days ago'],
+    [now + 5 * 60_000, 'in 5 minutes'],
   ])('%d reads "%s"', (then, text) => expect(formatRelative(then, now)).toBe(text));
 
-  test('German', () => expect(formatRelative(now - 12 * 60_000, now, 'de-DE')).toBe('vor 12 Min.'));
+  test('German', () => expect(formatRelative(now - 12 * 60_000, now, 'de-DE')).toBe('vor 12 Minuten'));
 });
 
 describe('formatPercent', () => {

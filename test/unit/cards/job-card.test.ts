@@ -63,11 +63,11 @@ describe('progress card', () => {
     const seen = checkCard(card, Versions.v1_2).asSeen;
     expect(seen).toContain('In progress · 47%');
     expect(seen).toContain('"Started","value":"Aug 3, 2017, 07:31 (Europe/Berlin)"');
-    expect(seen).toContain('Started 12 min ago, running for 12 min');
+    expect(seen).toContain('Started 12 minutes ago, running for 12 min');
     expect(seen).toContain('about 13 min');
     expect(seen).toContain('Transfer data to vault');
     expect(seen).toContain('31% · 10 min');
-    expect(seen).toContain('"Backup Size","value":"2332 MB"');
+    expect(seen).toContain('"Backup Size","value":"2,332 MB"');
     // The VM name repeats the entity and is left out.
     expect(seen).not.toContain('VM Name');
     const submits = submitActions(card);
@@ -124,16 +124,17 @@ describe('progress card', () => {
     expect(now).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('German locale translates labels and falls back to English for the rest', () => {
+  test('German locale translates every label, and sizes, times and durations follow German rules', () => {
     // Intl separates number and % with a no-break space in German.
     const card = JSON.stringify(buildJobCard(running, ctx({ locale: 'de-DE', timeZone: 'Europe/Berlin' }))).replace(/[\u00a0\u202f]/g, ' ');
-    expect(card).toContain('Läuft · 47 %');
+    expect(card).toContain('Wird ausgeführt · 47 %');
     expect(card).toContain('Aktualisieren');
     expect(card).toContain('Im Azure-Portal öffnen');
-    expect(card).toContain('Gestartet vor 12 Min., läuft seit 12 Min.');
+    expect(card).toContain('Gestartet vor 12 Minuten, läuft seit 12 Min.');
     expect(card).toContain('3. Aug. 2017, 07:31 (Europe/Berlin)');
-    // Not in de.json: English.
-    expect(card).toContain('as of');
+    expect(card).toContain('Stand 3. Aug. 2017, 07:43');
+    expect(card).toContain('"value":"2.332 MB"');
+    expect(card).toContain('1 Min., 35 Sek.');
   });
 });
 
@@ -181,7 +182,7 @@ describe('finalSummary', () => {
   test('the real completed job reads as one line with its duration', () => {
     const done = exampleJobs().find((e) => e.name === 'docs/managejobs_AzureIaaSVMJob_Completed.json')!.job;
     expect(finalSummary(done)).toBe('uttestvmub1 Backup completed after 20 min 23 s.');
-    expect(finalSummary(done, 'de-AT')).toBe('uttestvmub1 Backup abgeschlossen nach 20 Min. 23 s.');
+    expect(finalSummary(done, 'de-AT')).toBe('uttestvmub1 – Backup: abgeschlossen nach 20 Min., 23 Sek.');
   });
 
   test('a failure carries its first error', () => {

@@ -38,7 +38,7 @@ describe('jobs list card', () => {
     expect(seen).toContain('uttestvmub1');
     expect(seen).toContain('sriniccylinux');
     expect(seen).toContain('"In progress"');
-    expect(seen).toContain('12 min ago');
+    expect(seen).toContain('12 minutes ago');
     expect(seen).toContain('ConfigureBackup · 31 s');
     // Newest first: the 2019 cross-region restore comes before the 2018 and 2017 jobs.
     expect(seen.indexOf('sriniccylinux')).toBeLessThan(seen.indexOf('uttestvmub1'));
@@ -57,7 +57,7 @@ describe('jobs list card', () => {
     const seen = expectClean(card);
     const shown = (seen.match(/vm-with-a-rather-long-name-/g) ?? []).length;
     expect(shown).toBeGreaterThan(10);
-    expect(seen).toContain(`…and ${700 - shown} more not shown.`);
+    expect(seen).toContain(`…and ${700 - shown} more jobs not shown.`);
     expect(seen).toContain('Running jobs');
   });
 
@@ -84,7 +84,7 @@ describe('tracking list card', () => {
   test('shows each tracked job with its last status and who asked', () => {
     const seen = expectClean(buildTrackingListCard(entries, { now: NOW, locale: 'en-GB' }));
     expect(seen).toContain('Jobs tracked in this conversation');
-    expect(seen).toContain('2 tracked');
+    expect(seen).toContain('2 jobs tracked');
     expect(seen).toContain('vm-web-01');
     expect(seen).toContain('tracked for Ada Lovelace');
     expect(seen).toContain('11111111-1111-4111-8111-111111111111');

@@ -46,7 +46,7 @@ describe('escapeMarkdown', () => {
       'Azure rejected the request: \\[x\\](https://evil.example)',
     );
     expect(t('en', 'jobs.empty', { vault: 'rg_a/vault-b' })).toBe('No jobs of this kind in rg\\_a/vault-b in the last 24 hours.');
-    expect(t('en', 'time.ago', { duration: '5 min' })).toBe('5 min ago');
+    expect(t('en', 'card.remainingValue', { duration: '5 min' })).toBe('about 5 min');
   });
 });
 
