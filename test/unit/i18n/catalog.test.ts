@@ -25,7 +25,7 @@ interface Element {
 
 /** The message's syntax tree, as the catalog parses it at run time; throws on bad syntax. */
 function parse(text: string): readonly Element[] {
-  return new IntlMessageFormat(text, 'en', undefined, { ignoreTag: true }).getAst() as unknown as readonly Element[];
+  return new IntlMessageFormat(text, 'en', undefined, { ignoreTag: true }).getAst();
 }
 
 /** Every plural element of a message with the categories it has a branch for (`=0` style exact matches aside). */

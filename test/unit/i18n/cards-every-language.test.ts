@@ -1,0 +1,81 @@
+/**
+ * Every card in every catalog language, from every fixture and every simulated job type, through
+ * the Adaptive Cards SDK (1.5 and 1.2) with no parse or validation event, no template leftovers,
+ * within the card byte budget, and with no English catalog text left where the language has its own.
+ */
+import { buildHelpCard, buildJobCard, buildJobsListCard, buildTrackingListCard, buildWelcomeCard } from '../../../src/cards';
+import { CARD_BYTE_BUDGET, cardBytes, defaultCatalog, t, type AdaptiveCardJson } from '../../../src/cards';
+import { HELP_LINES } from '../../../src/commands/registry';
+import type { TrackedEntry } from '../../../src/tracker/ports';
+import { checkCard, Versions } from '../cards/ac-validate';
+import { ctx, KEY, NOW } from '../cards/fixtures';
+import { sampleJobs, simulatedJobs } from './sample-jobs';
+
+const LANGUAGES = defaultCatalog.locales();
+const JOBS = sampleJobs();
+
+function expectClean(card: AdaptiveCardJson): void {
+  for (const version of [undefined, Versions.v1_2]) {
+    const check = checkCard(card, version);
+    expect(check.parseEvents).toEqual([]);
+    expect(check.validationEvents).toEqual([]);
+  }
+  const text = JSON.stringify(card);
+  for (const bad of ['${', 'undefined', 'NaN', '[object Object]', '{count', '{duration']) expect(text).not.toContain(bad);
+  expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+  expect(card.fallbackText).toBeTruthy();
+}
+
+test('the samples cover every job type and outcome of the simulated vault and every fixture', () => {
+  const types = new Set(simulatedJobs().map((s) => s.job.jobType));
+  expect([...types].sort()).toEqual([
+    'AzureIaaSVMJob',
+    'AzureIaaSVMJobV2',
+    'AzureStorageJob',
+    'AzureWorkloadJob',
+    'DpmJob',
+    'MabJob',
+    'VaultJob',
+  ]);
+  const statuses = new Set(simulatedJobs().map((s) => s.job.status));
+  expect([...statuses].sort()).toEqual(['Cancelled', 'Completed', 'CompletedWithWarnings', 'Failed', 'InProgress']);
+  expect(JOBS.length).toBeGreaterThan(30);
+});
+
+describe.each(LANGUAGES)('%s', (locale) => {
+  const own = (id: Parameters<typeof t>[1]): string => t(locale, id);
+
+  test('job cards, progress and final, of every sample parse and validate cleanly', () => {
+    for (const { name, job } of JOBS) {
+      for (const final of [false, true]) {
+        const card = buildJobCard(job, ctx({ final, locale, timeZone: 'Europe/Prague' }));
+        try {
+          expectClean(card);
+        } catch (error) {
+          throw new Error(`${name} (${final ? 'final' : 'progress'}): ${String(error)}`);
+        }
+        const text = JSON.stringify(card);
+        expect(text).toContain(own('card.openPortal'));
+        if (!final) expect(text).toContain(own('card.refresh'));
+      }
+    }
+  });
+
+  test('list, help and welcome cards parse and validate cleanly', () => {
+    const jobs = JOBS.map((s) => s.job);
+    const list = buildJobsListCard(jobs, { locale, now: NOW, vaultLabel: 'rg/vault', filter: 'all' });
+    expectClean(list);
+    expect(JSON.stringify(list)).toContain(t(locale, 'jobs.filter.all'));
+    const entries: TrackedEntry[] = jobs.slice(0, 5).map((job) => ({
+      key: KEY,
+      jobKey: 'k',
+      lastJob: job,
+      subscriber: { jobKey: 'k', conversationId: 'c', conversationRef: {}, requester: { id: 'u', name: 'Ada' }, createdAt: NOW },
+    }));
+    expectClean(buildTrackingListCard(entries, { locale, now: NOW }));
+    const help = buildHelpCard(locale, { lines: HELP_LINES, vaults: ['rg/vault'] });
+    expectClean(help);
+    expect(JSON.stringify(help)).toContain(own('help.title'));
+    expectClean(buildWelcomeCard(locale, HELP_LINES));
+  });
+});
