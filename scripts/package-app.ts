@@ -1,6 +1,8 @@
 /**
- * Builds the Teams app package: fills the manifest template's `${{KEY}}` placeholders and zips
- * manifest.json with the two icons into build/appPackage.zip.
+ * Builds the Teams app package: fills the manifest template's `${{KEY}}` placeholders, takes the
+ * app's name, descriptions and commands from the message catalog (English in manifest.json, every
+ * language in a localization file of its own), and zips manifest.json, the localization files and
+ * the two icons into build/appPackage.zip.
  * Values come from the environment, then from .env, then from the defaults below.
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +12,7 @@ import { parseEnv } from 'node:util';
 import { zipSync } from 'fflate';
 import { manifestCommandLists } from '../src/commands/registry';
 import { isGuid } from '../src/azure/id-rules';
+import { appTexts, manifestLocalization } from './lib/manifest-localization';
 import { validateManifest } from './lib/validate-manifest';
 import { trimTrailing } from '../src/core/text';
 
@@ -31,6 +34,8 @@ export interface PackageOptions {
 export interface PackageResult {
   outFile: string;
   manifest: Record<string, unknown>;
+  /** The localization files in the package, by file name. */
+  localizationFiles: Record<string, Record<string, string>>;
 }
 
 /** A name-based (version 5) UUID, as RFC 4122 §4.3 describes. */
@@ -101,6 +106,12 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
   // The commands offered in the compose box come from the command registry, like help and the parser.
   for (const bot of manifest.bots as Array<Record<string, unknown>>) bot.commandLists = manifestCommandLists();
   if (values.WEBAPP_ID !== undefined) manifest.webApplicationInfo = { id: values.WEBAPP_ID, resource: values.WEBAPP_RESOURCE };
+  // Name and descriptions are catalog text, English here and each language in its own file.
+  const english = appTexts('en');
+  manifest.name = { short: english['name.short'], full: english['name.full'] };
+  manifest.description = { short: english['description.short'], full: english['description.full'] };
+  const localization = manifestLocalization(String(manifest.manifestVersion));
+  manifest.localizationInfo = localization.info;
   const botDomain = env.BOT_DOMAIN?.trim();
   if (botDomain && Array.isArray(manifest.validDomains) && !manifest.validDomains.includes(botDomain)) {
     manifest.validDomains.push(botDomain);
@@ -112,6 +123,12 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
     zipSync(
       {
         'manifest.json': [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), { level: 9 }],
+        ...Object.fromEntries(
+          Object.entries(localization.files).map(([name, file]) => [
+            name,
+            [Buffer.from(`${JSON.stringify(file, null, 2)}\n`, 'utf8'), { level: 9 }],
+          ]),
+        ),
         // PNGs are compressed already: stored as they are.
         'color.png': [readFileSync(path.join(manifestDir, 'color.png')), { level: 0 }],
         'outline.png': [readFileSync(path.join(manifestDir, 'outline.png')), { level: 0 }],
@@ -119,12 +136,12 @@ export function packageApp(options: PackageOptions = {}): PackageResult {
       { mtime: ZIP_TIME },
     ),
   );
-  return { outFile, manifest };
+  return { outFile, manifest, localizationFiles: { ...localization.files } };
 }
 
 async function main(): Promise<void> {
-  const { outFile, manifest } = packageApp();
-  const errors = await validateManifest(manifest);
+  const { outFile, manifest, localizationFiles } = packageApp();
+  const errors = await validateManifest(manifest, localizationFiles);
   if (errors.length > 0) throw new Error(`the manifest does not match its schema:\n  ${errors.join('\n  ')}`);
   console.log(`wrote ${path.relative(process.cwd(), outFile)} (Teams app id ${String(manifest.id)}, schema-valid)`);
   console.log('Upload it in Teams: Apps → Manage your apps → Upload an app (or the Teams admin center).');

@@ -1,6 +1,6 @@
 /**
  * Validates the manifest.json inside each given app package (zip) against the schema bundled in
- * @microsoft/app-manifest, offline. Prints one JSON line per archive: { file, manifestVersion, errors }.
+ * @microsoft/app-manifest, offline, with the localization files it names. Prints one JSON line per archive: { file, manifestVersion, errors }.
  * Exit code 1 when any archive has errors.
  * Run: node -r ./scripts/register-ts.js scripts/validate-manifest.ts build/appPackage.zip
  */
@@ -11,9 +11,15 @@ import { unzipSync } from 'fflate';
 async function main(files: string[]): Promise<number> {
   let failed = false;
   for (const file of files) {
-    const entry = unzipSync(readFileSync(file), { filter: (f) => f.name === 'manifest.json' })['manifest.json'];
-    const manifest = entry ? (JSON.parse(Buffer.from(entry).toString('utf8')) as Record<string, unknown>) : undefined;
-    const errors = manifest ? await validateManifest(manifest) : ['manifest.json missing from the archive'];
+    const entries = unzipSync(readFileSync(file), { filter: (f) => f.name.endsWith('.json') });
+    const json = (name: string): unknown => JSON.parse(Buffer.from(entries[name]).toString('utf8'));
+    const manifest = entries['manifest.json'] ? (json('manifest.json') as Record<string, unknown>) : undefined;
+    const others = Object.fromEntries(
+      Object.keys(entries)
+        .filter((n) => n !== 'manifest.json')
+        .map((n) => [n, json(n)]),
+    );
+    const errors = manifest ? await validateManifest(manifest, others) : ['manifest.json missing from the archive'];
     failed ||= errors.length > 0;
     console.log(JSON.stringify({ file, manifestVersion: manifest?.manifestVersion, errors }));
   }

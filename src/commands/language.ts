@@ -43,7 +43,8 @@ export const languageCommand: CommandDefinition<LanguageCommand> = {
   examples: ['language', 'language pt-BR', 'language cs-cz', 'language de_DE', 'language auto'],
   help: 'help.language',
   needsVault: false,
-  manifest: { title: 'language', description: 'command.language' },
+  // Teams lists at most 10 commands; a channel finds it through help.
+  manifest: { title: 'language', description: 'command.language', listed: false },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

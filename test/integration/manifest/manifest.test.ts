@@ -10,8 +10,9 @@ import { packageApp } from '../../../scripts/package-app';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCHEMAS = path.join(ROOT, 'node_modules', '@microsoft', 'app-manifest', 'build', 'json-schemas', 'teams');
 const BOT_ID = '1b6a4f0e-2c3d-4e5f-8a9b-0c1d2e3f4a5b';
-// Teams lists at most 10 commands per scope: unwatch, watching and vaults are in help only.
+// Teams lists at most 10 commands per scope: unwatch, watching, vaults and language are in help only.
 const COMMANDS = ['track job', 'track operation', 'untrack', 'tracking', 'jobs', 'watch', 'digest', 'backup', 'cancel job', 'help'];
+const LANGUAGE_FILES = ['cs-CZ.json', 'de.json', 'en.json', 'es-ES.json', 'nl-NL.json', 'pt-BR.json', 'zh-CN.json'];
 
 interface BotEntry {
   botId: string;
@@ -109,9 +110,9 @@ describe('Teams app package', () => {
     return { outFile, entries, manifest };
   }
 
-  it('zips manifest.json and both icons at the archive root', async () => {
+  it('zips manifest.json, a localization file per language and both icons at the archive root', async () => {
     const { entries, outFile } = await build({ MicrosoftAppId: BOT_ID });
-    expect([...entries.keys()].sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect([...entries.keys()].sort()).toEqual([...LANGUAGE_FILES, 'color.png', 'manifest.json', 'outline.png'].sort());
     // Reproducible: the same inputs give the same bytes (fixed timestamps), so uploads are comparable.
     const again = await build({ MicrosoftAppId: BOT_ID });
     expect(readFileSync(again.outFile).equals(readFileSync(outFile))).toBe(true);
@@ -142,6 +143,43 @@ describe('Teams app package', () => {
     const own = await build({ MicrosoftAppId: BOT_ID, ACTIONS: 'sso', SSO_APP_ID_URI: 'api://backup.example.com/botid-x' });
     expect(own.manifest.webApplicationInfo).toEqual({ id: BOT_ID, resource: 'api://backup.example.com/botid-x' });
     expect(validateArchives([sso.outFile, own.outFile]).map((v) => v.errors)).toEqual([[], []]);
+  });
+
+  it('carries localizationInfo with a file per catalog language, each valid against the Localization schema; a broken one is rejected', async () => {
+    const good = await build({ MicrosoftAppId: BOT_ID });
+    const info = good.manifest.localizationInfo as {
+      defaultLanguageTag: string;
+      additionalLanguages: { languageTag: string; file: string }[];
+    };
+    expect(info.defaultLanguageTag).toBe('en');
+    expect(info.additionalLanguages.map((l) => l.languageTag)).toEqual(['cs-CZ', 'de', 'es-ES', 'nl-NL', 'pt-BR', 'zh-CN']);
+    const file = (name: string): Record<string, string> => JSON.parse(good.entries.get(name)!.toString('utf8')) as Record<string, string>;
+    const de = file('de.json');
+    expect(de['name.full']).toBe('Backup Jobs für Azure Backup');
+    expect(de['bots[0].commandLists[0].commands[2].description']).toBe(
+      'Einen Auftrag in dieser Unterhaltung nicht mehr verfolgen: untrack <Auftrags-ID>',
+    );
+    expect(de['bots[0].commandLists[1].commands[2].description']).toBe(
+      'Einen Auftrag in diesem Chat nicht mehr verfolgen: untrack <Auftrags-ID>',
+    );
+    // Titles are what the compose box sends, so the parser's words in every language.
+    expect(file('zh-CN.json')[`bots[0].commandLists[0].commands[${COMMANDS.indexOf('watch')}].title`]).toBe('watch');
+    expect((good.manifest.name as { full: string }).full).toBe(file('en.json')['name.full']);
+
+    // Not vacuous: a too-long description and a file the manifest names but the package lacks are both refused.
+    const tooLong = path.join(workDir, 'too-long.zip');
+    const missing = path.join(workDir, 'missing.zip');
+    const files = Object.fromEntries([...good.entries].map(([name, bytes]) => [name, new Uint8Array(bytes)]));
+    writeFileSync(
+      tooLong,
+      zipSync({ ...files, 'cs-CZ.json': Buffer.from(JSON.stringify({ ...file('cs-CZ.json'), 'description.short': 'x'.repeat(81) })) }),
+    );
+    const { 'nl-NL.json': _dropped, ...withoutDutch } = files;
+    writeFileSync(missing, zipSync(withoutDutch));
+    const [goodVerdict, tooLongVerdict, missingVerdict] = validateArchives([good.outFile, tooLong, missing]);
+    expect(goodVerdict.errors).toEqual([]);
+    expect(tooLongVerdict.errors.join('\n')).toMatch(/^cs-CZ\.json: \/description\.short must NOT have more than 80 characters/);
+    expect(missingVerdict.errors).toEqual(['nl-NL.json: named in localizationInfo but missing from the package']);
   });
 
   it('fills the bot id and derives a stable Teams app id from it', async () => {
