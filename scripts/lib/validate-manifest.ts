@@ -50,7 +50,8 @@ function unicodeSafe(value: unknown): unknown {
   for (const [key, item] of Object.entries(value)) {
     if (key === 'pattern' && typeof item === 'string') out[key] = escapeLoneBrackets(item);
     else if (key === 'patternProperties' && item && typeof item === 'object') {
-      out[key] = Object.fromEntries(Object.entries(item).map(([p, schema]) => [escapeLoneBrackets(p), unicodeSafe(schema)]));
+      const patterns = item as Record<string, unknown>;
+      out[key] = Object.fromEntries(Object.entries(patterns).map(([p, schema]) => [escapeLoneBrackets(p), unicodeSafe(schema)]));
     } else out[key] = unicodeSafe(item);
   }
   return out;
