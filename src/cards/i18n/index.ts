@@ -17,6 +17,9 @@ export type Messages = Readonly<Partial<Record<MessageId, string>>>;
 
 export { canonicalTag, matchLanguage, intlTagFor, SOURCE_LANGUAGE } from './locale';
 
+/** Distinct locales remembered (languages × regions seen in practice are far fewer). */
+const MATCH_MEMO_LIMIT = 256;
+
 const LOCALE_FILE = /^([a-z]{2,3}(?:-[a-z0-9]{2,8})*)\.json$/i;
 
 /**
@@ -79,6 +82,8 @@ export class Catalog {
   private readonly byLanguage = new Map<string, Messages>();
   private readonly compiled = new Map<string, IntlMessageFormat>();
   private readonly tags: string[];
+  /** Resolved locales: every card asks dozens of times, and matching builds Intl.Locale objects. */
+  private readonly matched = new Map<string, { readonly language: string; readonly intlTag: string }>();
 
   /** `messages` maps a language tag to its messages; English is always present and always en.json. */
   constructor(messages: Readonly<Record<string, Messages>> = {}) {
@@ -114,12 +119,29 @@ export class Catalog {
 
   /** The catalog language that answers this locale (see matchLanguage: `pt-PT` → `pt-BR`, `zh-TW` → `en`). */
   language(locale: string | undefined): string {
-    return matchLanguage(locale, this.tags);
+    return this.match(locale).language;
   }
 
   /** The tag for Intl dates and numbers next to this locale's text. */
   intlTag(locale: string | undefined): string {
-    return intlTagFor(locale, this.language(locale));
+    return this.match(locale).intlTag;
+  }
+
+  /**
+   * Locales come from users' activities, so the memo is bounded: at most MATCH_MEMO_LIMIT entries
+   * (the oldest goes first), and a string longer than any tag is resolved but never kept.
+   */
+  private match(locale: string | undefined): { readonly language: string; readonly intlTag: string } {
+    const key = locale ?? '';
+    const hit = this.matched.get(key);
+    if (hit) return hit;
+    const language = matchLanguage(locale, this.tags);
+    const result = { language, intlTag: intlTagFor(locale, language) };
+    if (key.length <= 64) {
+      if (this.matched.size >= MATCH_MEMO_LIMIT) this.matched.delete(this.matched.keys().next().value!);
+      this.matched.set(key, result);
+    }
+    return result;
   }
 
   /** The language's raw ICU text for an id (English when the file lacks it). */

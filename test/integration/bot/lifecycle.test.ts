@@ -65,7 +65,7 @@ it('keeps the card current in place and announces the end once, @mentioning the 
     text: '<at>Alex Wilber</at>',
     mentioned: { id: ALEX.id, name: ALEX.name },
   });
-  expect(JSON.stringify(cardOf(notice))).toContain('2332 MB');
+  expect(JSON.stringify(cardOf(notice))).toContain('2,332 MB');
   // The progress card itself ended in its final state, in place.
   const lastUpdate = thread_.filter((a) => a.op === 'update').at(-1)!;
   expect(lastUpdate.activityId).toBe(card.activityId);

@@ -78,7 +78,7 @@ describe('caps on operation followers', () => {
     const [op1, op2, op3] = ops.map((o) => o.operationId);
     expect(texts(await say('a:chat-1', `track operation ${op1}`))).toEqual([expect.stringContaining(`Waiting for operation ${op1}`)]);
     expect(texts(await say('a:chat-1', `track operation ${op2}`))).toEqual([
-      `Operation ${op2} is not followed: this conversation already waits for 1 operations, the most one conversation may. Try again when one of them has created its job.`,
+      `Operation ${op2} is not followed: this conversation already waits for 1 operation, the most one conversation may. Try again when one of them has created its job.`,
     ]);
     expect(texts(await say('a:chat-2', `track operation ${op2}`))).toEqual([expect.stringContaining(`Waiting for operation ${op2}`)]);
     expect(texts(await say('a:chat-3', `track operation ${op3}`))).toEqual([
