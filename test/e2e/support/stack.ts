@@ -15,6 +15,7 @@ import type { RoleOptions } from '../../../tools/simulator/roles';
 import type { SimErrorSpec, SimJobSpec, SimTaskSpec } from '../../../tools/simulator/spec';
 import { startBotProcess, type BotProcess } from '../../../scripts/lib/bot-process';
 import { freePort } from '../../../scripts/lib/playground-process';
+import { startLocaleRelay, type LocaleRelay } from './locale-relay';
 import { cardText, Playground, type StreamMessage } from './playground';
 
 export interface JobInput {
@@ -28,6 +29,8 @@ export interface JobInput {
 export interface Stack {
   readonly sim: RunningSimulator;
   readonly playground: Playground;
+  /** With `localeRelay`: set its `locale` to send as a user whose Teams is in that language. */
+  readonly relay?: LocaleRelay;
   bot: BotProcess;
   /** Adds a VM backup job to the simulated vault, started now and held (it cannot end before `release`); returns its job GUID. */
   addJob(input: JobInput): string;
@@ -50,6 +53,8 @@ export interface StackOptions {
   roles?: RoleOptions;
   /** Simulated time a cancelled job stays Cancelling. */
   cancelDelayMs?: number;
+  /** Put a LocaleRelay between the playground and the bot (its `locale` is then settable on the stack). */
+  localeRelay?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -77,10 +82,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
   let bot = launch();
   let playground: Playground | undefined;
+  let relay: LocaleRelay | undefined;
   try {
     await bot.healthy();
-    playground = await Playground.start({ appEndpoint: bot.endpoint });
+    relay = options.localeRelay ? await startLocaleRelay(bot.endpoint) : undefined;
+    playground = await Playground.start({ appEndpoint: relay?.endpoint ?? bot.endpoint });
   } catch (error) {
+    await relay?.close();
     await bot.kill();
     await sim.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -105,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = {
     sim,
     playground: pg,
+    ...(relay === undefined ? {} : { relay }),
     bot,
     jobSpec,
     addJob(input) {
@@ -132,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Bot first: a turn in flight must still reach the playground.
       await stack.bot.stop();
       await pg.stop();
+      await relay?.close();
       await sim.stop();
       rmSync(workDir, { recursive: true, force: true });
     },
