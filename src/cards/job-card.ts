@@ -161,9 +161,10 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
   if (job.workloadType) facts.push({ title: t(locale, 'card.workload'), value: md(job.workloadType) });
   facts.push({ title: t(locale, 'card.vault'), value: md(ctx.vaultLabel) });
   const start = parseTime(job.startTime);
-  if (start !== undefined) facts.push({ title: t(locale, 'card.started'), value: formatAbsolute(start, locale, timeZone).label });
+  // Escaped although Intl wrote it: "3. 8. 2017" (cs) or "3. Aug. 2017" (de) opens an ordered list in Markdown.
+  if (start !== undefined) facts.push({ title: t(locale, 'card.started'), value: md(formatAbsolute(start, locale, timeZone).label) });
   const end = parseTime(job.endTime);
-  if (end !== undefined) facts.push({ title: t(locale, 'card.ended'), value: formatAbsolute(end, locale, timeZone).label });
+  if (end !== undefined) facts.push({ title: t(locale, 'card.ended'), value: md(formatAbsolute(end, locale, timeZone).label) });
   const duration = durationOf(job);
   if (ctx.final && duration !== undefined) facts.push({ title: t(locale, 'card.duration'), value: formatDuration(duration, locale) });
   if (job.estimatedRemainingMs !== undefined && job.estimatedRemainingMs > 0 && !ctx.final) {

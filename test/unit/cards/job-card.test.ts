@@ -131,7 +131,8 @@ describe('progress card', () => {
     expect(card).toContain('Aktualisieren');
     expect(card).toContain('Im Azure-Portal öffnen');
     expect(card).toContain('Gestartet vor 12 Minuten, läuft seit 12 Min.');
-    expect(card).toContain('3. Aug. 2017, 07:31 (Europe/Berlin)');
+    // Escaped: a line starting "3. " would render as an ordered list.
+    expect(card).toContain('"Gestartet","value":"3\\\\. Aug. 2017, 07:31 (Europe/Berlin)"');
     expect(card).toContain('Stand 3. Aug. 2017, 07:43');
     expect(card).toContain('"value":"2.332 MB"');
     expect(card).toContain('1 Min., 35 Sek.');

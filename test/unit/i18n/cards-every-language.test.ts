@@ -14,7 +14,21 @@ import { sampleJobs, simulatedJobs } from './sample-jobs';
 const LANGUAGES = defaultCatalog.locales();
 const JOBS = sampleJobs();
 
+/** Every text a renderer reads as Markdown: TextBlock texts and FactSet values. */
+function markdownTexts(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) markdownTexts(item, out);
+  else if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
+    if (typeof node.title === 'string' && typeof node.value === 'string') out.push(node.value);
+    for (const item of Object.values(node)) markdownTexts(item, out);
+  }
+  return out;
+}
+
 function expectClean(card: AdaptiveCardJson): void {
+  // "3. 8. 2017" (cs) or "3. Aug." (de) at the start of a text is an ordered list in Markdown.
+  expect(markdownTexts(card).filter((text) => /^\s*\d+[.)](\s|$)/.test(text))).toEqual([]);
   for (const version of [undefined, Versions.v1_2]) {
     const check = checkCard(card, version);
     expect(check.parseEvents).toEqual([]);
