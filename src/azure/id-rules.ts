@@ -38,11 +38,47 @@ export const FILTER_FORMS: readonly string[] = [
 ];
 
 /** Rejected identifier: says what was wrong and which forms are accepted. Never echoes the input. */
+/**
+ * Which rule a reference broke, for the answer in the user's language (the catalog's
+ * `idError.<code>`); `reason` is the same in English, for logs.
+ */
+export type IdErrorCode =
+  | 'pathTraversal'
+  | 'emptySegment'
+  | 'noResourceIdInLink'
+  | 'percentEncoded'
+  | 'queryOrFragment'
+  | 'unrecognisedForm'
+  | 'noSubscription'
+  | 'noResourceGroup'
+  | 'notAVault'
+  | 'notAJob'
+  | 'extraAfterJob'
+  | 'extraAfterVault'
+  | 'vaultLinkNotAccepted'
+  | 'notAnOperationUrl'
+  | 'notAGuid'
+  | 'vaultName'
+  | 'resourceGroup'
+  | 'empty'
+  | 'tooLong'
+  | 'spacesOrControl'
+  | 'nonAscii'
+  | 'operationOtherVault'
+  | 'operationPathUnknown'
+  /** A job filter the bot itself built: never a user's input. */
+  | 'jobFilter';
+
+/** What a GUID check was about (the `what` of `notAGuid`). */
+export type GuidSubject = 'subscription' | 'job' | 'operation';
+
 export class IdError extends Error {
   override readonly name = 'IdError';
   constructor(
     readonly reason: string,
     readonly accepted: readonly string[],
+    readonly code: IdErrorCode,
+    readonly params: Readonly<Record<string, string | number>> = {},
   ) {
     super(`${reason}. Accepted: ${accepted.join('; ')}.`);
   }
@@ -66,13 +102,13 @@ export function isItemName(s: unknown): s is string {
 }
 
 /** Names the first rule a segment breaks, for messages that help the user fix it. */
-export function checkGuid(s: string, what: string, forms: readonly string[]): string {
-  if (!isGuid(s)) throw new IdError(`The ${what} must be a GUID (8-4-4-4-12 hexadecimal digits)`, forms);
+export function checkGuid(s: string, what: GuidSubject, forms: readonly string[]): string {
+  if (!isGuid(s)) throw new IdError(`The ${what} id must be a GUID (8-4-4-4-12 hexadecimal digits)`, forms, 'notAGuid', { what });
   return s.toLowerCase();
 }
 export function checkVaultName(s: string, forms: readonly string[]): string {
   if (!isVaultName(s)) {
-    throw new IdError('The vault name must be 2–50 letters, digits or hyphens and start with a letter', forms);
+    throw new IdError('The vault name must be 2–50 letters, digits or hyphens and start with a letter', forms, 'vaultName');
   }
   return s;
 }
@@ -81,6 +117,7 @@ export function checkResourceGroup(s: string, forms: readonly string[]): string 
     throw new IdError(
       'The resource group must be 1–90 letters, digits, underscores, hyphens, periods or parentheses and must not end with a period',
       forms,
+      'resourceGroup',
     );
   }
   return s;
@@ -91,16 +128,19 @@ export function checkResourceGroup(s: string, forms: readonly string[]): string 
  * ASCII (control characters, spaces, look-alike and zero-width Unicode).
  */
 export function checkRaw(input: unknown, forms: readonly string[]): string {
-  if (typeof input !== 'string' || input.length === 0) throw new IdError('The reference is empty', forms);
-  if (input.length > MAX_INPUT_LENGTH) throw new IdError(`The reference is longer than ${MAX_INPUT_LENGTH} characters`, forms);
+  if (typeof input !== 'string' || input.length === 0) throw new IdError('The reference is empty', forms, 'empty');
+  if (input.length > MAX_INPUT_LENGTH)
+    throw new IdError(`The reference is longer than ${MAX_INPUT_LENGTH} characters`, forms, 'tooLong', { max: MAX_INPUT_LENGTH });
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c < 0x21 || c > 0x7e) {
+      const control = c < 0x21 || c === 0x7f;
       throw new IdError(
-        c < 0x21 || c === 0x7f
+        control
           ? 'The reference contains spaces or control characters'
           : 'The reference contains non-ASCII characters (look-alike letters or invisible characters are not accepted)',
         forms,
+        control ? 'spacesOrControl' : 'nonAscii',
       );
     }
   }

@@ -40,8 +40,8 @@ function splitPath(path: string, forms: readonly string[]): string[] {
   const segments = path.split('/').slice(1);
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
   for (const s of segments) {
-    if (s === '.' || s === '..') throw new IdError('The reference contains a path traversal segment (. or ..)', forms);
-    if (s === '') throw new IdError('The reference contains an empty path segment (//)', forms);
+    if (s === '.' || s === '..') throw new IdError('The reference contains a path traversal segment (. or ..)', forms, 'pathTraversal');
+    if (s === '') throw new IdError('The reference contains an empty path segment (//)', forms, 'emptySegment');
   }
   return segments;
 }
@@ -55,7 +55,7 @@ function candidates(input: string, forms: readonly string[]): Candidate[] {
     const lower = decoded.toLowerCase();
     const found: Candidate[] = [];
     let at = lower.indexOf('/subscriptions/');
-    if (at < 0) throw new IdError('The link does not contain an Azure resource id (/subscriptions/…)', forms);
+    if (at < 0) throw new IdError('The link does not contain an Azure resource id (/subscriptions/…)', forms, 'noResourceIdInLink');
     while (at >= 0) {
       // The id ends where the link's query, fragment or next parameter (`&`, or `//` before another id) starts.
       const rest = decoded.slice(at);
@@ -70,11 +70,11 @@ function candidates(input: string, forms: readonly string[]): Candidate[] {
     path = decodeBytes(path);
     checkRaw(path, forms);
   } else if (path.includes('%')) {
-    throw new IdError('The resource id contains percent-encoded characters (such as %2F)', forms);
+    throw new IdError('The resource id contains percent-encoded characters (such as %2F)', forms, 'percentEncoded');
   }
   if (/^subscriptions\//i.test(path)) path = `/${path}`;
-  if (/[?#]/.test(path)) throw new IdError('The resource id must not contain a query (?) or fragment (#)', forms);
-  if (!path.startsWith('/')) throw new IdError('The reference is not in a recognised form', forms);
+  if (/[?#]/.test(path)) throw new IdError('The resource id must not contain a query (?) or fragment (#)', forms, 'queryOrFragment');
+  if (!path.startsWith('/')) throw new IdError('The reference is not in a recognised form', forms, 'unrecognisedForm');
   return [{ segments: splitPath(path, forms), fromUrl: false }];
 }
 
@@ -86,13 +86,17 @@ function keyword(actual: string | undefined, expected: string): boolean {
 function vaultPrefix(segments: readonly string[], forms: readonly string[]): { vault: VaultId; rest: string[] } {
   const [s0, sub, r0, rg, p0, ns, v0, name] = segments;
   if (!keyword(s0, 'subscriptions') || sub === undefined)
-    throw new IdError('The resource id must start with /subscriptions/{subscriptionId}', forms);
-  const subscriptionId = checkGuid(sub, 'subscription id', forms);
+    throw new IdError('The resource id must start with /subscriptions/{subscriptionId}', forms, 'noSubscription');
+  const subscriptionId = checkGuid(sub, 'subscription', forms);
   if (!keyword(r0, 'resourceGroups') || rg === undefined)
-    throw new IdError('The resource id must continue with /resourceGroups/{resourceGroup}', forms);
+    throw new IdError('The resource id must continue with /resourceGroups/{resourceGroup}', forms, 'noResourceGroup');
   const resourceGroup = checkResourceGroup(rg, forms);
   if (!keyword(p0, 'providers') || !keyword(ns, 'Microsoft.RecoveryServices') || !keyword(v0, 'vaults') || name === undefined) {
-    throw new IdError('The resource id is not a Recovery Services vault (/providers/Microsoft.RecoveryServices/vaults/{vault})', forms);
+    throw new IdError(
+      'The resource id is not a Recovery Services vault (/providers/Microsoft.RecoveryServices/vaults/{vault})',
+      forms,
+      'notAVault',
+    );
   }
   return { vault: { subscriptionId, resourceGroup, vaultName: checkVaultName(name, forms) }, rest: segments.slice(8) };
 }
@@ -117,10 +121,10 @@ export function parseJobRef(input: string): JobRef {
     const { vault, rest } = vaultPrefix(c.segments, JOB_FORMS);
     const [j0, jobId] = rest;
     if (!keyword(j0, 'backupJobs') || jobId === undefined)
-      throw new IdError('The resource id is not a backup job (…/backupJobs/{jobId})', JOB_FORMS);
+      throw new IdError('The resource id is not a backup job (…/backupJobs/{jobId})', JOB_FORMS, 'notAJob');
     // A portal link may carry blade segments after the id (…/overview); they never reach a URL.
-    if (rest.length > 2 && !c.fromUrl) throw new IdError('The resource id has extra segments after the job id', JOB_FORMS);
-    return { kind: 'resourceId', key: { vault, jobId: checkGuid(jobId, 'job id', JOB_FORMS) } };
+    if (rest.length > 2 && !c.fromUrl) throw new IdError('The resource id has extra segments after the job id', JOB_FORMS, 'extraAfterJob');
+    return { kind: 'resourceId', key: { vault, jobId: checkGuid(jobId, 'job', JOB_FORMS) } };
   });
 }
 
@@ -141,7 +145,8 @@ export function parseVaultRef(input: string): VaultRef {
     const { vault, rest } = vaultPrefix(c.segments, VAULT_FORMS);
     // Portal links end in a blade name such as /overview.
     const bladeOnly = c.fromUrl && rest.length === 1 && /^[A-Z]{1,40}$/i.test(rest[0]);
-    if (rest.length > 0 && !bladeOnly) throw new IdError('The resource id has extra segments after the vault name', VAULT_FORMS);
+    if (rest.length > 0 && !bladeOnly)
+      throw new IdError('The resource id has extra segments after the vault name', VAULT_FORMS, 'extraAfterVault');
     return { kind: 'resourceId', vault };
   });
 }
@@ -149,10 +154,11 @@ export function parseVaultRef(input: string): VaultRef {
 /** A full ARM vault id, nothing else (used for configuration and stored state). */
 export function parseVaultId(input: string): VaultId {
   checkRaw(input, VAULT_ID_FORMS);
-  if (/^https?:/i.test(input)) throw new IdError('A full vault resource id is required, not a link', VAULT_ID_FORMS);
+  if (/^https?:/i.test(input))
+    throw new IdError('A full vault resource id is required, not a link', VAULT_ID_FORMS, 'vaultLinkNotAccepted');
   const [c] = candidates(input, VAULT_ID_FORMS);
   const { vault, rest } = vaultPrefix(c.segments, VAULT_ID_FORMS);
-  if (rest.length > 0) throw new IdError('The resource id has extra segments after the vault name', VAULT_ID_FORMS);
+  if (rest.length > 0) throw new IdError('The resource id has extra segments after the vault name', VAULT_ID_FORMS, 'extraAfterVault');
   return vault;
 }
 
@@ -204,6 +210,7 @@ export function parseOperationRef(input: string): OperationRef {
       throw new IdError(
         'The URL is not an operation status or result (…/operationsStatus/{id}, …/backupOperations/{id}, …/operationResults/{id})',
         OPERATION_FORMS,
+        'notAnOperationUrl',
       );
     }
     return { kind: 'url', operationId: tail.operationId, vault, pathBelowVault: tail.segments.join('/'), style: tail.style };

@@ -24,7 +24,7 @@ function seg(s: string): string {
 }
 
 export function vaultPath(v: VaultId): string {
-  const sub = checkGuid(v.subscriptionId, 'subscription id', VAULT_ID_FORMS);
+  const sub = checkGuid(v.subscriptionId, 'subscription', VAULT_ID_FORMS);
   const rg = checkResourceGroup(v.resourceGroup, VAULT_ID_FORMS);
   const name = checkVaultName(v.vaultName, VAULT_ID_FORMS);
   return `/subscriptions/${seg(sub)}/resourceGroups/${seg(rg)}/providers/Microsoft.RecoveryServices/vaults/${seg(name)}`;
@@ -35,7 +35,7 @@ export function jobsPath(v: VaultId): string {
 }
 
 export function jobPath(key: JobKey): string {
-  return `${jobsPath(key.vault)}/${seg(checkGuid(key.jobId, 'job id', JOB_FORMS))}`;
+  return `${jobsPath(key.vault)}/${seg(checkGuid(key.jobId, 'job', JOB_FORMS))}`;
 }
 
 export function cancelPath(key: JobKey): string {
@@ -57,15 +57,15 @@ export function backupTriggerPath(v: VaultId, containerName: string, itemName: s
 }
 
 export function backupOperationPath(v: VaultId, operationId: string): string {
-  return `${vaultPath(v)}/backupOperations/${seg(checkGuid(operationId, 'operation id', OPERATION_FORMS))}`;
+  return `${vaultPath(v)}/backupOperations/${seg(checkGuid(operationId, 'operation', OPERATION_FORMS))}`;
 }
 
 /** Path of an operation reference; a URL reference must point into `v`. */
 export function operationRefPath(v: VaultId, ref: OperationRef): string {
   if (ref.kind === 'guid') return backupOperationPath(v, ref.operationId);
-  if (!sameVault(v, ref.vault)) throw new IdError('The operation URL points into another vault', OPERATION_FORMS);
+  if (!sameVault(v, ref.vault)) throw new IdError('The operation URL points into another vault', OPERATION_FORMS, 'operationOtherVault');
   const tail = matchOperationTail(ref.pathBelowVault.split('/'));
-  if (!tail) throw new IdError('The operation path is not one Azure returns', OPERATION_FORMS);
+  if (!tail) throw new IdError('The operation path is not one Azure returns', OPERATION_FORMS, 'operationPathUnknown');
   return `${vaultPath(v)}/${tail.segments.map(seg).join('/')}`;
 }
 
@@ -106,7 +106,7 @@ const FILTER_MANAGEMENT_TYPES = [
 
 function enumValue(value: string, allowed: readonly string[], what: string): string {
   const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!found) throw new IdError(`Unknown ${what} for the job filter`, FILTER_FORMS);
+  if (!found) throw new IdError(`Unknown ${what} for the job filter`, FILTER_FORMS, 'jobFilter');
   return found;
 }
 
@@ -118,7 +118,7 @@ const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]
  */
 function filterTime(iso: string, what: string): string {
   const ms = ISO_RE.test(iso) ? Date.parse(iso) : NaN;
-  if (!Number.isFinite(ms)) throw new IdError(`The ${what} of the job filter must be an ISO 8601 timestamp`, FILTER_FORMS);
+  if (!Number.isFinite(ms)) throw new IdError(`The ${what} of the job filter must be an ISO 8601 timestamp`, FILTER_FORMS, 'jobFilter');
   const d = new Date(ms);
   const p = (n: number): string => String(n).padStart(2, '0');
   const h = d.getUTCHours();
@@ -135,7 +135,7 @@ export function buildFilter(filter: JobListFilter): string {
     parts.push(`backupManagementType eq '${enumValue(filter.backupManagementType, FILTER_MANAGEMENT_TYPES, 'backup management type')}'`);
   }
   if ((filter.startTime === undefined) !== (filter.endTime === undefined)) {
-    throw new IdError('The job filter needs both startTime and endTime, or neither', FILTER_FORMS);
+    throw new IdError('The job filter needs both startTime and endTime, or neither', FILTER_FORMS, 'jobFilter');
   }
   if (filter.startTime !== undefined && filter.endTime !== undefined) {
     parts.push(`startTime eq '${filterTime(filter.startTime, 'startTime')}'`, `endTime eq '${filterTime(filter.endTime, 'endTime')}'`);

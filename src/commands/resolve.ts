@@ -18,6 +18,11 @@ export function allowedLabels(allow: VaultAllowList, locale: string | undefined)
   return allow.vaults.map(vaultLabel).join(t(locale, 'list.separator'));
 }
 
+/** Why a reference was refused, in the user's language (the parser's English `reason` is for logs). */
+export function idReason(err: IdError, locale: string | undefined): string {
+  return t(locale, `idError.${err.code}`, err.params);
+}
+
 /** Shown back to users inside quotes: bounded, so a hostile paste cannot flood the thread. */
 export function echo(input: string): string {
   const clean = input.replace(/[`*_~<>[\]]/g, '');
@@ -50,7 +55,7 @@ export function resolveVault(input: string | undefined, allow: VaultAllowList, l
     ref = parseVaultRef(input);
   } catch (err) {
     if (!(err instanceof IdError)) throw err;
-    return { ok: false, message: t(locale, 'error.malformedVault', { input: echo(input), reason: err.reason }) };
+    return { ok: false, message: t(locale, 'error.malformedVault', { input: echo(input), reason: idReason(err, locale) }) };
   }
   if (ref.kind === 'resourceId') {
     const hit = allowed(ref.vault, allow);
@@ -79,7 +84,7 @@ export function resolveJob(
     ref = parseJobRef(input);
   } catch (err) {
     if (!(err instanceof IdError)) throw err;
-    return { ok: false, message: t(locale, 'error.malformedJob', { input: echo(input), reason: err.reason }) };
+    return { ok: false, message: t(locale, 'error.malformedJob', { input: echo(input), reason: idReason(err, locale) }) };
   }
   if (ref.kind === 'resourceId') {
     // The id names its own vault; it must be allowed whatever `in <vault>` says.
@@ -106,7 +111,7 @@ export function resolveOperation(
     ref = parseOperationRef(input);
   } catch (err) {
     if (!(err instanceof IdError)) throw err;
-    return { ok: false, message: t(locale, 'error.malformedOperation', { input: echo(input), reason: err.reason }) };
+    return { ok: false, message: t(locale, 'error.malformedOperation', { input: echo(input), reason: idReason(err, locale) }) };
   }
   if (ref.kind === 'url') {
     const hit = allowed(ref.vault, allow);
