@@ -37,6 +37,7 @@ interface Element {
   readonly type: number;
   readonly value?: string;
   readonly offset?: number;
+  readonly style?: unknown;
   readonly options?: Record<string, { readonly value: readonly Element[] }>;
 }
 
@@ -47,7 +48,7 @@ function stretch(literal: string): string {
   return `${accented}${'~'.repeat(Math.ceil(literal.length * LITERAL_GROWTH))}`;
 }
 
-/** ICU text of a tree (the subset the catalog uses: literals, arguments, plurals, selects, #). */
+/** ICU text of a tree (the subset the catalog uses: literals, arguments, numbers, plurals, selects, #). */
 function print(elements: readonly Element[], inPlural: boolean): string {
   return elements
     .map((e) => {
@@ -57,6 +58,10 @@ function print(elements: readonly Element[], inPlural: boolean): string {
           return stretch(e.value ?? '').replace(/'/g, "''");
         case 1:
           return `{${e.value}}`;
+        case 2:
+          if (e.style === null || e.style === undefined) return `{${e.value}, number}`;
+          if (typeof e.style === 'string') return `{${e.value}, number, ${e.style}}`;
+          throw new Error('pseudo-localization does not print number skeletons');
         case 5:
         case 6: {
           const kind = e.type === 6 ? 'plural' : 'select';
