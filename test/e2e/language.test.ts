@@ -50,7 +50,7 @@ describe('e2e: languages', () => {
 
     const set = await playground.send(playground.generalChannelId, 'language pt-BR');
     const answer = await playground.waitForMessage((m) => m.conversationId === set.replyConversationId && m.text !== '', WAIT, since);
-    expect(answer.text).toContain('A partir de agora uso Português (Brasil) (pt-BR)');
+    expect(answer.text).toContain('A partir de agora uso português do Brasil (pt-BR)');
 
     stack.release(jobId);
     const notice = await playground.waitForMessage(

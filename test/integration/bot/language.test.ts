@@ -54,10 +54,10 @@ it('`language` alone shows the setting and the choices; a bad tag is refused wit
     'čeština (cs-CZ)',
     'Deutsch (de)',
     'English (en)',
-    'español (España) (es-ES)',
+    'español de España (es-ES)',
     'Nederlands (nl-NL)',
-    'Português (Brasil) (pt-BR)',
-    '中文（简体） (zh-CN)',
+    'português do Brasil (pt-BR)',
+    '简体中文 (zh-CN)',
   ]) {
     expect(shown).toContain(choice);
   }
@@ -72,9 +72,9 @@ it('`language pt-BR` in a channel: every thread answers in Portuguese, and the n
   // Tracked by an English speaker before the channel chose a language.
   const { thread } = await inChannel(`track job ${vm.jobId}`, 'en-US');
   const set = await inChannel('language pt-br', 'en-US');
-  expect(textOf(set.sent)).toBe('A partir de agora uso Português (Brasil) (pt-BR) nesta conversa, em respostas e avisos.');
+  expect(textOf(set.sent)).toBe('A partir de agora uso português do Brasil (pt-BR) nesta conversa, em respostas e avisos.');
   expect(await h.app.store.getLanguage(CHANNEL_ID)).toBe('pt-BR');
-  expect(textOf((await inChannel('language', 'de-DE')).sent)).toMatch(/^Esta conversa usa Português \(Brasil\) \(pt-BR\)\./);
+  expect(textOf((await inChannel('language', 'de-DE')).sent)).toMatch(/^Esta conversa usa português do Brasil \(pt-BR\)\./);
 
   // Another thread, a German reader: the channel's language.
   const help = (await inChannel('help', 'de-DE')).sent;
