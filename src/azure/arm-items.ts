@@ -90,7 +90,7 @@ export class ArmItemsClient {
     if (link === undefined) throw new MalformedResponseError('a backup accepted without an operation to follow');
     let ref: OperationRef;
     try {
-      if (new URL(link).origin !== this.o.origin) throw new IdError('another host', []);
+      if (new URL(link).origin !== this.o.origin) throw new IdError('another host', [], 'unrecognisedForm');
       ref = parseOperationRef(link);
     } catch {
       throw new MalformedResponseError('an operation link that is not one Azure returns');

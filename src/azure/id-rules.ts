@@ -66,6 +66,7 @@ export type IdErrorCode =
   | 'nonAscii'
   | 'operationOtherVault'
   | 'operationPathUnknown'
+  | 'itemName'
   /** A job filter the bot itself built: never a user's input. */
   | 'jobFilter';
 

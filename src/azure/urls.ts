@@ -49,8 +49,8 @@ export function protectedItemsPath(v: VaultId): string {
 
 /** Backups_Trigger of one protected item; container and item names by ARM's item-name rule. */
 export function backupTriggerPath(v: VaultId, containerName: string, itemName: string): string {
-  const name = (s: string, what: string): string => {
-    if (!isItemName(s)) throw new IdError(`The ${what} name is not a protected item name Azure uses`, VAULT_ID_FORMS);
+  const name = (s: string, what: 'container' | 'item'): string => {
+    if (!isItemName(s)) throw new IdError(`The ${what} name is not a protected item name Azure uses`, VAULT_ID_FORMS, 'itemName', { what });
     return seg(s);
   };
   return `${vaultPath(v)}/backupFabrics/Azure/protectionContainers/${name(containerName, 'container')}/protectedItems/${name(itemName, 'item')}/backup`;

@@ -29,7 +29,7 @@ export async function handleExecute(
   context: TurnContext,
   actions: JobActions | undefined,
   signIn: SignInSettings | undefined,
-  commandContext: () => CommandContext,
+  commandContext: () => Promise<CommandContext>,
   log: Logger,
 ): Promise<InvokeResponse> {
   const activity = context.activity;
@@ -49,7 +49,7 @@ export async function handleExecute(
     name: String(from.name ?? '').slice(0, 200),
     ...(typeof from.aadObjectId === 'string' ? { aadObjectId: from.aadObjectId.slice(0, 64) } : {}),
   };
-  const answer = await actions.execute(press.data, press.token, user, commandContext());
+  const answer = await actions.execute(press.data, press.token, user, await commandContext());
   return respond(answer, signIn, locale);
 }
 

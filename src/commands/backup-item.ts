@@ -28,7 +28,7 @@ export const backupItemCommand: CommandDefinition<BackupItemCommand> = {
   examples: ['backup vm-web-01', 'backup vm-web-01 in vault-prod', 'back up salesdb', 'backup'],
   help: 'help.backup',
   needsVault: true,
-  manifest: { title: 'backup', description: 'Back up a protected item now with your own Azure rights: backup <item> [in <vault>]' },
+  manifest: { title: 'backup', description: 'command.backup' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

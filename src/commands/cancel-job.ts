@@ -31,7 +31,7 @@ export const cancelJobCommand: CommandDefinition<CancelJobCommand> = {
   ],
   help: 'help.cancelJob',
   needsVault: true,
-  manifest: { title: 'cancel job', description: 'Cancel a running job with your own Azure rights: cancel job <job id>' },
+  manifest: { title: 'cancel job', description: 'command.cancelJob' },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

@@ -263,7 +263,7 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
     const { thread, card } = await trackInThread(dpmFailed.jobId);
     const answer = await press(thread, card.activityId, confirmData(cardOf(card)!, 'Back up again'), OLGA, sso(OLGA));
     expect(answer.value).toContain('I could not find exactly one protected item for');
-    expect(answer.value).toContain('(0 match), so I started nothing');
+    expect(answer.value).toContain('(0 matches), so I started nothing');
     expect(s.sim.triggeredBackups()).toHaveLength(before);
   }, 120_000);
 });
