@@ -1,6 +1,6 @@
 /** The daily digest card: per vault, the last 24 hours in counts, rate, problems, long and running jobs, overdue items. */
 import type { DigestJobLine, VaultDigest } from '../domain/digest';
-import { formatAbsolute, formatDuration, formatRelative, parseTime, truncate } from './format';
+import { formatAbsolute, formatDuration, formatNumber, formatPercent, formatRelative, parseTime, truncate } from './format';
 import { t } from './i18n';
 import { statusLabel } from './job-view';
 import { escapeMarkdown as md } from './markdown';
@@ -46,15 +46,15 @@ function vaultSection(v: VaultDigest, ctx: DigestCardContext, max: number) {
   const total = Object.values(v.counts).reduce((s, n) => s + n, 0);
   const counts = [...STATUS_ORDER, ...Object.keys(v.counts).filter((k) => !STATUS_ORDER.includes(k))]
     .filter((s) => (v.counts[s] ?? 0) > 0)
-    .map((s) => ({ label: statusLabel(s, locale), value: String(v.counts[s]) }));
+    .map((s) => ({ label: statusLabel(s, locale), value: formatNumber(v.counts[s] ?? 0, locale) }));
   let rate = t(locale, 'digest.noJobs');
   if (total > 0 && v.successRate === undefined) rate = t(locale, 'digest.noneEnded', { count: total });
   if (v.successRate !== undefined) {
-    const params = { count: total, rate: `${v.successRate}%` };
+    const params = { count: total, rate: formatPercent(v.successRate, locale) };
     rate =
       v.previousSuccessRate === undefined
         ? t(locale, 'digest.rate', params)
-        : t(locale, 'digest.rateVsPrevious', { ...params, previous: `${v.previousSuccessRate}%` });
+        : t(locale, 'digest.rateVsPrevious', { ...params, previous: formatPercent(v.previousSuccessRate, locale) });
   }
   const sections: Array<{ heading: string; lines: string[] }> = [];
   const more = (shown: number, all: number): string[] => (all > shown ? [t(locale, 'digest.more', { count: all - shown })] : []);
@@ -104,7 +104,7 @@ export function buildDigestCard(vaults: readonly VaultDigest[], ctx: DigestCardC
       title: t(locale, 'digest.title'),
       subtitle: t(locale, 'digest.subtitle', { time: asOf }),
       vaults: vaults.map((v) => vaultSection(v, ctx, max)),
-      rule: t(locale, 'digest.rule', { factor: '1.5' }),
+      rule: t(locale, 'digest.rule', { factor: 1.5 }),
     });
   let max = 10;
   let card = build(max);

@@ -52,7 +52,7 @@ export const digestCommand: CommandDefinition<DigestCommand> = {
   needsVault: true,
   manifest: {
     title: 'digest',
-    description: 'A summary of the last 24 hours each day in this {place}: digest daily [at HH:MM], digest now, digest off',
+    description: 'command.digest',
   },
   match(text) {
     const m = PATTERN.exec(text);

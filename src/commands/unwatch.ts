@@ -17,7 +17,7 @@ export const unwatchCommand: CommandDefinition<UnwatchCommand> = {
   examples: ['unwatch', 'unwatch in vault-prod', 'stop watching rg-backup/vault-prod'],
   help: 'help.unwatch',
   needsVault: true,
-  manifest: { title: 'unwatch', description: 'Stop posting the jobs of a vault in this {place}: unwatch [in <vault>]', listed: false },
+  manifest: { title: 'unwatch', description: 'command.unwatch', listed: false },
   match(text) {
     const m = PATTERN.exec(text);
     if (!m) return undefined;

@@ -33,7 +33,7 @@ export const watchCommand: CommandDefinition<WatchCommand> = {
   needsVault: true,
   manifest: {
     title: 'watch',
-    description: 'Post each failure (or every job) of a vault in this {place}: watch [failures|all] [in <vault>]',
+    description: 'command.watch',
   },
   match(text) {
     const m = PATTERN.exec(text);

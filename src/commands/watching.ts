@@ -15,7 +15,7 @@ export const watchingCommand: CommandDefinition<WatchingCommand> = {
   examples: ['watching', 'watches'],
   help: 'help.watching',
   needsVault: false,
-  manifest: { title: 'watching', description: 'The vaults watched in this {place}', listed: false },
+  manifest: { title: 'watching', description: 'command.watching', listed: false },
   match: (text) => (PATTERN.test(text) ? { kind: 'watching' } : undefined),
   async handle(_cmd, ctx) {
     const { locale } = ctx;

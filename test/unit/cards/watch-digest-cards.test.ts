@@ -76,7 +76,7 @@ describe('digest and roll-up cards', () => {
     }));
     const text = expectClean(buildWatchRollupCard(entries, 15, 'ended', { now: NOW, vaultLabel: 'rg-backup/vault-prod' }));
     expect(text).toContain('40 jobs ended in rg-backup/vault-prod');
-    expect(text).toContain('and 15 more not shown');
+    expect(text).toContain('and 15 more jobs not shown');
     expect(text).not.toContain('[click](https://evil.example)');
   });
 });

@@ -10,6 +10,13 @@ import type { TrackedEntry } from '../../../src/tracker/ports';
 import { checkCard, Versions } from '../cards/ac-validate';
 import { ctx, KEY, NOW } from '../cards/fixtures';
 import { sampleJobs, simulatedJobs } from './sample-jobs';
+import { buildDigestCard } from '../../../src/cards/digest-card';
+import { buildWatchRollupCard } from '../../../src/cards/watch-cards';
+import { computeVaultDigest } from '../../../src/tracker/digest-compute';
+import { lifeJobs } from '../../../tools/simulator/life';
+import { createRecord } from '../../../tools/simulator/job-state';
+import { renderJob } from '../../../tools/simulator/job-body';
+import { parseJobResource } from '../../../src/azure/models';
 
 const LANGUAGES = defaultCatalog.locales();
 const JOBS = sampleJobs();
@@ -56,6 +63,12 @@ test('the samples cover every job type and outcome of the simulated vault and ev
   expect(JOBS.length).toBeGreaterThan(30);
 });
 
+/** The living simulated vault's last two days, for the digest. */
+const DIGEST_NOW = Date.parse('2026-03-02T07:00:00Z');
+const LIFE = lifeJobs({ subscriptionId: KEY.vault.subscriptionId, vaults: [KEY.vault], now: DIGEST_NOW })
+  .filter((spec) => spec.startAt <= DIGEST_NOW && spec.startAt > DIGEST_NOW - 48 * 3_600_000)
+  .map((spec) => parseJobResource(renderJob(createRecord(spec), DIGEST_NOW, false)));
+
 describe.each(LANGUAGES)('%s', (locale) => {
   const own = (id: Parameters<typeof t>[1]): string => t(locale, id);
 
@@ -91,5 +104,22 @@ describe.each(LANGUAGES)('%s', (locale) => {
     expectClean(help);
     expect(JSON.stringify(help)).toContain(own('help.title'));
     expectClean(buildWelcomeCard(locale, HELP_LINES));
+  });
+
+  test('digest and watch roll-up cards parse and validate cleanly', () => {
+    const digest = computeVaultDigest(KEY.vault, LIFE, DIGEST_NOW);
+    const card = buildDigestCard([digest, { ...digest, unavailable: 'forbidden' }], { locale, now: DIGEST_NOW, timeZone: 'Europe/Prague' });
+    expectClean(card);
+    expect(JSON.stringify(card)).toContain(own('digest.title'));
+    const entries = JOBS.slice(0, 30).map(({ job }) => ({
+      jobId: job.jobId,
+      entity: job.entityFriendlyName ?? 'x',
+      operation: job.operation ?? 'Backup',
+      status: job.status,
+      errorCode: job.errors[0]?.code ?? 'UserErrorGuestAgentStatusUnavailable',
+      endTime: new Date(NOW - 60_000).toISOString(),
+    }));
+    for (const event of ['started', 'ended'] as const)
+      expectClean(buildWatchRollupCard(entries, 15, event, { locale, now: NOW, vaultLabel: 'rg/vault' }));
   });
 });
