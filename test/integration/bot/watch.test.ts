@@ -69,7 +69,7 @@ describe('watch failures in a team channel', () => {
   it('caps the watches of one conversation, refuses a vault the conversation may not use and an unknown mode', async () => {
     await inChannel('watch failures');
     const [capped] = await inChannel('watch failures in vault-dev');
-    expect(capped.activity.text).toBe('This conversation already watches 1 vaults, the most it may. Write `unwatch in <vault>` first.');
+    expect(capped.activity.text).toBe('This conversation already watches 1 vault, the most it may. Write `unwatch in <vault>` first.');
     const [denied] = await inChannel('watch in rg-x/vault-x');
     expect(denied.activity.text).toContain('I may not read vault "rg-x/vault-x"');
     const [bad] = await inChannel('watch explosions');
