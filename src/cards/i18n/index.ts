@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import en from './en.json';
+import { BoundedMemo } from '../../core/memo';
 import { escapeMarkdown } from '../markdown';
 import { canonicalTag, intlTagFor, matchLanguage, SOURCE_LANGUAGE } from './locale';
 
@@ -83,7 +84,7 @@ export class Catalog {
   private readonly compiled = new Map<string, IntlMessageFormat>();
   private readonly tags: string[];
   /** Resolved locales: every card asks dozens of times, and matching builds Intl.Locale objects. */
-  private readonly matched = new Map<string, { readonly language: string; readonly intlTag: string }>();
+  private readonly matched = new BoundedMemo<{ readonly language: string; readonly intlTag: string }>(MATCH_MEMO_LIMIT, 64);
 
   /** `messages` maps a language tag to its messages; English is always present and always en.json. */
   constructor(messages: Readonly<Record<string, Messages>> = {}) {
@@ -127,21 +128,12 @@ export class Catalog {
     return this.match(locale).intlTag;
   }
 
-  /**
-   * Locales come from users' activities, so the memo is bounded: at most MATCH_MEMO_LIMIT entries
-   * (the oldest goes first), and a string longer than any tag is resolved but never kept.
-   */
+  /** Locales come from users' activities: the memo is bounded (BoundedMemo), a longer string is resolved but never kept. */
   private match(locale: string | undefined): { readonly language: string; readonly intlTag: string } {
-    const key = locale ?? '';
-    const hit = this.matched.get(key);
-    if (hit) return hit;
-    const language = matchLanguage(locale, this.tags);
-    const result = { language, intlTag: intlTagFor(locale, language) };
-    if (key.length <= 64) {
-      if (this.matched.size >= MATCH_MEMO_LIMIT) this.matched.delete(this.matched.keys().next().value!);
-      this.matched.set(key, result);
-    }
-    return result;
+    return this.matched.get(locale ?? '', () => {
+      const language = matchLanguage(locale, this.tags);
+      return { language, intlTag: intlTagFor(locale, language) };
+    });
   }
 
   /** The language's raw ICU text for an id (English when the file lacks it). */
