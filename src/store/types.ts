@@ -11,10 +11,17 @@
  * connector's 2xx and `completeMessage` is the only window in which a notice can be sent twice.
  */
 import type { BackupJob, VaultId } from '../domain/job';
-import type { AnyOutbound, EndReason, OutboundMessage, Subscriber, SubscriberInput, WatchMessage } from '../domain/subscriber';
-import type { WatchEvent, WatchInput, WatchRecord } from '../domain/watch';
-import type { DigestInput, DigestRecord } from '../domain/digest';
-import type { DigestMessage } from '../domain/subscriber';
+import type { DistributiveOmit } from '../core/distributive-omit';
+import type { AnyOutbound, EndReason, OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
+import type { DigestStore } from './digest-store';
+import type { ConversationSettingsStore } from './settings-store';
+import type { WatchStore } from './watch-store';
+
+// The watch, digest and settings interfaces live in their own modules; re-exported so `store/types` stays the one import.
+export type { DistributiveOmit } from '../core/distributive-omit';
+export type { DigestStore } from './digest-store';
+export type { ConversationSettingsStore } from './settings-store';
+export type { WatchNoticeInput, WatchStore, WatchSweepClaim } from './watch-store';
 
 export interface TrackedJobRecord {
   /** Canonical key: lower-case `subscriptionId/resourceGroup/vaultName/jobId`. */
@@ -43,9 +50,6 @@ export interface JobUpdate {
   /** Set to end tracking (no more polls). */
   readonly end?: EndReason;
 }
-
-/** `Omit` applied to each member of a union (plain `Omit` keeps only the keys common to all members). */
-export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Messages to enqueue. `kind: 'card'` replaces any pending card message of the same subscriber (coalescing)
@@ -157,18 +161,6 @@ export interface SubscriptionStore {
   setCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
 }
 
-/**
- * What a conversation chose for itself: its language (the `language` command). Kept with the
- * conversation's subscriptions and forgotten with them: `dropConversation(C)` forgets C's setting
- * (a thread's drop leaves its channel's), `dropTeam(T)` forgets the settings stored with team T.
- */
-export interface ConversationSettingsStore {
-  /** The language tag set for this conversation id (a channel's root id, see conversationRoot), or undefined. */
-  getLanguage(conversationId: string): Promise<string | undefined>;
-  /** Sets the tag, or clears it with undefined. `teamId` ties the setting to its team for dropTeam; a later set without one keeps it. */
-  setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void>;
-}
-
 /** Due polls under leases, so that several pollers (processes, instances) never poll one job at once. */
 export interface JobStore {
   /**
@@ -206,94 +198,6 @@ export interface OutboxStore {
   failMessage(owner: string, id: number, error: string): Promise<void>;
   /** Earliest time a pending message becomes claimable (notBefore, or lease expiry when claimed), ignoring ones queued behind another. */
   nextMessageAt(): Promise<number | undefined>;
-}
-
-/** A watch notice to enqueue: the message, and the (job, event) pairs it announces in its conversation. */
-export interface WatchNoticeInput {
-  readonly conversationId: string;
-  readonly message: DistributiveOmit<WatchMessage, 'subscriber'>;
-  /** Recorded as announced; the message is enqueued only when none of them was announced before. */
-  readonly announces: ReadonlyArray<{ readonly jobId: string; readonly event: WatchEvent }>;
-}
-
-/** A watched vault's sweep: its lease and the watcher's state between sweeps (opaque to the store). */
-export interface WatchSweepClaim {
-  readonly vaultKey: string;
-  readonly state: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Watches and their sweeps. A sweep of a vault is claimed under a lease (several instances: one
- * sweeps, the others skip), and committed with its notices in one transaction, which records each
- * (conversation, job, event) as announced: a job is announced once per conversation, whoever sweeps.
- * Notices go through the outbox (OutboxStore) in the queue `watch:<vaultKey>` of their conversation;
- * the subscriber a claimed watch message carries is the watch (requester: who set it).
- */
-export interface WatchStore {
-  /**
-   * Sets the watch of (conversation, vault), or changes its mode and reference (createdAt kept).
-   * A new watch beyond `maxPerConversation` of the conversation is refused: 'capped', nothing stored.
-   */
-  setWatch(input: WatchInput, now: number, maxPerConversation: number): Promise<'created' | 'updated' | 'capped'>;
-  /** Removes the watch and its pending notices; false when there was none. */
-  removeWatch(conversationId: string, vaultKey: string): Promise<boolean>;
-  /** The conversation's watches, by vault key. */
-  listWatches(conversationId: string): Promise<WatchRecord[]>;
-  /** Every watch of a vault, by conversation id. */
-  watchesOfVault(vaultKey: string): Promise<WatchRecord[]>;
-  /** Vault keys with at least one watch, sorted. */
-  watchedVaultKeys(): Promise<string[]>;
-  /**
-   * Claims the vault's sweep until now + leaseMs when its lease is free or expired; undefined when
-   * another owner holds it. State is `{}` for a vault never swept.
-   */
-  claimWatchSweep(owner: string, vaultKey: string, now: number, leaseMs: number): Promise<WatchSweepClaim | undefined>;
-  /** Of these (conversation, job, event) triples, those not yet announced, in the given order. */
-  unannounced(
-    triples: ReadonlyArray<{ readonly conversationId: string; readonly jobId: string; readonly event: WatchEvent }>,
-  ): Promise<Array<{ conversationId: string; jobId: string; event: WatchEvent }>>;
-  /**
-   * Stores the state, records the notices' announcements, enqueues each notice whose conversation
-   * still watches the vault and none of whose pairs was announced before, and releases the lease;
-   * all or nothing. Announcements older than `forgetBefore` are forgotten (bounded). Returns false,
-   * changing nothing, when `owner` no longer holds the lease.
-   */
-  commitWatchSweep(
-    owner: string,
-    vaultKey: string,
-    state: Readonly<Record<string, unknown>>,
-    notices: readonly WatchNoticeInput[],
-    now: number,
-    forgetBefore: number,
-  ): Promise<boolean>;
-}
-
-/**
- * Daily digests: one per conversation, claimed under a lease when due, committed with the card in
- * one transaction that records the local day it covers: a digest goes out at most once per day and
- * conversation, whichever instance sends it. Its card goes through the outbox in the queue
- * `digest:<conversationId>`; the subscriber a claimed digest message carries is the digest.
- */
-export interface DigestStore {
-  /** Sets or replaces the conversation's digest (time, zone, vaults), due next at `nextAt`. */
-  setDigest(input: DigestInput, now: number, nextAt: number): Promise<'created' | 'updated'>;
-  /** Removes it and its undelivered card; false when there was none. */
-  removeDigest(conversationId: string): Promise<boolean>;
-  getDigest(conversationId: string): Promise<DigestRecord | undefined>;
-  /** Claims up to `limit` digests due at `now` (nextAt <= now) whose lease is free or expired, earliest first. */
-  claimDueDigests(owner: string, now: number, leaseMs: number, limit: number): Promise<DigestRecord[]>;
-  /**
-   * Moves the digest to `nextAt`, releases the lease and, with a message, enqueues it unless a
-   * digest for `day` (or a later day) was already enqueued. False, changing nothing, when `owner`
-   * no longer holds the lease.
-   */
-  commitDigest(
-    owner: string,
-    conversationId: string,
-    result: { readonly day: string; readonly nextAt: number; readonly message?: Omit<DigestMessage, 'subscriber'> },
-  ): Promise<boolean>;
-  /** Earliest nextAt of all digests, for the scheduler's sleep. */
-  nextDigestAt(): Promise<number | undefined>;
 }
 
 /** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
