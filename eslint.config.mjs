@@ -38,7 +38,7 @@ export default tseslint.config(
     // better-sqlite3 is synchronous, yet the store interfaces return promises so the Redis backend
     // can share them: the SQLite store's methods are async by contract (a throw becomes a rejection,
     // as callers expect) with nothing to await.
-    files: ['src/store/sqlite/sqlite-store.ts'],
+    files: ['src/store/sqlite/sqlite-store.ts', 'src/store/sqlite/feature-methods.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {

@@ -62,3 +62,9 @@ function must(h: Record<string, string>, field: string): string {
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Epoch ms as an integer string (Lua would print a large number in exponent form). */
+export function ms(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`redis state store: not a time: ${n}`);
+  return Math.round(n).toFixed(0);
+}

@@ -3,16 +3,13 @@
  * is one Lua script (lua/*.lua, loaded by lua.ts), so claims, commits and outbox moves are atomic across instances.
  * Values are the same JSON strings the SQLite backend stores. Selected by `STATE_STORE=redis://…`.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { BackupJob, VaultId } from '../../domain/job';
 import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
-import { connectionErrorLog } from '../../core/repeat-limiter';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber';
-import { DIGEST_QUEUE_KEY, isWatchQueueKey } from '../../domain/watch';
-import { closedError, payloadOf, teamOf, threadRange, toMessage, type StoredPayload } from '../records';
+import { closedError, payloadOf, teamOf, threadRange, type StoredPayload } from '../records';
 import type {
-  DigestStore,
   JobUpdate,
   OutboxInput,
   OutboxRecord,
@@ -21,15 +18,13 @@ import type {
   SubscribeCaps,
   SubscribeResult,
   TrackedJobRecord,
-  WatchStore,
 } from '../types';
-import { asArray, cmp, flatToObject, toJob, toSub } from './codec';
-import { defineScripts, runScript, type ScriptName } from './lua';
-import { migrate } from './migrations';
+import { asArray, cmp, flatToObject, ms, toJob, toSub } from './codec';
+import { runScript, type ScriptName } from './lua';
+import { closeClient, openClient } from './connection';
 import { parseRedisUrl } from './redis-url';
-import { redisWatches, watchSubscriber } from './watches';
-import { digestSubscriber, redisDigests } from './digests';
-import { RedisSettings } from './settings';
+import { RedisFeatureMethods } from './feature-methods';
+import { toOutboxRecord } from './outbox-rows';
 
 export interface RedisStoreOptions {
   /** `redis://host:port[/db]`, or `rediss://:password@host:port[/db]` (TLS, as Azure Cache for Redis requires). */
@@ -48,7 +43,7 @@ export interface RedisStoreOptions {
   readonly redis?: Partial<RedisOptions>;
 }
 
-export class RedisStore implements StateStore {
+export class RedisStore extends RedisFeatureMethods implements StateStore {
   private readonly prefix: string;
   private readonly logger: Logger;
   private readonly doneTtl: number;
@@ -56,52 +51,21 @@ export class RedisStore implements StateStore {
   private readonly redisOptions: RedisOptions;
   private client?: Redis;
   private closed = false;
-  private readonly watches: WatchStore;
-  private readonly digests: DigestStore;
-  private readonly settings: RedisSettings;
 
   constructor(private readonly options: RedisStoreOptions) {
+    super(options.keyPrefix ?? 'bj:');
     const parsed = parseRedisUrl(options.url);
     this.redisOptions = { ...parsed.options, lazyConnect: true, ...options.redis };
     this.display = parsed.display;
     this.prefix = options.keyPrefix ?? 'bj:';
     this.logger = (options.logger ?? silentLogger()).child({ component: 'redis-store' });
     this.doneTtl = options.doneTtlSeconds ?? 7 * 24 * 3600;
-    this.digests = redisDigests(
-      () => this.redis(),
-      this.prefix,
-      (name, args) => this.run(name, args),
-      ms,
-    );
-    this.watches = redisWatches(
-      () => this.redis(),
-      this.prefix,
-      (name, args) => this.run(name, args),
-      ms,
-    );
-    this.settings = new RedisSettings(() => this.redis(), this.prefix);
   }
 
   async init(): Promise<void> {
     if (this.closed) throw closedError('redis');
     if (this.client) return;
-    const client = new Redis(this.redisOptions);
-    // ioredis emits an error per failed reconnect attempt: the first is logged, then one line per interval with a count.
-    const connectionLog = connectionErrorLog({
-      logger: this.logger,
-      clock: this.options.clock ?? systemClock,
-      message: 'redis connection error',
-    });
-    client.on('error', connectionLog.onError);
-    client.on('ready', connectionLog.onReady);
-    defineScripts(client);
-    try {
-      await client.connect();
-      await migrate(client, this.prefix, this.logger);
-    } catch (err) {
-      client.disconnect();
-      throw err;
-    }
+    const client = await openClient(this.redisOptions, this.prefix, this.logger, this.options.clock ?? systemClock);
     this.client = client;
     this.logger.debug({ url: this.display, prefix: this.prefix }, 'state store opened');
   }
@@ -112,16 +76,7 @@ export class RedisStore implements StateStore {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    // QUIT waits for an answer; with the connection down it would wait for a reconnect that may never come.
-    if (client.status !== 'ready') {
-      client.disconnect();
-      return;
-    }
-    try {
-      await client.quit();
-    } catch {
-      client.disconnect();
-    }
+    await closeClient(client);
   }
 
   async ping(): Promise<void> {
@@ -185,16 +140,6 @@ export class RedisStore implements StateStore {
     const dropped = Number(await this.run('bjDropTeam', [teamId]));
     await this.settings.forgetTeam(teamId);
     return dropped;
-  }
-
-  // ConversationSettingsStore
-
-  getLanguage(conversationId: string): Promise<string | undefined> {
-    return this.settings.getLanguage(conversationId);
-  }
-
-  setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
-    return this.settings.setLanguage(conversationId, language, teamId);
   }
 
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
@@ -270,25 +215,8 @@ export class RedisStore implements StateStore {
   async claimMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
     this.redis();
     if (limit <= 0) return [];
-    const rows = asArray(await this.run('bjClaimMessages', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)])).map((r) => asArray(r));
-    return rows.map(([id, k, c, payload, attempts, notBefore, input, at, cardId, cardDigest, team]) => {
-      const jobKey = String(k);
-      return {
-        id: Number(id),
-        jobKey,
-        conversationId: String(c),
-        message: toMessage(
-          JSON.parse(String(payload)) as StoredPayload,
-          isWatchQueueKey(jobKey)
-            ? watchSubscriber(jobKey, String(c), input, at, cardId ?? null, team ?? null)
-            : jobKey === DIGEST_QUEUE_KEY
-              ? digestSubscriber(jobKey, String(c), input, at, team ?? null)
-              : toSub(jobKey, input, at, cardId ?? null, cardDigest ?? null, team ?? null),
-        ),
-        attempts: Number(attempts),
-        notBefore: Number(notBefore),
-      };
-    });
+    const rows = asArray(await this.run('bjClaimMessages', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)]));
+    return rows.map((row) => toOutboxRecord(row));
   }
 
   async completeMessage(_owner: string, id: number, result: { activityId?: string; digest?: string }): Promise<void> {
@@ -317,41 +245,19 @@ export class RedisStore implements StateStore {
     return score === undefined ? undefined : Number(score);
   }
 
-  // WatchStore and DigestStore: watches.ts, digests.ts and their scripts (read `this.*` at call time, after the constructor).
-  readonly setWatch: WatchStore['setWatch'] = (...a) => this.watches.setWatch(...a);
-  readonly removeWatch: WatchStore['removeWatch'] = (...a) => this.watches.removeWatch(...a);
-  readonly listWatches: WatchStore['listWatches'] = (...a) => this.watches.listWatches(...a);
-  readonly watchesOfVault: WatchStore['watchesOfVault'] = (...a) => this.watches.watchesOfVault(...a);
-  readonly watchedVaultKeys: WatchStore['watchedVaultKeys'] = (...a) => this.watches.watchedVaultKeys(...a);
-  readonly claimWatchSweep: WatchStore['claimWatchSweep'] = (...a) => this.watches.claimWatchSweep(...a);
-  readonly unannounced: WatchStore['unannounced'] = (...a) => this.watches.unannounced(...a);
-  readonly commitWatchSweep: WatchStore['commitWatchSweep'] = (...a) => this.watches.commitWatchSweep(...a);
-  readonly setDigest: DigestStore['setDigest'] = (...a) => this.digests.setDigest(...a);
-  readonly removeDigest: DigestStore['removeDigest'] = (...a) => this.digests.removeDigest(...a);
-  readonly getDigest: DigestStore['getDigest'] = (...a) => this.digests.getDigest(...a);
-  readonly claimDueDigests: DigestStore['claimDueDigests'] = (...a) => this.digests.claimDueDigests(...a);
-  readonly commitDigest: DigestStore['commitDigest'] = (...a) => this.digests.commitDigest(...a);
-  readonly nextDigestAt: DigestStore['nextDigestAt'] = (...a) => this.digests.nextDigestAt(...a);
-
-  private redis(): Redis {
+  protected redis(): Redis {
     if (this.closed) throw closedError('redis');
     if (!this.client) throw new Error('redis state store: call init() first');
     return this.client;
   }
 
-  private run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
+  protected run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> {
     return runScript(this.redis(), this.prefix, name, args);
   }
 }
 
 function capArgs(caps: SubscribeCaps): string[] {
   return [caps.jobsPerConversation, caps.jobsTotal, caps.pendingPerConversation].map((n) => String(Math.floor(n)));
-}
-
-/** Epoch ms as an integer string (Lua would print a large number in exponent form). */
-function ms(n: number): string {
-  if (!Number.isFinite(n)) throw new RangeError(`redis state store: not a time: ${n}`);
-  return Math.round(n).toFixed(0);
 }
 
 function bySubscription(a: Subscriber, b: Subscriber): number {

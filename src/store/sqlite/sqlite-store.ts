@@ -3,7 +3,7 @@
  * server). Every multi-statement change runs in a BEGIN IMMEDIATE transaction, so two processes
  * on the same file serialise on the write lock instead of failing on a lock upgrade.
  * This class opens and closes the connection; each interface is implemented by its part
- * (subscriptions.ts, jobs.ts, outbox.ts), built once per connection.
+ * (subscriptions.ts, jobs.ts, outbox.ts, and watches/digests/settings through feature-methods.ts), built once per connection.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -24,12 +24,7 @@ import type {
   SubscribeResult,
   SubscriptionStore,
   TrackedJobRecord,
-  DigestStore,
-  WatchNoticeInput,
-  WatchStore,
-  WatchSweepClaim,
 } from '../types';
-import type { WatchInput, WatchRecord } from '../../domain/watch';
 import { migrate } from './migrations';
 import { sqliteJobs } from './jobs';
 import { sqliteOutbox } from './outbox';
@@ -39,6 +34,7 @@ import { sqliteSubscriptions } from './subscriptions';
 import type { Sync } from './sync';
 import { sqliteWatches, type SqliteWatches } from './watches';
 import { sqliteDigests, type SqliteDigests } from './digests';
+import { SqliteFeatureMethods } from './feature-methods';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (nothing survives close). The parent directory is created when missing. */
@@ -63,12 +59,13 @@ export interface SqliteStoreOptions {
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
-export class SqliteStore implements StateStore {
+export class SqliteStore extends SqliteFeatureMethods implements StateStore {
   private readonly logger: Logger;
   private conn?: Open;
   private closed = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
+    super();
     this.logger = options.logger ?? silentLogger();
   }
 
@@ -176,16 +173,6 @@ export class SqliteStore implements StateStore {
     return dropped;
   }
 
-  // ConversationSettingsStore
-
-  async getLanguage(conversationId: string): Promise<string | undefined> {
-    return this.open().settings.getLanguage(conversationId);
-  }
-
-  async setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
-    this.open().settings.setLanguage(conversationId, language, teamId);
-  }
-
   async getJob(jobKey: string): Promise<TrackedJobRecord | undefined> {
     return this.open().subs.getJob(jobKey);
   }
@@ -242,66 +229,8 @@ export class SqliteStore implements StateStore {
     return this.open().outbox.nextMessageAt();
   }
 
-  // WatchStore (watches.ts)
-
-  async setWatch(input: WatchInput, now: number, maxPerConversation: number): Promise<'created' | 'updated' | 'capped'> {
-    return this.open().watches.setWatch(input, now, maxPerConversation);
-  }
-
-  async removeWatch(conversationId: string, vaultKey: string): Promise<boolean> {
-    return this.open().watches.removeWatch(conversationId, vaultKey);
-  }
-
-  async listWatches(conversationId: string): Promise<WatchRecord[]> {
-    return this.open().watches.listWatches(conversationId);
-  }
-
-  async watchesOfVault(vaultKey: string): Promise<WatchRecord[]> {
-    return this.open().watches.watchesOfVault(vaultKey);
-  }
-
-  async watchedVaultKeys(): Promise<string[]> {
-    return this.open().watches.watchedVaultKeys();
-  }
-
-  async claimWatchSweep(owner: string, vaultKey: string, now: number, leaseMs: number): Promise<WatchSweepClaim | undefined> {
-    return this.open().watches.claimWatchSweep(owner, vaultKey, now, leaseMs);
-  }
-
-  async unannounced(triples: Parameters<WatchStore['unannounced']>[0]): ReturnType<WatchStore['unannounced']> {
-    return this.open().watches.unannounced(triples);
-  }
-
-  async commitWatchSweep(
-    owner: string,
-    vaultKey: string,
-    state: Readonly<Record<string, unknown>>,
-    notices: readonly WatchNoticeInput[],
-    now: number,
-    forgetBefore: number,
-  ): Promise<boolean> {
-    return this.open().watches.commitWatchSweep(owner, vaultKey, state, notices, now, forgetBefore);
-  }
-
-  // DigestStore (digests.ts)
-
-  async setDigest(...a: Parameters<DigestStore['setDigest']>): ReturnType<DigestStore['setDigest']> {
-    return this.open().digests.setDigest(...a);
-  }
-  async removeDigest(conversationId: string): Promise<boolean> {
-    return this.open().digests.removeDigest(conversationId);
-  }
-  async getDigest(conversationId: string): ReturnType<DigestStore['getDigest']> {
-    return this.open().digests.getDigest(conversationId);
-  }
-  async claimDueDigests(...a: Parameters<DigestStore['claimDueDigests']>): ReturnType<DigestStore['claimDueDigests']> {
-    return this.open().digests.claimDueDigests(...a);
-  }
-  async commitDigest(...a: Parameters<DigestStore['commitDigest']>): Promise<boolean> {
-    return this.open().digests.commitDigest(...a);
-  }
-  async nextDigestAt(): Promise<number | undefined> {
-    return this.open().digests.nextDigestAt();
+  protected parts(): Open {
+    return this.open();
   }
 
   private open(): Open {

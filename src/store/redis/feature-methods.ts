@@ -1,0 +1,85 @@
+/**
+ * The watch, digest and per-conversation settings methods of RedisStore: each delegates to its part
+ * (watches.ts, digests.ts, settings.ts), so redis-store.ts keeps the connection and the tracking interfaces only.
+ * The parts reach the connection and the scripts through the subclass at call time (after init()).
+ */
+import type { Redis } from 'ioredis';
+import type { ConversationSettingsStore, DigestStore, WatchStore } from '../types';
+import { ms } from './codec';
+import { redisDigests } from './digests';
+import type { ScriptName } from './lua';
+import { RedisSettings } from './settings';
+import { redisWatches } from './watches';
+
+export abstract class RedisFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore {
+  private readonly watches: WatchStore;
+  private readonly digests: DigestStore;
+  protected readonly settings: RedisSettings;
+
+  protected constructor(prefix: string) {
+    const redis = (): Redis => this.redis();
+    const run = (name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown> => this.run(name, args);
+    this.digests = redisDigests(redis, prefix, run, ms);
+    this.watches = redisWatches(redis, prefix, run, ms);
+    this.settings = new RedisSettings(redis, prefix);
+  }
+
+  /** The open connection; throws when the store is closed or not initialised. */
+  protected abstract redis(): Redis;
+  /** Runs one of the store's Lua scripts under the key prefix. */
+  protected abstract run(name: ScriptName, args: ReadonlyArray<string | number>): Promise<unknown>;
+
+  // ConversationSettingsStore (settings.ts)
+  getLanguage(conversationId: string): Promise<string | undefined> {
+    return this.settings.getLanguage(conversationId);
+  }
+  setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
+    return this.settings.setLanguage(conversationId, language, teamId);
+  }
+
+  // WatchStore (watches.ts)
+  setWatch(...a: Parameters<WatchStore['setWatch']>): ReturnType<WatchStore['setWatch']> {
+    return this.watches.setWatch(...a);
+  }
+  removeWatch(...a: Parameters<WatchStore['removeWatch']>): ReturnType<WatchStore['removeWatch']> {
+    return this.watches.removeWatch(...a);
+  }
+  listWatches(...a: Parameters<WatchStore['listWatches']>): ReturnType<WatchStore['listWatches']> {
+    return this.watches.listWatches(...a);
+  }
+  watchesOfVault(...a: Parameters<WatchStore['watchesOfVault']>): ReturnType<WatchStore['watchesOfVault']> {
+    return this.watches.watchesOfVault(...a);
+  }
+  watchedVaultKeys(): ReturnType<WatchStore['watchedVaultKeys']> {
+    return this.watches.watchedVaultKeys();
+  }
+  claimWatchSweep(...a: Parameters<WatchStore['claimWatchSweep']>): ReturnType<WatchStore['claimWatchSweep']> {
+    return this.watches.claimWatchSweep(...a);
+  }
+  unannounced(...a: Parameters<WatchStore['unannounced']>): ReturnType<WatchStore['unannounced']> {
+    return this.watches.unannounced(...a);
+  }
+  commitWatchSweep(...a: Parameters<WatchStore['commitWatchSweep']>): ReturnType<WatchStore['commitWatchSweep']> {
+    return this.watches.commitWatchSweep(...a);
+  }
+
+  // DigestStore (digests.ts)
+  setDigest(...a: Parameters<DigestStore['setDigest']>): ReturnType<DigestStore['setDigest']> {
+    return this.digests.setDigest(...a);
+  }
+  removeDigest(...a: Parameters<DigestStore['removeDigest']>): ReturnType<DigestStore['removeDigest']> {
+    return this.digests.removeDigest(...a);
+  }
+  getDigest(...a: Parameters<DigestStore['getDigest']>): ReturnType<DigestStore['getDigest']> {
+    return this.digests.getDigest(...a);
+  }
+  claimDueDigests(...a: Parameters<DigestStore['claimDueDigests']>): ReturnType<DigestStore['claimDueDigests']> {
+    return this.digests.claimDueDigests(...a);
+  }
+  commitDigest(...a: Parameters<DigestStore['commitDigest']>): ReturnType<DigestStore['commitDigest']> {
+    return this.digests.commitDigest(...a);
+  }
+  nextDigestAt(): ReturnType<DigestStore['nextDigestAt']> {
+    return this.digests.nextDigestAt();
+  }
+}
