@@ -4,17 +4,21 @@
  */
 import { z } from 'zod';
 import type { VaultId } from '../domain/job';
-import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
+import type { TrackingLimits } from '../domain/limits';
+import { ConfigError } from './config-error';
+import { LIMIT_FIELDS, readLimits } from './limits-config';
+import { STORE_FIELDS } from './store-config';
+import { WATCH_FIELDS, readWatch } from './watch-config';
 import { ACTION_FIELDS, readActions, type ActionsConfig } from './actions-config';
-import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../domain/watch';
+import type { WatchLimits } from '../domain/watch';
 import { OPERATIONS_FIELDS, readOperations, type OperationsConfig } from './operations-config';
 import { parseVaultList } from './vault-list';
 
 export type { ActionsConfig } from './actions-config';
+export { ConfigError } from './config-error';
 import { AccessPolicyError, loadAccessPolicy, type AccessPolicy } from './access-policy';
 import { GUID_PATTERN, isGuid } from '../azure/id-rules';
 import { isLoopbackEndpoint, isLoopbackHost } from '../azure/loopback';
-import { parseStoreUrl } from '../store/open-store';
 import { trimTrailing } from '../core/text';
 
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -62,25 +66,6 @@ export interface Config extends OperationsConfig {
   readonly watch: WatchLimits;
 }
 
-/** A missing or invalid setting; `key` names it and the message says what form it must take. */
-export class ConfigError extends Error {
-  constructor(
-    readonly key: string,
-    readonly expected: string,
-    received?: string,
-  ) {
-    super(`${key}: expected ${expected}${received === undefined ? '' : `, got ${JSON.stringify(truncate(received))}`}`);
-    this.name = 'ConfigError';
-  }
-
-  /** An error whose whole text is given (the access policy names the rule, not just the key). */
-  static withMessage(key: string, message: string): ConfigError {
-    const err = new ConfigError(key, message);
-    err.message = message;
-    return err;
-  }
-}
-
 /** Values never echoed in errors: a redis URL may carry a password. */
 const SECRET_KEYS = new Set(['MicrosoftAppPassword', 'STATE_STORE', 'SSO_CLIENT_SECRET', 'APPLICATIONINSIGHTS_CONNECTION_STRING']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,7 +97,7 @@ const FIELDS = {
     'an api-version like 2026-02-01',
   ],
   POLL_INTERVAL_SECONDS: [z.coerce.number().min(0.1).max(3600).default(30), 'a number of seconds between 0.1 and 3600'],
-  STATE_STORE: [z.string().refine(isStoreUrl).default('sqlite:./data/state.db'), storeForms()],
+  ...STORE_FIELDS,
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), LOG_LEVELS.join(', ')],
   ALLOWED_TENANT_IDS: [
     z
@@ -122,26 +107,14 @@ const FIELDS = {
     'a comma list of Entra tenant GUIDs whose users may use the bot',
   ],
   ACCESS_POLICY: [z.string().default(''), 'the path of an access policy JSON file (see docs/access-policy.sample.json)'],
-  TRACK_MAX_JOBS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.jobsPerConversation, 10_000),
-  TRACK_MAX_JOBS_TOTAL: count(DEFAULT_TRACKING_LIMITS.jobsTotal, 1_000_000),
-  TRACK_MAX_PENDING_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.pendingPerConversation, 1_000),
-  TRACK_PENDING_TTL_SECONDS: count(DEFAULT_TRACKING_LIMITS.pendingTtlMs / 1000, 86_400),
-  OPERATION_MAX_FOLLOWERS_PER_CONVERSATION: count(DEFAULT_TRACKING_LIMITS.followersPerConversation, 1_000),
-  OPERATION_MAX_FOLLOWERS_TOTAL: count(DEFAULT_TRACKING_LIMITS.followersTotal, 100_000),
+  ...LIMIT_FIELDS,
   ...ACTION_FIELDS,
-  WATCH_MAX_PER_CONVERSATION: count(DEFAULT_WATCH_LIMITS.watchesPerConversation, 1_000),
-  WATCH_ROLLUP_ABOVE: count(DEFAULT_WATCH_LIMITS.rollupAbove, 1_000),
-  WATCH_ROLLUP_LIST_MAX: count(DEFAULT_WATCH_LIMITS.rollupListMax, 50),
+  ...WATCH_FIELDS,
   ...OPERATIONS_FIELDS,
 } as const;
 
 /** Every environment key readConfig reads (the deployment template may set only these, test/unit/deploy). */
 export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(FIELDS));
-
-/** A positive whole number up to `max`, with its default. */
-function count(fallback: number, max: number): readonly [z.ZodDefault<z.ZodCoercedNumber>, string] {
-  return [z.coerce.number().int().min(1).max(max).default(fallback), `a whole number from 1 to ${max}`] as const;
-}
 
 type Fields = typeof FIELDS;
 type Parsed = { [K in keyof Fields]: z.output<Fields[K][0]> };
@@ -227,19 +200,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     actions,
     ...operations,
-    limits: {
-      jobsPerConversation: v.TRACK_MAX_JOBS_PER_CONVERSATION,
-      jobsTotal: v.TRACK_MAX_JOBS_TOTAL,
-      pendingPerConversation: v.TRACK_MAX_PENDING_PER_CONVERSATION,
-      pendingTtlMs: v.TRACK_PENDING_TTL_SECONDS * 1000,
-      followersPerConversation: v.OPERATION_MAX_FOLLOWERS_PER_CONVERSATION,
-      followersTotal: v.OPERATION_MAX_FOLLOWERS_TOTAL,
-    },
-    watch: {
-      watchesPerConversation: v.WATCH_MAX_PER_CONVERSATION,
-      rollupAbove: v.WATCH_ROLLUP_ABOVE,
-      rollupListMax: v.WATCH_ROLLUP_LIST_MAX,
-    },
+    limits: readLimits(v),
+    watch: readWatch(v),
   });
 }
 
@@ -275,29 +237,6 @@ function portalFor(armEndpoint: string): string {
   return 'https://portal.azure.com';
 }
 
-/**
- * The store decides what a STATE_STORE value may be (parseStoreUrl, used by openStore); config
- * asks it, both for the check and for the forms named in the error, so the two never disagree.
- */
-function storeForms(): string {
-  try {
-    parseStoreUrl('');
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return /accepted forms: (.+)$/s.exec(message)?.[1] ?? message;
-  }
-  return 'a store location accepted by openStore';
-}
-
-function isStoreUrl(value: string): boolean {
-  try {
-    parseStoreUrl(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A secret pasted into the wrong key (the password as MicrosoftAppId) must not be echoed either. */
 function mayHoldSecret(key: string, raw: string, env: NodeJS.ProcessEnv): boolean {
   if (SECRET_KEYS.has(key)) return true;
@@ -307,10 +246,6 @@ function mayHoldSecret(key: string, raw: string, env: NodeJS.ProcessEnv): boolea
     /^rediss?:\/\/[^/@:]*:([^/@]+)@/i.exec(env['STATE_STORE'] ?? '')?.[1],
   ];
   return secrets.some((s) => s !== undefined && s.trim().length >= 4 && raw.includes(s.trim()));
-}
-
-function truncate(s: string): string {
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 function deepFreeze<T>(value: T): T {
