@@ -18,84 +18,29 @@ import { BackgroundTasks } from './bot/background';
 import type { JobActions } from './commands/job-actions';
 import { AccessGate } from './bot/access';
 import { BackupJobsBot } from './bot/bot';
-import { createAdapter, type ConnectorCredentialsFactory } from './bot/adapter';
+import { createAdapter } from './bot/adapter';
 import { ProactiveNotifier } from './bot/notifier';
 import { messageProcessor } from './bot/processor';
 import type { Config } from './config/config';
 import { secretValues } from './config/secrets';
-import { systemClock, type Clock } from './core/clock';
-import { createLogger, type Logger } from './core/logger';
-import { connectionErrorLog } from './core/repeat-limiter';
+import { systemClock } from './core/clock';
+import { createLogger } from './core/logger';
 import { stopWithin } from './app-stop';
-import { registerStateGauges, startTelemetry, type TelemetryOverrides } from './app-telemetry';
-import { createServer, type Readiness, type ServerLimits } from './server/server';
+import type { AppOverrides, RunningApp } from './app-types';
+import { buildWatchDigest } from './app-watch';
+import { registerStateGauges, startTelemetry } from './app-telemetry';
+import { createServer, type Readiness } from './server/server';
 import { openStore, parseStoreUrl } from './store/open-store';
-import type { StateStore } from './store/types';
 import { Dispatcher } from './tracker/dispatcher';
 import { Tracker } from './tracker/engine';
-import type { TrackerEvent, TrackerOptions } from './tracker/engine-contract';
-import type { Notifier, TrackerService } from './tracker/ports';
+import type { TrackerOptions } from './tracker/engine-contract';
 import { BudgetedApi } from './tracker/budgeted-api';
 import { MAX_WAIT_FOR_BUDGET_MS, TrackerServiceImpl } from './tracker/tracker-service';
-import { WatchServiceImpl } from './tracker/watch-service';
-import { Watcher } from './tracker/watcher';
-import { Digester } from './tracker/digester';
-import { DigestServiceImpl } from './tracker/digest-service';
 
-export interface AppOverrides {
-  readonly clock?: Clock;
-  readonly logger?: Logger;
-  /** undici dispatcher for ARM (tests, benchmarks). */
-  readonly armDispatcher?: HttpDispatcher;
-  /** Replaces DefaultAzureCredential (ARM_AUTH=default). */
-  readonly credential?: TokenCredential;
-  /** Signs calls to the Bot Connector instead of the app registration (tests: a known token). */
-  readonly connectorCredentials?: ConnectorCredentialsFactory;
-  /** Where inbound token signing keys are read (tests: a key set on 127.0.0.1). */
-  readonly botOpenIdMetadataUrl?: string;
-  /** Replaces the ARM client entirely. */
-  readonly api?: BackupJobsApi;
-  /** An already opened store (otherwise STATE_STORE is opened, and closed on close()). */
-  readonly store?: StateStore;
-  /** Wraps the notifier (tests count or delay deliveries). */
-  readonly wrapNotifier?: (notifier: Notifier) => Notifier;
-  /** Start the tracker and dispatcher loops (default true). Tests driving `tick()` pass false. */
-  readonly runLoops?: boolean;
-  readonly onTrackerEvent?: (event: TrackerEvent) => void;
-  /** Lease owner id of this process (default a random one). */
-  readonly owner?: string;
-  /** ARM client tuning (tests). */
-  readonly armTimeoutMs?: number;
-  readonly armMaxAttempts?: number;
-  /** HTTP slow-client limits (tests: small ones); defaults in server.ts DEFAULT_LIMITS. */
-  readonly serverLimits?: Partial<ServerLimits>;
-  /** Extra metric readers and span processors (tests: in-memory exporters); turns telemetry on. */
-  readonly telemetry?: TelemetryOverrides;
-}
-
-export interface RunningApp {
-  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3978 */
-  readonly url: string;
-  readonly port: number;
-  readonly tracker: Tracker;
-  readonly dispatcher: Dispatcher;
-  readonly watcher: Watcher;
-  readonly digester: Digester;
-  readonly service: TrackerService;
-  readonly store: StateStore;
-  readonly background: BackgroundTasks;
-  /** Prometheus text (METRICS_PROMETHEUS_PORT), when on. */
-  readonly metricsUrl?: string;
-  /**
-   * Graceful stop: healthz and readyz 503, stop scheduling, finish in-flight work, close store and
-   * server; resolves within `config.stopTimeoutMs` even when Redis or ARM does not answer. Idempotent.
-   */
-  close(): Promise<void>;
-}
+export type { AppOverrides, RunningApp } from './app-types';
 
 const STOP_TIMEOUT_MS = 10_000;
-/** Namespaces in Redis shared by all instances of one bot: the store's default prefix, the budget beside it, BullMQ's own. */
-const REDIS_BUDGET_PREFIX = 'bj:';
+/** BullMQ's namespace in Redis, shared by all instances of one bot (the read budget's is in app-redis.ts). */
 const BULLMQ_PREFIX = 'bj-bull';
 
 export async function startApp(
@@ -147,18 +92,9 @@ export async function startApp(
     let api: BackupJobsApi = armApi;
     if (redisOptions) {
       // Loaded lazily: a SQLite deployment never loads ioredis or BullMQ.
-      const [{ Redis: RedisClient }, { SharedBudgetApi, SharedReadBudget }] = await Promise.all([
-        import('ioredis'),
-        import('./scaleout/shared-budget'),
-      ]);
-      const client = new RedisClient({ ...redisOptions, lazyConnect: true });
-      budgetRedis = client;
-      const connectionLog = connectionErrorLog({ logger, clock, message: 'redis connection error (read budget)' });
-      client.on('error', connectionLog.onError);
-      client.on('ready', connectionLog.onReady);
-      await client.connect();
-      // The commands read through it too: one budget per subscription for everything this bot reads.
-      api = new SharedBudgetApi(armApi, new SharedReadBudget(client, REDIS_BUDGET_PREFIX), clock);
+      const shared = await (await import('./app-redis')).sharedBudgetApi(armApi, redisOptions, clock, logger);
+      budgetRedis = shared.client;
+      api = shared.api;
     }
 
     const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials, overrides.botOpenIdMetadataUrl);
@@ -213,8 +149,7 @@ export async function startApp(
     readBudget.set(tracker.gate.budget);
     const removeGauges = registerStateGauges(store, tracker.gate.budget, () => clock.now());
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
-    // Watched vaults are swept within the tracker's read budget; every instance runs one (leases per vault).
-    const watcher = new Watcher({
+    const { watcher, watches, digester, digests } = buildWatchDigest({
       store,
       gate: tracker.gate,
       clock,
@@ -222,11 +157,8 @@ export async function startApp(
       owner,
       pollIntervalMs,
       limits: config.watch,
-      onNotices: () => dispatcher.wake(),
+      wakeDispatcher: () => dispatcher.wake(),
     });
-    const watches = new WatchServiceImpl({ store, clock, limits: config.watch, wake: () => watcher.wake() });
-    const digester = new Digester({ store, gate: tracker.gate, clock, logger, owner, onSent: () => dispatcher.wake() });
-    const digests = new DigestServiceImpl({ store, clock, wake: () => digester.wake() });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
     const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });
