@@ -2,7 +2,7 @@
  * The progress card of one job (kept current in place) and its final form, plus the one-line
  * completion summary.
  */
-import type { BackupJob, JobErrorDetail, JobKey, JobTask } from '../domain/job';
+import type { BackupJob, JobErrorDetail, JobTask } from '../domain/job';
 import { formatAbsolute, formatDuration, formatPercent, formatRelative, localizeSizeText, parseTime, truncate } from './format';
 import { t } from './i18n';
 import {
@@ -21,51 +21,10 @@ import {
 import { CARD_BYTE_BUDGET, cardBytes, expandTemplate, type AdaptiveCardJson } from './render';
 import template from './templates/job.json';
 import { escapeMarkdown as md } from './markdown';
+import { actionData } from './job-card-actions';
+import type { CardContext } from './job-card-types';
 
-export interface CardContext {
-  readonly key: JobKey;
-  /** Activity locale (BCP-47). */
-  readonly locale?: string;
-  /** IANA zone from the clientInfo entity; UTC when absent or unknown. */
-  readonly timeZone?: string;
-  /** Epoch ms the card is rendered at (injected clock). */
-  readonly now: number;
-  /** How the vault is named to users, e.g. `rg-backup/vault-prod`. */
-  readonly vaultLabel: string;
-  /** Deep link to the job in the Azure portal. */
-  readonly portalUrl: string;
-  /** The job ended (or tracking ended): no Refresh/Stop buttons, end time and errors shown. */
-  readonly final: boolean;
-  /** This conversation tracks the job, so "Stop tracking" makes sense. */
-  readonly tracking: boolean;
-  /** Action buttons (ACTIONS=sso) and who last acted on the job here; absent: none. */
-  readonly actions?: CardActionsView;
-}
-
-/** Who acted on the job from this conversation, shown on the card ("Cancelled by ‹name›, 21:40"). */
-export interface ActionNote {
-  readonly kind: 'cancelled' | 'backupStarted';
-  readonly name: string;
-  /** Epoch ms. */
-  readonly at: number;
-}
-
-/** What the actions service lets this card offer: a button per signed ticket, and the last action's note. */
-export interface CardActionsView {
-  readonly cancelTicket?: string;
-  readonly retryTicket?: string;
-  readonly note?: ActionNote;
-}
-
-/** What the card's Action.Submit buttons send back (`activity.value`). */
-export interface JobCardActionData {
-  readonly action: 'refresh' | 'untrack';
-  /** Canonical job key (see `jobKeyString`). */
-  readonly jobKey: string;
-  readonly jobId: string;
-  /** `resourceGroup/vaultName`. */
-  readonly vault: string;
-}
+export type { ActionNote, CardActionsView, CardContext, JobCardActionData } from './job-card-types';
 
 interface Fact {
   readonly title: string;
@@ -181,32 +140,6 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
     facts.push({ title: md(truncate(name, 60)), value: size ?? md(truncate(value, l.propertyChars)) });
   }
   return facts;
-}
-
-/** Template fields of the action buttons (Action.ShowCard asking to confirm, then Action.Execute) and the note. */
-function actionData(job: BackupJob, ctx: CardContext, entity: string, operation: string): Record<string, unknown> {
-  const { locale } = ctx;
-  const a = ctx.actions;
-  const note = a?.note;
-  const noteText = note
-    ? t(locale, note.kind === 'cancelled' ? 'action.note.cancelled' : 'action.note.backupStarted', {
-        name: truncate(note.name, 100),
-        time: formatAbsolute(note.at, locale, ctx.timeZone).label,
-      })
-    : '';
-  return {
-    hasActionNote: note !== undefined,
-    actionNote: noteText,
-    showCancel: !ctx.final && a?.cancelTicket !== undefined,
-    cancelTitle: t(locale, 'action.cancel'),
-    cancelQuestion: t(locale, 'action.cancelQuestion', { operation: operation.toLowerCase(), entity }),
-    cancelTicket: a?.cancelTicket ?? '',
-    showRetry: ctx.final && a?.retryTicket !== undefined,
-    retryTitle: t(locale, 'action.backupAgain'),
-    retryQuestion: t(locale, 'action.backupAgainQuestion', { entity }),
-    retryTicket: a?.retryTicket ?? '',
-    confirmTitle: t(locale, 'action.confirm'),
-  };
 }
 
 function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, unknown> {
