@@ -4,7 +4,7 @@
  * and the tracking interfaces only.
  */
 import type { WatchInput, WatchRecord } from '../../domain/watch';
-import type { ConversationSettingsStore, DigestStore, WatchNoticeInput, WatchStore, WatchSweepClaim } from '../types';
+import type { ConversationSettingsStore, DigestStore, WatchStore, WatchSweepClaim } from '../types';
 import type { SqliteDigests } from './digests';
 import type { SqliteSettings } from './settings';
 import type { SqliteWatches } from './watches';
@@ -60,15 +60,8 @@ export abstract class SqliteFeatureMethods implements WatchStore, DigestStore, C
     return this.parts().watches.unannounced(triples);
   }
 
-  async commitWatchSweep(
-    owner: string,
-    vaultKey: string,
-    state: Readonly<Record<string, unknown>>,
-    notices: readonly WatchNoticeInput[],
-    now: number,
-    forgetBefore: number,
-  ): Promise<boolean> {
-    return this.parts().watches.commitWatchSweep(owner, vaultKey, state, notices, now, forgetBefore);
+  async commitWatchSweep(...a: Parameters<WatchStore['commitWatchSweep']>): Promise<boolean> {
+    return this.parts().watches.commitWatchSweep(...a);
   }
 
   // DigestStore (digests.ts)
