@@ -20,11 +20,9 @@ const RETRIABLE = new Set(['Failed', 'CompletedWithWarnings']);
 
 export async function runCancel(run: RunContext, jobKey: string, jobId: string): Promise<ActionAnswer> {
   const { ctx } = run;
-  const key = resolveCardJob(jobKey, jobId, ctx.allowList);
-  if (!key) return notAllowed(run, jobKey);
-  const job = await readJob(run, key);
-  if ('kind' in job) return job;
-  const params = jobParams(job, key, ctx.locale);
+  const loaded = await loadActionJob(run, jobKey, jobId);
+  if ('kind' in loaded) return loaded;
+  const { key, job, params } = loaded;
   if (!(job.status === 'InProgress' && job.isCancellable)) {
     run.audit('cancel', key.jobId, key.vault, `not cancellable: ${job.rawStatus}`);
     return say(t(ctx.locale, 'action.notCancellable', params));
@@ -45,11 +43,9 @@ export async function runCancel(run: RunContext, jobKey: string, jobId: string):
 
 export async function runBackupAgain(run: RunContext, jobKey: string, jobId: string): Promise<ActionAnswer> {
   const { ctx } = run;
-  const key = resolveCardJob(jobKey, jobId, ctx.allowList);
-  if (!key) return notAllowed(run, jobKey);
-  const job = await readJob(run, key);
-  if ('kind' in job) return job;
-  const params = jobParams(job, key, ctx.locale);
+  const loaded = await loadActionJob(run, jobKey, jobId);
+  if ('kind' in loaded) return loaded;
+  const { key, job, params } = loaded;
   if (!(RETRIABLE.has(job.status) && job.operation === 'Backup')) {
     run.audit('backupAgain', key.jobId, key.vault, `not retriable: ${job.rawStatus}`);
     return say(t(ctx.locale, 'action.notRetriable', params));
@@ -200,6 +196,19 @@ async function cardFor(run: RunContext, job: BackupJob, key: JobKey): Promise<Re
     await ctx.tracker.recordCard(jobKeyString(key), conversationId, stored, visibleDigest(job));
   }
   return card;
+}
+
+/** The prelude of every action on a card's job: the job is in this conversation's vaults, and Azure returns it now. */
+async function loadActionJob(
+  run: RunContext,
+  jobKey: string,
+  jobId: string,
+): Promise<{ key: JobKey; job: BackupJob; params: Record<string, string> } | ActionAnswer> {
+  const key = resolveCardJob(jobKey, jobId, run.ctx.allowList);
+  if (!key) return notAllowed(run, jobKey);
+  const job = await readJob(run, key);
+  if ('kind' in job) return job;
+  return { key, job, params: jobParams(job, key, run.ctx.locale) };
 }
 
 async function readJob(run: RunContext, key: JobKey): Promise<BackupJob | ActionAnswer> {
