@@ -22,7 +22,12 @@ export interface DigesterOptions {
   readonly onSent?: () => void;
   /** Longest sleep between rounds (default 60 s). */
   readonly idleMs?: number;
+  /** Digests claimed per round (default DIGEST_BATCH); a full batch starts the next round at once. */
+  readonly batchSize?: number;
 }
+
+/** Digests claimed per round by default. */
+export const DIGEST_BATCH = 20;
 
 /** What to do with a digest due at `scheduledAt`, seen at `now`. */
 export function digestDecision(scheduledAt: number, now: number): 'send' | 'skip' {
@@ -32,13 +37,15 @@ export function digestDecision(scheduledAt: number, now: number): 'send' | 'skip
 export class Digester {
   private readonly log: Logger;
   private readonly loop: BackgroundLoop;
+  private readonly batchSize: number;
 
   constructor(private readonly o: DigesterOptions) {
     this.log = o.logger.child({ component: 'digester' });
+    this.batchSize = o.batchSize ?? DIGEST_BATCH;
     this.loop = new BackgroundLoop({
       clock: o.clock,
       logger: this.log,
-      round: async () => (await this.tick()).claimed >= 20,
+      round: async () => (await this.tick()).claimed >= this.batchSize,
       nextAt: () => o.store.nextDigestAt(),
       idleMs: o.idleMs ?? 60_000,
     });
@@ -58,7 +65,7 @@ export class Digester {
 
   async tick(): Promise<{ claimed: number; sent: number; skipped: number }> {
     const now = this.o.clock.now();
-    const due = await this.o.store.claimDueDigests(this.o.owner, now, 5 * 60_000, 20);
+    const due = await this.o.store.claimDueDigests(this.o.owner, now, 5 * 60_000, this.batchSize);
     const stats = { claimed: due.length, sent: 0, skipped: 0 };
     for (const d of due) {
       try {
