@@ -3,24 +3,18 @@
  * @mentioned, its card lands in the message's thread, stays current in place, and the end of the
  * job is announced in the thread with an @mention of the requester.
  */
-import { cardShows, startStack, type Stack } from './support/stack';
+import { cardShows } from './support/stack';
+import { useStack } from './support/use-stack';
 import { cardText } from './support/playground';
 
 const WAIT = 20_000;
 
 describe('e2e: team channel', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 90_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it('track job → progress card in the thread → completion notice @mentioning the requester, with the final card', async () => {
-    const { playground } = stack;
-    const jobId = stack.addJob({
+    const { playground } = stack();
+    const jobId = stack().addJob({
       entity: 'vm-chan-ok',
       tasks: [
         { name: 'Take Snapshot', durationMs: 500 },
@@ -35,7 +29,7 @@ describe('e2e: team channel', () => {
     expect(card.conversationId).toBe(sent.replyConversationId);
     expect(cardShows(card, 'In progress')).toBe(true);
     expect(cardShows(card, 'Take Snapshot')).toBe(true);
-    stack.release(jobId);
+    stack().release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.mentions.some((x) => x.mentioned.id === playground.userId),
@@ -57,8 +51,8 @@ describe('e2e: team channel', () => {
   }, 40_000);
 
   it("shows a failed job's error code, message and recommendations", async () => {
-    const { playground } = stack;
-    const jobId = stack.addJob({
+    const { playground } = stack();
+    const jobId = stack().addJob({
       entity: 'sqldb-chan-fail',
       tasks: [{ name: 'Transfer data to vault', durationMs: 500 }],
       outcome: 'Failed',
@@ -73,7 +67,7 @@ describe('e2e: team channel', () => {
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, `track job ${jobId}`);
     await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'sqldb-chan-fail'), WAIT, since);
-    stack.release(jobId);
+    stack().release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
@@ -93,8 +87,8 @@ describe('e2e: team channel', () => {
   }, 40_000);
 
   it('track operation follows the operation to its job and announces the job', async () => {
-    const { playground, sim } = stack;
-    const spec = stack.jobSpec({ entity: 'vm-chan-op', tasks: [{ name: 'Take Snapshot', durationMs: 500 }], outcome: 'Completed' });
+    const { playground, sim } = stack();
+    const spec = stack().jobSpec({ entity: 'vm-chan-op', tasks: [{ name: 'Take Snapshot', durationMs: 500 }], outcome: 'Completed' });
     const operation = sim.server.triggerOperation(spec, 1500);
     // The job the operation yields runs until the card shows it.
     sim.server.hold(spec.jobId);
@@ -107,7 +101,7 @@ describe('e2e: team channel', () => {
       since,
     );
     expect(card.attachments.map((a) => cardText(a.content)).join('\n')).toContain(spec.jobId);
-    stack.release(spec.jobId);
+    stack().release(spec.jobId);
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
       WAIT,

@@ -4,19 +4,13 @@
  * (Fails against the playground 0.2.28 while the bot sends its intro text and the card in ONE
  * activity: the playground answers that with 202 and no id, so the bot cannot update the card.)
  */
-import { cardShows, startStack, type Stack } from './support/stack';
+import { cardShows } from './support/stack';
+import { useStack } from './support/use-stack';
 
 const WAIT = 20_000;
 
 describe('e2e: card updated in place', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 90_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it.each([
     ['team channel', true],
@@ -24,9 +18,9 @@ describe('e2e: card updated in place', () => {
   ])(
     'in a %s',
     async (_where, channel) => {
-      const { playground } = stack;
+      const { playground } = stack();
       const entity = channel ? 'vm-inplace-chan' : 'vm-inplace-dm';
-      const jobId = stack.addJob({
+      const jobId = stack().addJob({
         entity,
         tasks: [
           { name: 'Take Snapshot', durationMs: 500 },
@@ -37,7 +31,7 @@ describe('e2e: card updated in place', () => {
       const since = playground.mark();
       const sent = await playground.send(channel ? playground.generalChannelId : playground.personalChatId, `track job ${jobId}`);
       const card = await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, entity), WAIT, since);
-      stack.release(jobId);
+      stack().release(jobId);
       const updated = await playground.waitForMessage(
         (m) => m.action === 'updateMessage' && m.messageId === card.messageId && cardShows(m, /Completed/),
         WAIT,

@@ -2,24 +2,18 @@
  * The real bot through the Agents Playground in personal chat: the track-job flow without a
  * mention, and the card's Stop tracking button, after which the job's card is never touched again.
  */
-import { buttonTitles, cardShows, startStack, submitData, type Stack } from './support/stack';
+import { buttonTitles, cardShows, submitData } from './support/stack';
+import { useStack } from './support/use-stack';
 
 const WAIT = 20_000;
 
 describe('e2e: personal chat', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 90_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it('track job → progress card → completion notice @mentioning the user', async () => {
-    const { playground } = stack;
+    const { playground } = stack();
     const chat = playground.personalChatId;
-    const jobId = stack.addJob({
+    const jobId = stack().addJob({
       entity: 'vm-dm-ok',
       tasks: [
         { name: 'Take Snapshot', durationMs: 500 },
@@ -37,7 +31,7 @@ describe('e2e: personal chat', () => {
     );
     expect(cardShows(card, 'In progress')).toBe(true);
     expect(buttonTitles(card)).toEqual(expect.arrayContaining(['Refresh', 'Stop tracking', 'Open in Azure portal']));
-    stack.release(jobId);
+    stack().release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.conversationId === chat && m.action === 'createMessage' && m.mentions.length > 0,
@@ -50,9 +44,9 @@ describe('e2e: personal chat', () => {
   }, 40_000);
 
   it('Stop tracking turns the card into a snapshot and no update or notice follows', async () => {
-    const { playground } = stack;
+    const { playground } = stack();
     const chat = playground.personalChatId;
-    const stopped = stack.addJob({ entity: 'vm-dm-stop', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
+    const stopped = stack().addJob({ entity: 'vm-dm-stop', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
     const since = playground.mark();
     await playground.send(chat, `track job ${stopped}`);
     const card = await playground.waitForMessage(
@@ -69,18 +63,18 @@ describe('e2e: personal chat', () => {
 
     // A barrier instead of a sleep: a job that ends after the stopped one, tracked in the same chat.
     // Once its notice arrives, the stopped job has ended and been polled past its end.
-    stack.release(stopped);
-    const barrier = stack.addJob({ entity: 'vm-dm-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
+    stack().release(stopped);
+    const barrier = stack().addJob({ entity: 'vm-dm-barrier', tasks: [{ name: 'Take Snapshot', durationMs: 1000 }], outcome: 'Completed' });
     const barrierSent = playground.mark();
     await playground.send(chat, `track job ${barrier}`);
     await playground.waitForMessage((m) => m.conversationId === chat && cardShows(m, 'vm-dm-barrier'), WAIT, barrierSent);
-    stack.release(barrier);
+    stack().release(barrier);
     await playground.waitForMessage(
       (m) => m.conversationId === chat && m.mentions.length > 0 && /vm-dm-barrier/.test(m.text),
       WAIT,
       pressed,
     );
-    expect(stack.sim.server.truth(stopped)?.status).toBe('Completed');
+    expect(stack().sim.server.truth(stopped)?.status).toBe('Completed');
 
     const afterStop = playground.botMessages(pressed).filter((m) => m.seq > snapshot.seq);
     expect(afterStop.filter((m) => m.messageId === card.messageId)).toEqual([]);

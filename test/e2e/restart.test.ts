@@ -3,23 +3,17 @@
  * completion is still announced, exactly once, in the thread where it was asked for. The job is
  * held running until the restarted bot has polled it, so the order of events is fixed.
  */
-import { cardShows, startStack, type Stack } from './support/stack';
+import { cardShows } from './support/stack';
+import { useStack } from './support/use-stack';
 
 const WAIT = 30_000;
 
 describe('e2e: bot restarted mid-job', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 90_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it('announces the completion once after a crash and restart', async () => {
-    const { playground } = stack;
-    const jobId = stack.addJob({
+    const { playground } = stack();
+    const jobId = stack().addJob({
       entity: 'vm-restart',
       tasks: [
         { name: 'Take Snapshot', durationMs: 1000 },
@@ -31,13 +25,13 @@ describe('e2e: bot restarted mid-job', () => {
     const sent = await playground.send(playground.generalChannelId, `track job ${jobId}`);
     await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'vm-restart'), WAIT, since);
 
-    await stack.restartBot();
-    expect(stack.sim.server.truth(jobId)?.status).toBe('InProgress');
+    await stack().restartBot();
+    expect(stack().sim.server.truth(jobId)?.status).toBe('InProgress');
     // The new process resumed tracking from the state file: it reads the job without being asked.
-    const polled = stack.sim.server.reads.next((r) => r.jobId === jobId.toLowerCase() || r.kind === 'listJobs');
+    const polled = stack().sim.server.reads.next((r) => r.jobId === jobId.toLowerCase() || r.kind === 'listJobs');
     await polled;
     expect(playground.botMessages(since).filter((m) => m.mentions.length > 0)).toEqual([]);
-    stack.release(jobId);
+    stack().release(jobId);
 
     const notice = await playground.waitForMessage(
       (m) => m.action === 'createMessage' && m.conversationId === sent.replyConversationId && m.mentions.length > 0,
@@ -47,14 +41,14 @@ describe('e2e: bot restarted mid-job', () => {
     expect(notice.text).toMatch(/vm-restart.*completed/i);
 
     // Barrier instead of a sleep: another job, tracked after the notice, announced in its turn.
-    const barrier = stack.addJob({
+    const barrier = stack().addJob({
       entity: 'vm-restart-barrier',
       tasks: [{ name: 'Take Snapshot', durationMs: 1000 }],
       outcome: 'Completed',
     });
     await playground.send(playground.generalChannelId, `track job ${barrier}`);
     await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'vm-restart-barrier'), WAIT, notice.seq);
-    stack.release(barrier);
+    stack().release(barrier);
     await playground.waitForMessage((m) => m.mentions.length > 0 && /vm-restart-barrier/.test(m.text), WAIT, notice.seq);
 
     const notices = playground

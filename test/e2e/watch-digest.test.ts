@@ -6,7 +6,8 @@
  */
 import { checkCard } from '../unit/cards/ac-validate';
 import type { AdaptiveCardJson } from '../../src/cards';
-import { cardShows, startStack, type Stack } from './support/stack';
+import { cardShows } from './support/stack';
+import { useStack } from './support/use-stack';
 import type { StreamMessage } from './support/playground';
 
 const WAIT = 30_000;
@@ -20,17 +21,10 @@ function expectRendersClean(m: StreamMessage): void {
 }
 
 describe('e2e: watch and digest in a team channel', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 90_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it('watch failures → a failed job’s card arrives in the channel, with its error and recommendation', async () => {
-    const { playground } = stack;
+    const { playground } = stack();
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, 'watch failures');
     await playground.waitForMessage(
@@ -38,7 +32,7 @@ describe('e2e: watch and digest in a team channel', () => {
       WAIT,
       since,
     );
-    const jobId = stack.addJob({
+    const jobId = stack().addJob({
       entity: 'vm-e2e-watched',
       tasks: [{ name: 'Transfer data to vault', durationMs: 500 }],
       outcome: 'Failed',
@@ -50,7 +44,7 @@ describe('e2e: watch and digest in a team channel', () => {
         },
       ],
     });
-    stack.release(jobId);
+    stack().release(jobId);
     const card = await playground.waitForMessage((m) => m.action === 'createMessage' && cardShows(m, 'vm-e2e-watched'), WAIT, since);
     expect(card.conversationId.startsWith(playground.generalChannelId)).toBe(true);
     expect(card.conversationId).not.toBe(sent.replyConversationId);
@@ -60,7 +54,7 @@ describe('e2e: watch and digest in a team channel', () => {
   }, 60_000);
 
   it('digest now → the digest card of the last 24 hours', async () => {
-    const { playground } = stack;
+    const { playground } = stack();
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, 'digest now');
     const card = await playground.waitForMessage(
@@ -68,7 +62,7 @@ describe('e2e: watch and digest in a team channel', () => {
       WAIT,
       since,
     );
-    expect(cardShows(card, stack.sim.vault)).toBe(true);
+    expect(cardShows(card, stack().sim.vault)).toBe(true);
     expect(cardShows(card, /jobs started/)).toBe(true);
     expectRendersClean(card);
   }, 60_000);
