@@ -5,6 +5,7 @@
 import {
   THREAD_MARK,
   type AnyOutbound,
+  type JsonObject,
   type DigestMessage,
   type Subscriber,
   type SubscriberInput,
@@ -51,6 +52,33 @@ export function toSubscriber(f: SubscriberFields): Subscriber {
   };
 }
 
+/** What a watch or a digest was set with, as far as the subscriber of its notices goes. */
+export interface SetBySetting {
+  readonly conversationRef: JsonObject;
+  readonly setBy: { readonly id: string; readonly name: string };
+  readonly locale?: string;
+  readonly timeZone?: string;
+}
+
+/** The subscriber a watch notice or a digest card carries: the setting (requester: who set it) and what the backend keeps beside it. */
+export function settingSubscriber(
+  jobKey: string,
+  conversationId: string,
+  s: SetBySetting,
+  stored: Pick<SubscriberFields, 'createdAt' | 'teamId' | 'cardActivityId'>,
+): Subscriber {
+  return toSubscriber({
+    jobKey,
+    conversationId,
+    conversationRef: s.conversationRef,
+    requesterId: s.setBy.id,
+    requesterName: s.setBy.name,
+    locale: s.locale ?? null,
+    timeZone: s.timeZone ?? null,
+    ...stored,
+  });
+}
+
 /** A subscriber from the input it was subscribed with and what the backend keeps beside it. */
 export function subscriberFromInput(
   jobKey: string,
@@ -73,8 +101,8 @@ export function toMessage(payload: StoredPayload, subscriber: Subscriber): AnyOu
   return { ...payload, subscriber } as AnyOutbound;
 }
 
-/** The team id a subscription is stored with: none when absent or empty (backends store '' as none). */
-export function teamOf(sub: SubscriberInput): string | undefined {
+/** The team id a subscription, watch or digest is stored with: none when absent or empty (backends store '' as none). */
+export function teamOf(sub: Pick<SubscriberInput, 'teamId'>): string | undefined {
   return typeof sub.teamId === 'string' && sub.teamId !== '' ? sub.teamId : undefined;
 }
 

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { DigestInput, DigestRecord } from '../../domain/digest';
 import type { Subscriber } from '../../domain/subscriber';
-import { toSubscriber } from '../records';
+import { settingSubscriber, teamOf } from '../records';
 import type { DigestStore } from '../types';
 import { asArray, type Reply } from './codec';
 import type { ScriptName } from './lua';
@@ -28,15 +28,7 @@ function toRecord(input: string, createdAt: Reply, nextAt: Reply): DigestRecord 
 
 /** A claimed digest card's subscriber: the digest, as claim-messages returned it. */
 export function digestSubscriber(jobKey: string, conversationId: string, input: Reply, at: Reply, team: Reply): Subscriber {
-  const d = JSON.parse(String(input)) as DigestInput;
-  return toSubscriber({
-    jobKey,
-    conversationId,
-    conversationRef: d.conversationRef,
-    requesterId: d.setBy.id,
-    requesterName: d.setBy.name,
-    locale: d.locale ?? null,
-    timeZone: d.timeZone,
+  return settingSubscriber(jobKey, conversationId, JSON.parse(String(input)) as DigestInput, {
     teamId: team === null ? null : String(team),
     createdAt: Number(at),
   });
@@ -45,7 +37,7 @@ export function digestSubscriber(jobKey: string, conversationId: string, input: 
 export function redisDigests(redis: () => Redis, prefix: string, run: Run, ms: (n: number) => string): DigestStore {
   return {
     async setDigest(input, now, nextAt) {
-      const teamId = input.teamId !== undefined && input.teamId !== '' ? input.teamId : '';
+      const teamId = teamOf(input) ?? '';
       return (await run('bjSetDigest', [input.conversationId, JSON.stringify(input), teamId, ms(now), ms(nextAt)])) as
         'created' | 'updated';
     },

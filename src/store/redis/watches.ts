@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { Subscriber } from '../../domain/subscriber';
 import type { WatchInput, WatchRecord } from '../../domain/watch';
-import { toSubscriber } from '../records';
+import { settingSubscriber } from '../records';
 import type { WatchNoticeInput, WatchStore, WatchSweepClaim } from '../types';
 import { cmp, type Reply } from './codec';
 import type { ScriptName } from './lua';
@@ -34,15 +34,7 @@ function toRecord(vaultKey: string, json: string, createdAt: string | null, team
 
 /** A claimed watch notice's subscriber: the watch, as claim-messages returned it. */
 export function watchSubscriber(jobKey: string, conversationId: string, input: Reply, at: Reply, cardId: Reply, team: Reply): Subscriber {
-  const w = JSON.parse(String(input)) as WatchInput;
-  return toSubscriber({
-    jobKey,
-    conversationId,
-    conversationRef: w.conversationRef,
-    requesterId: w.setBy.id,
-    requesterName: w.setBy.name,
-    locale: w.locale ?? null,
-    timeZone: w.timeZone ?? null,
+  return settingSubscriber(jobKey, conversationId, JSON.parse(String(input)) as WatchInput, {
     teamId: team === null ? null : String(team),
     createdAt: Number(at),
     cardActivityId: cardId === null ? null : String(cardId),

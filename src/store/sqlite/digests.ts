@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { DigestInput, DigestRecord } from '../../domain/digest';
 import type { Subscriber } from '../../domain/subscriber';
 import { DIGEST_QUEUE_KEY } from '../../domain/watch';
-import { threadRange, toSubscriber } from '../records';
+import { settingSubscriber, teamOf, threadRange } from '../records';
 import type { DigestStore } from '../types';
 import { enqueue } from './outbox';
 import type { Statements } from './statements';
@@ -68,7 +68,7 @@ export function sqliteDigests(db: Database.Database, st: Statements): SqliteDige
         const params = {
           conversationId: input.conversationId,
           input: JSON.stringify(input),
-          teamId: input.teamId !== undefined && input.teamId !== '' ? input.teamId : null,
+          teamId: teamOf(input) ?? null,
           now,
           nextAt,
         };
@@ -117,15 +117,7 @@ export function sqliteDigests(db: Database.Database, st: Statements): SqliteDige
       if (jobKey !== DIGEST_QUEUE_KEY) return undefined;
       const row = d().get.get(conversationId);
       if (!row) return undefined;
-      const input = JSON.parse(row.input) as DigestInput;
-      return toSubscriber({
-        jobKey,
-        conversationId,
-        conversationRef: input.conversationRef,
-        requesterId: input.setBy.id,
-        requesterName: input.setBy.name,
-        locale: input.locale ?? null,
-        timeZone: input.timeZone,
+      return settingSubscriber(jobKey, conversationId, JSON.parse(row.input) as DigestInput, {
         teamId: row.team_id,
         createdAt: row.created_at,
       });

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { JsonObject, Subscriber } from '../../domain/subscriber';
 import { isWatchQueueKey, watchQueueKey, type WatchInput, type WatchRecord } from '../../domain/watch';
-import { threadRange, toSubscriber, type StoredPayload } from '../records';
+import { teamOf, threadRange, toSubscriber, type StoredPayload } from '../records';
 import type { WatchStore } from '../types';
 import { enqueue } from './outbox';
 import type { Statements } from './statements';
@@ -120,7 +120,7 @@ export function sqliteWatches(db: Database.Database, st: Statements): SqliteWatc
           setterName: input.setBy.name,
           locale: input.locale ?? null,
           timeZone: input.timeZone ?? null,
-          teamId: input.teamId !== undefined && input.teamId !== '' ? input.teamId : null,
+          teamId: teamOf(input) ?? null,
           now,
         };
         if (w().get.get(input.conversationId, vaultKey)) {
