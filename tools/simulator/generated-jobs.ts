@@ -1,4 +1,5 @@
 import type { KnownJobType, VaultId } from '../../src/domain/job';
+import { FAILURES, WARNINGS, type ErrorFamily } from './life-errors';
 import { normal, randomGuid, seededRandom } from './random';
 import type { SimJobSpec, SimTaskSpec } from './spec';
 
@@ -171,4 +172,78 @@ function pickOutcome(r: number): SimJobSpec['outcome'] {
     if (r < acc) return o;
   }
   return 'Completed';
+}
+
+const DAY = 24 * 60 * 60_000;
+const FAMILY: Readonly<Record<string, ErrorFamily>> = {
+  AzureIaasVM: 'vm',
+  AzureWorkload: 'sql',
+  AzureStorage: 'share',
+  MAB: 'agent',
+  DPM: 'agent',
+};
+
+/**
+ * Past runs of the protected items behind `current` (generatedJobs' jobs): each item's backup on
+ * each of the `nights` previous nights, same vault, entity and type, started at the same time of
+ * day (± 5 min), each run's duration the current job's × a seeded factor in [0.9, 1.1) with its
+ * tasks in proportion, so an item backs up in similar times night after night. About 5 % of the
+ * runs end with warnings and 5 % fail (partway: after 20–90 % of the run), with the service's codes.
+ * A restore's item gets past backups; vault jobs (key updates) get none. Its own random stream:
+ * `current` is read, never changed, and the same for any history. Every run must end before
+ * `before` (T0: the tracked jobs alone are running then), or this throws.
+ */
+export function itemHistory(current: readonly SimJobSpec[], opts: { seed: number; nights: number; before: number }): SimJobSpec[] {
+  const random = seededRandom(opts.seed);
+  const out: SimJobSpec[] = [];
+  for (const job of current) {
+    if (job.jobType === 'VaultJob') continue;
+    const duration = job.tasks.reduce((s, t) => s + t.durationMs, 0);
+    for (let night = 1; night <= opts.nights; night++) {
+      const noise = 0.9 + 0.2 * random();
+      const startAt = job.startAt - night * DAY + Math.round((random() - 0.5) * 10 * 60_000);
+      const r = random();
+      const outcome: SimJobSpec['outcome'] = r < 0.05 ? 'Failed' : r < 0.1 ? 'CompletedWithWarnings' : 'Completed';
+      // A failed run stops partway; its tasks after that point never ran, so the run is cut there.
+      const cut = outcome === 'Failed' ? 0.2 + 0.7 * random() : 1;
+      const tasks = cutTasks(
+        job.tasks.map((t) => ({ name: t.name, durationMs: Math.max(1, Math.round(t.durationMs * noise)) })),
+        Math.max(1, Math.round(duration * noise * cut)),
+      );
+      const run: SimJobSpec = {
+        vault: job.vault,
+        jobId: randomGuid(random),
+        jobType: job.jobType,
+        operation: 'Backup',
+        entityFriendlyName: job.entityFriendlyName,
+        backupManagementType: job.backupManagementType,
+        startAt,
+        tasks,
+        outcome,
+        durationFormat: job.durationFormat ?? 'iso',
+      };
+      if (job.workloadType !== undefined) run.workloadType = job.workloadType;
+      if (job.propertyBag) run.propertyBag = { ...job.propertyBag };
+      if (outcome !== 'Completed') {
+        const catalogue = (outcome === 'Failed' ? FAILURES : WARNINGS)[FAMILY[job.backupManagementType] ?? 'agent'];
+        run.errorDetails = [catalogue[Math.floor(random() * catalogue.length)]];
+      }
+      const end = startAt + tasks.reduce((s, t) => s + t.durationMs, 0);
+      if (end >= opts.before) throw new RangeError(`history run of ${job.entityFriendlyName} ${night} night(s) back ends after 'before'`);
+      out.push(run);
+    }
+  }
+  return out;
+}
+
+/** The tasks up to `total` ms in all: those that ran, the last one cut short. */
+function cutTasks(tasks: SimTaskSpec[], total: number): SimTaskSpec[] {
+  const out: SimTaskSpec[] = [];
+  let left = total;
+  for (const t of tasks) {
+    if (left <= 0) break;
+    out.push({ name: t.name, durationMs: Math.min(t.durationMs, left) });
+    left -= t.durationMs;
+  }
+  return out;
 }
