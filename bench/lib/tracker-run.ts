@@ -16,6 +16,7 @@ import { Tracker } from '../../src/tracker/engine';
 import type { Notifier } from '../../src/tracker/ports';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SimJobSpec } from '../../tools/simulator/spec';
+import { cardShown, stalenessOf, truthTransitions, type CardShown } from './card-staleness';
 import { InFlightApi } from './in-flight-api';
 import { InProcessSimulator, SimulatorProcess, stampingPool, type BenchSimulator } from './sim-process';
 import { percentile } from './stats';
@@ -23,9 +24,19 @@ import { HOUR, MIN, P, T0, ownCpuSeconds, type Row, type Scenario } from './trac
 
 class RecordingNotifier implements Notifier {
   readonly finals = new Map<string, number[]>();
+  /** What each job's delivered cards showed, when the scenario measures staleness (not in P2, whose RSS is a target). */
+  readonly cards = new Map<string, CardShown[]>();
   private seq = 0;
-  constructor(private readonly clock: VirtualClock) {}
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly recordCards: boolean,
+  ) {}
   deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    if (this.recordCards && (message.kind === 'card' || message.kind === 'final')) {
+      const list = this.cards.get(message.key.jobId) ?? [];
+      list.push(cardShown(this.clock.now(), message.job));
+      this.cards.set(message.key.jobId, list);
+    }
     if (message.kind === 'final') {
       const at = this.clock.now();
       const list = this.finals.get(message.key.jobId) ?? [];
@@ -40,8 +51,10 @@ export async function runScenario(s: Scenario): Promise<Row> {
   const realStart = process.hrtime.bigint();
   const clock = new VirtualClock(T0);
   const logger = silentLogger();
+  // The vault also serves the items' past runs (if any): they have ended, and nobody tracks them.
+  const served = s.history ? [...s.jobs, ...s.history] : s.jobs;
   const sim: BenchSimulator =
-    s.simulator === 'process' ? await SimulatorProcess.start(s.jobs, clock.now()) : await InProcessSimulator.start(s.jobs, clock);
+    s.simulator === 'process' ? await SimulatorProcess.start(served, clock.now()) : await InProcessSimulator.start(served, clock);
   const pool = s.simulator === 'process' ? stampingPool(sim.url, clock) : undefined;
   // The tracker backs off and budgets reads itself: one HTTP attempt per read.
   const arm = new ArmClient({
@@ -79,7 +92,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
     pollIntervalMs: P,
     limits: { jobsTotal: s.jobs.length },
   });
-  const notifier = new RecordingNotifier(clock);
+  const notifier = new RecordingNotifier(clock, s.staleness === true);
   const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner: 'bench' });
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -146,6 +159,8 @@ export async function runScenario(s: Scenario): Promise<Row> {
   const latencies: number[] = [];
   let jobHours = 0;
   let duplicates = 0;
+  const stale: number[] = [];
+  const statusStale: number[] = [];
   for (const spec of s.jobs) {
     const startedTracking = trackedAt.get(spec.jobId);
     if (startedTracking === undefined) continue;
@@ -155,6 +170,14 @@ export async function runScenario(s: Scenario): Promise<Row> {
     const sent = notifier.finals.get(spec.jobId) ?? [];
     if (sent.length > 1) duplicates += sent.length - 1;
     if (ended !== undefined && ended <= end && sent.length > 0) latencies.push(sent[0] - ended);
+    if (s.staleness) {
+      const transitions = truthTransitions(spec);
+      const lags = stalenessOf(transitions, notifier.cards.get(spec.jobId) ?? [], end);
+      lags.forEach((lag, i) => {
+        stale.push(lag);
+        if (transitions[i].status) statusStale.push(lag);
+      });
+    }
   }
   if (duplicates > 0) process.stderr.write(`WARNING: ${duplicates} duplicate completion notices in ${s.name}/${s.strategy}\n`);
   const counts = await sim.counts();
@@ -178,6 +201,14 @@ export async function runScenario(s: Scenario): Promise<Row> {
     notices: latencies.length,
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
+    ...(s.staleness
+      ? {
+          transitions: stale.length,
+          staleP50Ms: percentile(stale, 50),
+          staleP99Ms: percentile(stale, 99),
+          statusStaleP99Ms: percentile(statusStale, 99),
+        }
+      : {}),
     peakRssMb: Math.round(peakRssKb / 1024),
     loopLagP99Ms: Math.round(lag.percentile(99) / 1e6),
     realSeconds: Number(process.hrtime.bigint() - realStart) / 1e9,

@@ -2,7 +2,7 @@
  * The tracker benchmark's scenarios (seeds, sizes, strategies) and the row each run reports. The
  * figures in the README are for these at BENCH_SCALE=1; read counts are deterministic for them.
  */
-import { generatedJobs } from '../../tools/simulator/generated-jobs';
+import { generatedJobs, itemHistory } from '../../tools/simulator/generated-jobs';
 import type { SimJobSpec } from '../../tools/simulator/spec';
 
 export const SUB = '6d3b1f0e-4a5c-4f7e-9b2d-0c1e2f3a4b5c';
@@ -22,6 +22,10 @@ export interface Scenario {
   /** Label of a tuning variant, and its schedule options. */
   readonly variant?: string;
   readonly schedule?: { detailMaxFactor?: number };
+  /** Past runs the vault also serves (ended before T0); the run tracks only `jobs`. */
+  readonly history?: SimJobSpec[];
+  /** Record every delivered card and report card staleness (bench/lib/card-staleness.ts). */
+  readonly staleness?: boolean;
   /** Where the simulated vault runs: its own process (the bot's lag and RSS alone) or the bot's. */
   readonly simulator: 'process' | 'in-process';
 }
@@ -38,6 +42,12 @@ export interface Row {
   notices: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Card staleness (P1 only): how many true task transitions, and how long until a card showed them. */
+  transitions?: number;
+  staleP50Ms?: number;
+  staleP99Ms?: number;
+  /** The same over task status changes only (a task starting or ending), without progress steps. */
+  statusStaleP99Ms?: number;
   /** The bot process's peak resident set (the kernel's high-water mark), simulator excluded when it runs apart. */
   peakRssMb: number;
   loopLagP99Ms: number;
@@ -48,7 +58,7 @@ export interface Row {
   simCpuSeconds: number;
 }
 
-export const SCENARIO_IDS = ['P1-naive', 'P1-default', 'P1-detail16', 'P2'] as const;
+export const SCENARIO_IDS = ['P1-naive', 'P1-default', 'P1-detail16', 'P1-history', 'P2'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** BENCH_SCALE (0 < s <= 1) shrinks jobs and vaults for development runs; the README figures are at 1. */
@@ -89,9 +99,21 @@ export function scenario(id: ScenarioId, scale: number): Scenario {
     minDurationMs: 5 * MIN,
     maxDurationMs: 180 * MIN,
   });
-  const base = { name: 'P1', jobs, vaults: n(40), durationMs: 2 * HOUR + 180 * MIN + 10 * MIN, budget: unlimited, simulator: p1Sim };
+  const base = {
+    name: 'P1',
+    jobs,
+    vaults: n(40),
+    durationMs: 2 * HOUR + 180 * MIN + 10 * MIN,
+    budget: unlimited,
+    simulator: p1Sim,
+    staleness: true,
+  };
   if (id === 'P1-naive') return { ...base, strategy: 'naive' };
   if (id === 'P1-default') return { ...base, strategy: 'default' };
+  if (id === 'P1-history') {
+    // The same jobs, their items with 7 nights of past runs in the vault: what a duration estimate learns from.
+    return { ...base, strategy: 'default', variant: 'history', history: itemHistory(jobs, { seed: 4242, nights: 7, before: T0 }) };
+  }
   // Informational: what slower task-detail reads would buy (cards more stale between changes).
   return { ...base, strategy: 'default', variant: 'detail<=16P', schedule: { detailMaxFactor: 16 } };
 }

@@ -1,0 +1,99 @@
+/**
+ * Card staleness: how long a job's card lags behind the job's true task state.
+ *
+ * A task's state is ranked on one increasing scale: NotStarted 0; InProgress 1 + its progress
+ * floored to 5 % steps / 5 (1..21; 1 throughout for job types whose tasks report no progress);
+ * ended (Completed, Failed, ...) 22. The card floors progress to the same 5 % steps
+ * (tracker/visible.ts), so a step is the smallest change a card can show.
+ *
+ * A transition is an instant t strictly inside the job's life (after its start, before its end)
+ * at which a task's true rank rises, as the simulated vault scripts it. Its staleness is the time
+ * from t to the first card delivered at or after t that shows that task at that rank or later
+ * (a card of the ended job shows everything). The job's start is time-to-first-card and its end is
+ * the completion notice's latency, both measured elsewhere. A transition no card ever showed
+ * counts as `runEnd - t`, a lower bound.
+ */
+import { isTerminal, type BackupJob } from '../../src/domain/job';
+import { createRecord, statusAt, tasksAt, type JobRecord } from '../../tools/simulator/job-state';
+import type { SimJobSpec } from '../../tools/simulator/spec';
+
+export const ENDED_RANK = 22;
+
+/** One task's rank; `progress` only where the job type reports per-task progress. */
+export function taskRank(status: string, progress: number | undefined): number {
+  if (status === 'NotStarted') return 0;
+  if (status === 'InProgress') return 1 + (progress === undefined ? 0 : Math.floor(Math.min(100, Math.max(0, progress)) / 5));
+  return ENDED_RANK;
+}
+
+export interface Transition {
+  readonly at: number;
+  readonly task: number;
+  readonly rank: number;
+  /** The task's status changed (it started or ended), not only its progress. */
+  readonly status: boolean;
+}
+
+/** What one delivered card showed: each task's rank by position, or the job as ended. */
+export interface CardShown {
+  readonly at: number;
+  readonly ended: boolean;
+  readonly ranks: readonly number[];
+}
+
+/** Only the IaaS VM jobs' tasks carry `progressPercentage` (the spec; tools/simulator/job-body.ts). */
+function reportsTaskProgress(spec: SimJobSpec): boolean {
+  return spec.jobType === 'AzureIaaSVMJob' || spec.jobType === 'AzureIaaSVMJobV2';
+}
+
+function ranksAt(rec: JobRecord, now: number, withProgress: boolean): number[] {
+  return tasksAt(rec, now, statusAt(rec, now)).map((t) => taskRank(t.status, withProgress ? t.progress : undefined));
+}
+
+/**
+ * The job's true transitions, exactly as the simulated vault would answer (its own state
+ * functions): each rank rise found by bisection on whole milliseconds. A job whose extendedInfo
+ * has no task list (vault jobs) has none.
+ */
+export function truthTransitions(spec: SimJobSpec): Transition[] {
+  if (spec.jobType === 'VaultJob') return [];
+  const rec = createRecord(spec);
+  const withProgress = reportsTaskProgress(spec);
+  const first = rec.startAt + 1;
+  const last = (rec.cancel ? rec.cancel.endsAt : rec.naturalEnd) - 1;
+  if (last < first) return [];
+  const out: Transition[] = [];
+  const initial = ranksAt(rec, rec.startAt, withProgress);
+  const final = ranksAt(rec, last, withProgress);
+  for (let task = 0; task < initial.length; task++) {
+    const rankAt = (t: number): number => ranksAt(rec, t, withProgress)[task];
+    let seen = initial[task];
+    while (seen < final[task]) {
+      // The first instant in [first, last] at which this task's rank exceeds `seen` (ranks never fall).
+      let lo = first;
+      let hi = last;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (rankAt(mid) > seen) hi = mid;
+        else lo = mid + 1;
+      }
+      const rank = rankAt(lo);
+      out.push({ at: lo, task, rank, status: seen === 0 || rank === ENDED_RANK });
+      seen = rank;
+    }
+  }
+  return out.sort((a, b) => a.at - b.at || a.task - b.task);
+}
+
+/** Each transition's staleness (ms), in the order given; `cards` in delivery order. */
+export function stalenessOf(transitions: readonly Transition[], cards: readonly CardShown[], runEnd: number): number[] {
+  return transitions.map((tr) => {
+    const shown = cards.find((c) => c.at >= tr.at && (c.ended || (c.ranks[tr.task] ?? 0) >= tr.rank));
+    return shown ? shown.at - tr.at : Math.max(0, runEnd - tr.at);
+  });
+}
+
+/** What a delivered card (or completion notice) for `job` shows. */
+export function cardShown(at: number, job: BackupJob): CardShown {
+  return { at, ended: isTerminal(job.status), ranks: job.tasks.map((t) => taskRank(t.status, t.progressPercentage)) };
+}

@@ -1,0 +1,134 @@
+import type { BackupJob } from '../../../src/domain/job';
+import type { SimJobSpec } from '../../../tools/simulator/spec';
+import { ENDED_RANK, cardShown, stalenessOf, taskRank, truthTransitions, type Transition } from '../../../bench/lib/card-staleness';
+
+const T = Date.UTC(2026, 10, 23, 22, 0, 0);
+const VAULT = { subscriptionId: '11111111-2222-4333-8444-555555555555', resourceGroup: 'rg', vaultName: 'v' };
+
+function spec(overrides: Partial<SimJobSpec>): SimJobSpec {
+  return {
+    vault: VAULT,
+    jobId: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000001',
+    jobType: 'AzureIaaSVMJob',
+    operation: 'Backup',
+    entityFriendlyName: 'vm-1',
+    backupManagementType: 'AzureIaasVM',
+    startAt: T,
+    // 10 s each: a 5 % step every 500 ms, and no 100 % before a task ends (rounding to 0.01 % needs 0.5 ms).
+    tasks: [
+      { name: 'Take Snapshot', durationMs: 10_000 },
+      { name: 'Transfer data to vault', durationMs: 10_000 },
+    ],
+    outcome: 'Completed',
+    ...overrides,
+  };
+}
+
+const steps = (task: number, from: number, ranks: number[]): Transition[] =>
+  ranks.map((rank, i) => ({ at: T + from + i * 500, task, rank, status: false }));
+
+describe('taskRank', () => {
+  it('orders NotStarted, each 5 % step of progress, then any end', () => {
+    expect(taskRank('NotStarted', undefined)).toBe(0);
+    expect(taskRank('InProgress', undefined)).toBe(1);
+    expect(taskRank('InProgress', 0)).toBe(1);
+    expect(taskRank('InProgress', 4.99)).toBe(1);
+    expect(taskRank('InProgress', 5)).toBe(2);
+    expect(taskRank('InProgress', 99.99)).toBe(20);
+    expect(taskRank('InProgress', 100)).toBe(21);
+    for (const s of ['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled']) expect(taskRank(s, undefined)).toBe(ENDED_RANK);
+  });
+});
+
+describe('truthTransitions', () => {
+  it('lists every 5 % step and task change of an IaaS VM job, not its start or end', () => {
+    const r = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 2);
+    expect(truthTransitions(spec({}))).toEqual([
+      ...steps(0, 500, r(19)),
+      { at: T + 10_000, task: 0, rank: ENDED_RANK, status: true },
+      { at: T + 10_000, task: 1, rank: 1, status: true },
+      ...steps(1, 10_500, r(19)),
+    ]);
+  });
+
+  it('stops at the progress a cancellation froze', () => {
+    // Cancelled: Cancelling for the last quarter (5 s), so the transfer stops at 50 %.
+    const got = truthTransitions(spec({ outcome: 'Cancelled' }));
+    expect(got.filter((t) => t.task === 1)).toEqual([
+      { at: T + 10_000, task: 1, rank: 1, status: true },
+      ...steps(1, 10_500, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+    ]);
+  });
+
+  it('has only task changes for job types whose tasks report no progress, none for one task or a vault job', () => {
+    const dpm = spec({
+      jobType: 'DpmJob',
+      backupManagementType: 'DPM',
+      tasks: [
+        { name: 'Consistency check', durationMs: 7_000 },
+        { name: 'Transfer data to vault', durationMs: 3_000 },
+      ],
+    });
+    expect(truthTransitions(dpm)).toEqual([
+      { at: T + 7_000, task: 0, rank: ENDED_RANK, status: true },
+      { at: T + 7_000, task: 1, rank: 1, status: true },
+    ]);
+    expect(
+      truthTransitions(
+        spec({
+          jobType: 'AzureWorkloadJob',
+          backupManagementType: 'AzureWorkload',
+          tasks: [{ name: 'Transfer data to vault', durationMs: 60_000 }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(truthTransitions(spec({ jobType: 'VaultJob', backupManagementType: 'Invalid' }))).toEqual([]);
+  });
+});
+
+describe('stalenessOf', () => {
+  const tr = (at: number, task: number, rank: number): Transition => ({ at, task, rank, status: false });
+
+  it('is the time to the first card at or after the change that shows it (or a later state)', () => {
+    const transitions = [tr(1000, 0, 2), tr(2000, 0, 3), tr(5000, 1, 1), tr(6000, 1, 5), tr(6500, 1, 9)];
+    const cards = [
+      { at: 900, ended: false, ranks: [9, 9] }, // before the change: does not count
+      { at: 1500, ended: false, ranks: [2, 0] },
+      { at: 4000, ended: false, ranks: [4, 0] },
+      { at: 5000, ended: false, ranks: [ENDED_RANK, 1] }, // the same instant: 0
+      { at: 6200, ended: false, ranks: [ENDED_RANK, 4] }, // one step short of 5
+      { at: 7000, ended: true, ranks: [] }, // the ended job's card shows everything
+    ];
+    expect(stalenessOf(transitions, cards, 10_000)).toEqual([500, 2000, 0, 1000, 500]);
+  });
+
+  it('counts a change no card showed up to the end of the run, and a card without the task as not showing it', () => {
+    const cards = [{ at: 3000, ended: false, ranks: [3] }];
+    expect(stalenessOf([tr(1000, 1, 1), tr(2000, 0, 3)], cards, 10_000)).toEqual([9000, 1000]);
+    expect(stalenessOf([tr(1000, 0, 2)], [], 10_000)).toEqual([9000]);
+  });
+});
+
+describe('cardShown', () => {
+  it("reads each task's rank from the job the card shows, and an ended job as ended", () => {
+    const job = (status: BackupJob['status'], tasks: BackupJob['tasks']): BackupJob => ({
+      id: `/subscriptions/x/backupJobs/j`,
+      jobId: 'j',
+      jobType: 'AzureIaaSVMJob',
+      status,
+      rawStatus: status,
+      actionsInfo: [],
+      isCancellable: false,
+      tasks,
+      propertyBag: {},
+      errors: [],
+      extra: {},
+    });
+    const running = job('InProgress', [
+      { name: 'Take Snapshot', status: 'Completed' },
+      { name: 'Transfer data to vault', status: 'InProgress', progressPercentage: 42 },
+    ]);
+    expect(cardShown(5, running)).toEqual({ at: 5, ended: false, ranks: [ENDED_RANK, 9] });
+    expect(cardShown(6, job('Failed', [])).ended).toBe(true);
+  });
+});
