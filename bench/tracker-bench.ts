@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     loadAverage: os.loadavg(),
   };
   process.stdout.write(
-    `results: ${writeResults('tracker', { run, rows })}\n` +
+    `results: ${writeResults('tracker', { run, rows, ...(watch ? { watch } : {}) })}\n` +
       `total ${wallSeconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU (user + system, all processes) on ${run.cores} cores, ` +
       `load average ${run.loadAverage.map((l) => l.toFixed(1)).join(' ')}\n`,
   );
