@@ -149,7 +149,7 @@ export async function startApp(
     readBudget.set(tracker.gate.budget);
     const removeGauges = registerStateGauges(store, tracker.gate.budget, () => clock.now());
     const service = new TrackerServiceImpl({ store, api, clock, logger, engine: tracker, pollIntervalMs, limits: config.limits });
-    const { watcher, watches, digester, digests } = buildWatchDigest({
+    const { watcher, watches, digester, digests, digestLoop } = await buildWatchDigest({
       store,
       gate: tracker.gate,
       clock,
@@ -158,6 +158,7 @@ export async function startApp(
       pollIntervalMs,
       limits: config.watch,
       wakeDispatcher: () => dispatcher.wake(),
+      ...(redisOptions ? { digestQueue: { connection: { ...redisOptions, maxRetriesPerRequest: null }, prefix: BULLMQ_PREFIX } } : {}),
     });
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
@@ -209,8 +210,7 @@ export async function startApp(
       } else tracker.start();
       // Its first round catches up what ended while the bot was away.
       watcher.start();
-      // Its first round sends a digest missed while the bot was away (< 6 h late) or skips it.
-      digester.start();
+      await digestLoop.start();
       dispatcher.start();
     }
     readiness = 'ready';
@@ -230,7 +230,7 @@ export async function startApp(
             { name: 'background', run: (ms) => background.stop(Math.min(ms, STOP_TIMEOUT_MS / 2)) },
             { name: 'tracker', run: (ms) => tracker.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
             { name: 'watcher', run: (ms) => watcher.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
-            { name: 'digester', run: (ms) => digester.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
+            { name: 'digester', run: (ms) => digestLoop.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
             { name: 'dispatcher', run: (ms) => dispatcher.stop(Math.min(ms, STOP_TIMEOUT_MS)) },
           ],
           [

@@ -15,7 +15,7 @@ export interface DigestStore {
   removeDigest(conversationId: string): Promise<boolean>;
   getDigest(conversationId: string): Promise<DigestRecord | undefined>;
   /** Claims up to `limit` digests due at `now` (nextAt <= now) whose lease is free or expired, earliest first. */
-  claimDueDigests(owner: string, now: number, leaseMs: number, limit: number): Promise<DigestRecord[]>;
+  claimDueDigests(owner: string, now: number, leaseMs: number, limit: number, only?: string): Promise<DigestRecord[]>;
   /**
    * Moves the digest to `nextAt`, releases the lease and, with a message, enqueues it unless a
    * digest for `day` (or a later day) was already enqueued. False, changing nothing, when `owner`

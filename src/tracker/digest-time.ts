@@ -76,8 +76,10 @@ function offsetAt(t: number, timeZone: string): number {
 /** The instant local `y-m-d hh:mm` happens in the zone (see the file comment for gaps and repeats). */
 export function instantOf(y: number, m: number, d: number, hh: number, mm: number, timeZone: string): number {
   const wall = Date.UTC(y, m - 1, d, hh, mm);
-  // The two offsets around the wall time (before and after a change) give the candidates.
-  const candidates = [offsetAt(wall - DAY / 2, timeZone), offsetAt(wall + DAY / 2, timeZone)].map((o) => wall - o);
+  // The two offsets around the wall time (before and after a change) give the candidates. A whole
+  // day each side: half a day missed the change for zones 12 h or more ahead of UTC (Auckland's
+  // 02:30 on the day its clocks go forward came out as 01:30, before the jump).
+  const candidates = [offsetAt(wall - DAY, timeZone), offsetAt(wall + DAY, timeZone)].map((o) => wall - o);
   const exact = candidates.filter((t) => {
     const l = localOf(t, timeZone);
     return l.hh === hh && l.mm === mm && l.d === d;

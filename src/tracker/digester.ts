@@ -13,6 +13,8 @@ import { readDigests } from './digest-read';
 import { localDay, nextDigestAt } from './digest-time';
 import { BackgroundLoop } from './loop';
 
+const LEASE_MS = 5 * 60_000;
+
 export interface DigesterOptions {
   readonly store: DigestStore;
   readonly gate: ArmGate;
@@ -20,6 +22,8 @@ export interface DigesterOptions {
   readonly logger: Logger;
   readonly owner: string;
   readonly onSent?: () => void;
+  /** Each digest a round claimed (the Redis deployment makes sure it has its BullMQ scheduler). */
+  readonly onClaimed?: (d: DigestRecord) => Promise<void>;
   /** Longest sleep between rounds (default 60 s). */
   readonly idleMs?: number;
   /** Digests claimed per round (default DIGEST_BATCH); a full batch starts the next round at once. */
@@ -65,10 +69,11 @@ export class Digester {
 
   async tick(): Promise<{ claimed: number; sent: number; skipped: number }> {
     const now = this.o.clock.now();
-    const due = await this.o.store.claimDueDigests(this.o.owner, now, 5 * 60_000, this.batchSize);
+    const due = await this.o.store.claimDueDigests(this.o.owner, now, LEASE_MS, this.batchSize);
     const stats = { claimed: due.length, sent: 0, skipped: 0 };
     for (const d of due) {
       try {
+        await this.o.onClaimed?.(d);
         if (await this.send(d, now)) stats.sent++;
         else stats.skipped++;
       } catch (err) {
@@ -78,6 +83,28 @@ export class Digester {
     }
     if (stats.sent > 0) this.o.onSent?.();
     return stats;
+  }
+
+  /**
+   * One conversation's digest for the occurrence `occurrenceAt` (a BullMQ scheduler's job, Redis):
+   * sends the digest the store awaits for that local day or an earlier one, under the same lease
+   * and per-day record as `tick`, so a job that runs twice (a stalled worker) or a round of `tick`
+   * at the same time still sends one. A job run before its time (promoted, or another instance's
+   * clock a little ahead) counts as its occurrence. Throws when Azure or the store failed, so the
+   * job is retried.
+   */
+  async sendDue(conversationId: string, occurrenceAt: number): Promise<'sent' | 'skipped' | 'none' | 'gone'> {
+    const now = this.o.clock.now();
+    const d = await this.o.store.getDigest(conversationId);
+    // Gone: digest off raced the job, or the bot left the conversation (the caller drops the scheduler).
+    if (!d) return 'gone';
+    // That day's digest already went out (the job ran twice, or a catch-up round sent it).
+    if (localDay(d.nextAt, d.timeZone) > localDay(occurrenceAt, d.timeZone)) return 'none';
+    const [claimed] = await this.o.store.claimDueDigests(this.o.owner, Math.max(now, d.nextAt), LEASE_MS, 1, conversationId);
+    if (!claimed) return 'none';
+    const sent = await this.send(claimed, now);
+    if (sent) this.o.onSent?.();
+    return sent ? 'sent' : 'skipped';
   }
 
   private async send(d: DigestRecord, now: number): Promise<boolean> {

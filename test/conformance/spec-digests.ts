@@ -69,6 +69,18 @@ function describeDigestSpec(ctx: SpecContext): void {
       expect((await store.claimDueDigests('w2', T0 + 10 + LEASE, LEASE, 10)).map((d) => d.conversationId)).toEqual(['a:2', 'a:1']);
     });
 
+    it("claims one conversation's digest alone when asked (a BullMQ digest job), only when due and not leased", async () => {
+      const store = ctx.store();
+      await store.setDigest(digestInput('a:1'), T0, T0 + 10);
+      await store.setDigest(digestInput('a:2'), T0, T0 + 5);
+      expect(await store.claimDueDigests('w1', T0 + 9, LEASE, 10, 'a:1')).toEqual([]);
+      expect((await store.claimDueDigests('w1', T0 + 10, LEASE, 10, 'a:1')).map((d) => d.conversationId)).toEqual(['a:1']);
+      expect(await store.claimDueDigests('w2', T0 + 11, LEASE, 10, 'a:1')).toEqual([]);
+      expect(await store.claimDueDigests('w2', T0 + 11, LEASE, 10, 'nobody')).toEqual([]);
+      // The other due digest was left alone.
+      expect((await store.claimDueDigests('w2', T0 + 11, LEASE, 10)).map((d) => d.conversationId)).toEqual(['a:2']);
+    });
+
     it('enqueues its card at most once per day, whoever commits, to the digest as subscriber', async () => {
       const store = ctx.store();
       await store.setDigest(digestInput(CHANNEL), T0, T0);

@@ -48,10 +48,12 @@ export function redisDigests(redis: () => Redis, prefix: string, run: Run, ms: (
       const [input, createdAt, nextAt] = await redis().hmget(`${prefix}dg:${conversationId}`, 'input', 'createdAt', 'nextAt');
       return input === null ? undefined : toRecord(input, createdAt, nextAt);
     },
-    async claimDueDigests(owner, now, leaseMs, limit) {
+    async claimDueDigests(owner, now, leaseMs, limit, only) {
       redis();
       if (limit <= 0) return [];
-      const rows = asArray(await run('bjClaimDigests', [owner, ms(now), ms(now + leaseMs), Math.floor(limit)])).map((r) => asArray(r));
+      const rows = asArray(await run('bjClaimDigests', [owner, ms(now), ms(now + leaseMs), Math.floor(limit), only ?? ''])).map((r) =>
+        asArray(r),
+      );
       return rows.map(([, input, createdAt, nextAt]) => toRecord(String(input), createdAt, nextAt));
     },
     async commitDigest(owner, conversationId, result) {

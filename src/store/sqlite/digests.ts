@@ -34,6 +34,8 @@ function prepare(db: Database.Database) {
     remove: db.prepare<[string]>('DELETE FROM digests WHERE conversation_id = ?'),
     due: db.prepare<{ now: number; limit: number }, DigestRow>(`SELECT * FROM digests WHERE next_at <= @now
       AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_at LIMIT @limit`),
+    dueOne: db.prepare<{ now: number; id: string }, DigestRow>(`SELECT * FROM digests WHERE conversation_id = @id AND next_at <= @now
+      AND (lease_until IS NULL OR lease_until <= @now)`),
     lease: db.prepare('UPDATE digests SET lease_owner = @owner, lease_until = @until WHERE conversation_id = @conversationId'),
     commit: db.prepare(`UPDATE digests SET next_at = @nextAt, last_day = @lastDay, lease_owner = NULL, lease_until = NULL
       WHERE conversation_id = @conversationId`),
@@ -83,8 +85,8 @@ export function sqliteDigests(db: Database.Database, st: Statements): SqliteDige
 
   const claim = onFirstCall(
     () =>
-      db.transaction((owner: string, now: number, leaseMs: number, limit: number) => {
-        const rows = d().due.all({ now, limit });
+      db.transaction((owner: string, now: number, leaseMs: number, limit: number, only?: string) => {
+        const rows = only === undefined ? d().due.all({ now, limit }) : d().dueOne.all({ now, id: only });
         for (const r of rows) d().lease.run({ owner, until: now + leaseMs, conversationId: r.conversation_id });
         return rows.map(toDigest);
       }).immediate,
@@ -110,7 +112,7 @@ export function sqliteDigests(db: Database.Database, st: Statements): SqliteDige
       const row = d().get.get(conversationId);
       return row && toDigest(row);
     },
-    claimDueDigests: (owner, now, leaseMs, limit) => (limit <= 0 ? [] : claim(owner, now, leaseMs, limit)),
+    claimDueDigests: (owner, now, leaseMs, limit, only) => (limit <= 0 ? [] : claim(owner, now, leaseMs, limit, only)),
     commitDigest: commit,
     nextDigestAt: () => d().next.get()?.at ?? undefined,
     subscriberOf(jobKey, conversationId) {

@@ -1,3 +1,5 @@
+import { defaultRepeatStrategy } from 'bullmq';
+import { digestCron } from '../../../src/scaleout/digest-queue';
 import { localDay, nextDigestAt, parseTimeOfDay } from '../../../src/tracker/digest-time';
 import { digestDecision } from '../../../src/tracker/digester';
 
@@ -31,8 +33,35 @@ describe('daily digest times', () => {
   it('a time the clocks skip is taken after the jump; a time that happens twice, the first time', () => {
     expect(iso(nextDigestAt('02:30', 'Europe/Berlin', Date.parse('2026-03-28T12:00:00Z')))).toBe('2026-03-29T01:30:00.000Z'); // 03:30 CEST
     expect(iso(nextDigestAt('02:30', 'Europe/Berlin', Date.parse('2026-10-24T12:00:00Z')))).toBe('2026-10-25T00:30:00.000Z'); // 02:30 CEST, not CET
+    // Zones 12 h or more ahead of UTC too: Auckland goes forward at 02:00 on 27 September 2026.
+    expect(iso(nextDigestAt('02:30', 'Pacific/Auckland', Date.parse('2026-09-26T00:00:00Z')))).toBe('2026-09-26T14:30:00.000Z'); // 03:30 NZDT
     // The day after a skipped time is a normal day again.
     expect(iso(nextDigestAt('02:30', 'Europe/Berlin', Date.parse('2026-03-29T01:30:00Z')))).toBe('2026-03-30T00:30:00.000Z');
+  });
+
+  it('BullMQ’s cron with the zone (its default repeat strategy, the Redis scheduler) fires when nextDigestAt says, DST days included', () => {
+    const cases: ReadonlyArray<readonly [string, string, string]> = [
+      ['Europe/Berlin', '02:30', '2026-03-27T12:00:00Z'],
+      ['Europe/Berlin', '02:30', '2026-10-23T12:00:00Z'],
+      ['Europe/Berlin', '08:00', '2026-03-27T12:00:00Z'],
+      ['America/New_York', '01:30', '2026-10-30T12:00:00Z'],
+      ['America/New_York', '02:15', '2026-03-06T12:00:00Z'],
+      ['Pacific/Auckland', '02:30', '2026-09-25T00:00:00Z'],
+      ['Pacific/Auckland', '02:30', '2026-04-03T00:00:00Z'],
+      ['Asia/Kolkata', '08:00', '2026-01-15T00:00:00Z'],
+      ['UTC', '00:00', '2026-12-30T12:00:00Z'],
+    ];
+    let compared = 0;
+    for (const [tz, at, from] of cases) {
+      let t = Date.parse(from);
+      for (let i = 0; i < 4; i++) {
+        const ours = nextDigestAt(at, tz, t);
+        expect([tz, at, iso(defaultRepeatStrategy(t, { ...digestCron(at), tz }) ?? 0)]).toEqual([tz, at, iso(ours)]);
+        compared++;
+        t = ours;
+      }
+    }
+    expect(compared).toBe(cases.length * 4);
   });
 
   it('one digest per local day: the day is the setter’s, not UTC’s', () => {

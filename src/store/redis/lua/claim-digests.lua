@@ -1,7 +1,16 @@
--- ARGV: P, owner, now, leaseUntil, limit → { {C, input, createdAt, nextAt}, … } due and not leased, earliest first.
-local owner, now, untilAt, limit = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+-- ARGV: P, owner, now, leaseUntil, limit, C|'' → { {C, input, createdAt, nextAt}, … } due and not leased, earliest first;
+-- with C, only that conversation's digest (a BullMQ digest job claims its own).
+local owner, now, untilAt, limit, only = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local out = {}
-for _, c in ipairs(redis.call('ZRANGEBYSCORE', P..'dgdue', '-inf', ARGV[3])) do
+local candidates
+if only ~= nil and only ~= '' then
+  local score = redis.call('ZSCORE', P..'dgdue', only)
+  candidates = {}
+  if score and tonumber(score) <= now then candidates = { only } end
+else
+  candidates = redis.call('ZRANGEBYSCORE', P..'dgdue', '-inf', ARGV[3])
+end
+for _, c in ipairs(candidates) do
   if #out >= limit then break end
   local k = P..'dg:'..c
   local d = redis.call('HMGET', k, 'input', 'createdAt', 'nextAt', 'leaseUntil')
