@@ -32,6 +32,7 @@ import { registerStateGauges, startTelemetry } from './app-telemetry';
 import { createServer, type Readiness } from './server/server';
 import { openStore, parseStoreUrl } from './store/open-store';
 import { Dispatcher } from './tracker/dispatcher';
+import { SharedVaultLists } from './tracker/shared-list';
 import { Tracker } from './tracker/engine';
 import type { TrackerOptions } from './tracker/engine-contract';
 import { BudgetedApi } from './tracker/budgeted-api';
@@ -124,6 +125,7 @@ export async function startApp(
     });
     const notifier = overrides.wrapNotifier ? overrides.wrapNotifier(baseNotifier) : baseNotifier;
     const dispatcher = new Dispatcher({ store, notifier, clock, logger, owner });
+    const sharedLists = new SharedVaultLists();
     const trackerOptions: TrackerOptions = {
       store,
       api,
@@ -132,6 +134,7 @@ export async function startApp(
       owner,
       pollIntervalMs,
       pendingTtlMs: config.limits.pendingTtlMs,
+      sharedLists, // a vault tracked and watched is listed once per interval, by the watcher's sweep
       onEvent: (event) => {
         // New outbox messages: deliver now rather than at the dispatcher's next idle wake-up.
         if (event.type === 'message') dispatcher.wake();
@@ -160,6 +163,7 @@ export async function startApp(
       wakeDispatcher: () => dispatcher.wake(),
       ...(redisOptions ? { digestQueue: { connection: { ...redisOptions, maxRetriesPerRequest: null }, prefix: BULLMQ_PREFIX } } : {}),
     });
+    sharedLists.attach(watcher);
     const background = new BackgroundTasks(logger.child({ component: 'background' }));
     // The commands' own reads (jobs, the operation follower) spend from the tracker's budget too.
     const commandApi = new BudgetedApi(api, tracker.gate.budget, clock, { maxWaitMs: MAX_WAIT_FOR_BUDGET_MS });

@@ -12,6 +12,7 @@ import type { JobStore, SubscriptionStore } from '../store/types';
 import type { ReadEvent } from './arm-gate';
 import type { BudgetOptions, ReadBudget } from './budget';
 import type { Observation, ScheduleOptions } from './schedule';
+import type { SharedVaultLists } from './shared-list';
 import type { StrategyName } from './strategy';
 
 export type TrackerEvent =
@@ -38,6 +39,8 @@ export interface TrackerOptions {
   readonly owner: string;
   readonly pollIntervalMs: number;
   readonly strategy?: StrategyName;
+  /** Lists of vaults also watched come from the watcher's sweep (the default strategy). */
+  readonly sharedLists?: SharedVaultLists;
   /** Concurrent ARM requests (default 8). */
   readonly concurrency?: number;
   /** Lease on claimed jobs (default max(60 s, 4 P)). */

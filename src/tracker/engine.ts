@@ -70,7 +70,12 @@ export class Tracker {
     this.strategy =
       (options.strategy ?? 'default') === 'naive'
         ? new NaiveStrategy(p)
-        : new SweepStrategy({ pollIntervalMs: p, windowMarginMs: 60_000, minJobsToList: 2 });
+        : new SweepStrategy({
+            pollIntervalMs: p,
+            windowMarginMs: 60_000,
+            minJobsToList: 2,
+            ...(options.sharedLists ? { lists: options.sharedLists } : {}),
+          });
     this.loop = new BackgroundLoop({
       clock: options.clock,
       logger: this.log,

@@ -7,6 +7,7 @@
  */
 import type { VaultId } from '../domain/job';
 import { vaultKeyString } from '../azure/ids';
+import type { SharedVaultLists } from './shared-list';
 import { getEach, type DueJob, type PollStrategy, type StrategyContext, type StrategyObservation } from './strategy';
 
 export interface SweepOptions {
@@ -25,6 +26,8 @@ export interface SweepOptions {
    * a GET, and that GET, which brings the completion notice, always finds a token first.
    */
   readonly listReserveShare?: number;
+  /** A watched vault's list comes from the watcher's sweep (one list for both; shared-list.ts). */
+  readonly lists?: SharedVaultLists;
 }
 
 export class SweepStrategy implements PollStrategy {
@@ -64,7 +67,9 @@ export class SweepStrategy implements PollStrategy {
         startTime: new Date(earliest - this.options.windowMarginMs).toISOString(),
         endTime: new Date(ctx.now).toISOString(),
       };
-      const read = await ctx.gate.listJobs(vault, filter, ctx.signal);
+      const read = this.options.lists
+        ? await this.options.lists.listJobs(ctx.gate, vault, filter, ctx.signal)
+        : await ctx.gate.listJobs(vault, filter, ctx.signal);
       if (read.kind === 'ok') {
         const running = new Set(read.value.filter((j) => j.status === 'InProgress').map((j) => j.jobId.toLowerCase()));
         for (const { due } of listable) {

@@ -32,6 +32,8 @@ export interface SweepState {
   readonly cursor?: number;
   /** Jobs that were running then, by id, with their start: the next window reaches back to the earliest. */
   readonly open?: Readonly<Record<string, number>>;
+  /** The tracker's sweep lists this vault for both until then (shared-list.ts): the watcher's own loop leaves it. */
+  readonly drivenUntil?: number;
 }
 
 /** The stored state, taken only as far as it has the expected shape (it is ours, but a bad row must not stop watching). */
@@ -42,7 +44,8 @@ export function parseSweepState(raw: Readonly<Record<string, unknown>>): SweepSt
   if (rawOpen && typeof rawOpen === 'object') {
     for (const [id, start] of Object.entries(rawOpen as Record<string, unknown>)) if (typeof start === 'number') open[id] = start;
   }
-  return { ...(cursor !== undefined ? { cursor } : {}), open };
+  const drivenUntil = typeof raw['drivenUntil'] === 'number' && Number.isFinite(raw['drivenUntil']) ? raw['drivenUntil'] : undefined;
+  return { ...(cursor !== undefined ? { cursor } : {}), open, ...(drivenUntil !== undefined ? { drivenUntil } : {}) };
 }
 
 /** A sweep is due when the last one is at least (almost) an interval old: several instances sweep a vault once per interval. */

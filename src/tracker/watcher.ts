@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { VaultId } from '../domain/job';
+import type { BackupJob, VaultId } from '../domain/job';
 import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../domain/watch';
 import type { WatchStore } from '../store/types';
 import type { ArmGate } from './arm-gate';
@@ -95,11 +95,11 @@ export class Watcher {
     const stats = { swept: 0, notices: 0, skipped: 0 };
     for (const vaultKey of await this.o.store.watchedVaultKeys()) {
       try {
-        const n = await this.sweep(vaultKey);
-        if (n === undefined) stats.skipped++;
+        const swept = await this.sweep(vaultKey);
+        if (swept === undefined) stats.skipped++;
         else {
           stats.swept++;
-          stats.notices += n;
+          stats.notices += swept.notices;
         }
       } catch (err) {
         // A store failure: the lease expires and the next round (here or elsewhere) sweeps again.
@@ -111,20 +111,43 @@ export class Watcher {
     return stats;
   }
 
-  /** Notices enqueued, or undefined when the vault was not swept this time. */
-  private async sweep(vaultKey: string): Promise<number | undefined> {
+  /**
+   * The tracker's sweep of a watched vault (shared-list.ts): sweeps it now, listing at least from
+   * `needFrom`, and returns the jobs listed, so one list serves both. Undefined when the vault is
+   * not watched or was not swept now. Never throws.
+   */
+  async sweepForTracker(vaultKey: string, needFrom: number): Promise<BackupJob[] | undefined> {
+    try {
+      const swept = await this.sweep(vaultKey, { needFrom });
+      if (!swept) return undefined;
+      if (swept.notices > 0) this.o.onNotices?.(swept.notices);
+      return swept.jobs;
+    } catch (err) {
+      this.log.error({ err, vaultKey }, 'watch sweep for the tracker failed');
+      return undefined;
+    }
+  }
+
+  /** Notices enqueued and the jobs listed, or undefined when the vault was not swept this time. */
+  private async sweep(vaultKey: string, forTracker?: { needFrom: number }): Promise<{ notices: number; jobs: BackupJob[] } | undefined> {
     const { store, clock, owner } = this.o;
     const now = clock.now();
     const claim = await store.claimWatchSweep(owner, vaultKey, now, this.leaseMs);
     if (!claim) return undefined;
     const state = parseSweepState(claim.state);
-    const watches = await store.watchesOfVault(vaultKey);
+    // The tracker's sweeps of this vault list it for both while it polls jobs there, about once an
+    // interval (some ticks it reads its few jobs by GET instead); this loop takes over when they
+    // stop for two and a half intervals. Marked even when this sweep is not due, so the loop
+    // yields from the next interval on.
+    const drivenUntil = forTracker ? now + 2.5 * this.o.pollIntervalMs : state.drivenUntil;
+    const mark = drivenUntil !== undefined ? { drivenUntil } : {};
+    const watches = forTracker || !(state.drivenUntil !== undefined && now < state.drivenUntil) ? await store.watchesOfVault(vaultKey) : [];
     if (!sweepDue(state, now, this.timing) || watches.length === 0) {
-      await store.commitWatchSweep(owner, vaultKey, claim.state, [], now, now - REMEMBER_MS);
+      await store.commitWatchSweep(owner, vaultKey, { ...claim.state, ...mark }, [], now, now - REMEMBER_MS);
       return undefined;
     }
     const vault: VaultId = watches[0].vault;
-    const from = windowStart(state, now, this.timing);
+    const from = Math.min(windowStart(state, now, this.timing), forTracker?.needFrom ?? Infinity);
     const read = await this.o.gate.listJobs(vault, { startTime: new Date(from).toISOString(), endTime: new Date(now).toISOString() });
     if (read.kind !== 'ok') {
       // Keep the old cursor: the next sweep covers this interval too.
@@ -141,12 +164,12 @@ export class Watcher {
       this.limits,
     );
     const next = nextSweepState(read.value, now);
-    const ok = await store.commitWatchSweep(owner, vaultKey, { ...next }, notices, now, now - REMEMBER_MS);
+    const ok = await store.commitWatchSweep(owner, vaultKey, { ...next, ...mark }, notices, now, now - REMEMBER_MS);
     if (!ok) {
       this.log.warn({ vaultKey }, 'watch sweep lease lost before commit; another instance sweeps it');
       return undefined;
     }
     if (notices.length > 0) this.log.info({ vaultKey, notices: notices.length, jobs: read.value.length }, 'watch notices enqueued');
-    return notices.length;
+    return { notices: notices.length, jobs: read.value };
   }
 }
