@@ -3,6 +3,7 @@ import { CardFactory, TurnContext, type Activity, type CloudAdapter, type Conver
 import type { AdaptiveCardJson } from '../cards/render';
 import type { ReplyPort } from '../commands/types';
 import { telemetry } from '../core/telemetry';
+import { THREAD_MARK } from '../domain/subscriber';
 
 export async function sendCard(context: TurnContext, card: AdaptiveCardJson, text?: string): Promise<string | undefined> {
   const response = await context.sendActivity({
@@ -24,6 +25,17 @@ export async function postNew(context: TurnContext, activity: Partial<Activity>)
   return response?.id;
 }
 
+/** Sends `activity` as a new post at the top of the turn's conversation: in a channel thread, into the channel itself. */
+export async function postTopLevel(context: TurnContext, activity: Partial<Activity>): Promise<string | undefined> {
+  const ref = TurnContext.getConversationReference(context.activity);
+  const id = ref.conversation?.id ?? '';
+  const cut = id.indexOf(THREAD_MARK);
+  const conversation = { ...ref.conversation!, id: cut < 0 ? id : id.slice(0, cut) };
+  const full = TurnContext.applyConversationReference({ type: 'message', ...activity }, { ...ref, activityId: undefined, conversation });
+  const [response] = await context.adapter.sendActivities(context, [full]);
+  return response?.id;
+}
+
 export async function updateCard(context: TurnContext, activityId: string, card: AdaptiveCardJson): Promise<void> {
   await context.updateActivity({ type: 'message', id: activityId, attachments: [CardFactory.adaptiveCard(card)] });
 }
@@ -39,6 +51,9 @@ export class TurnReply implements ReplyPort {
   }
   updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
     return updateCard(this.context, activityId, card);
+  }
+  async announce(text: string): Promise<void> {
+    await telemetry().span('reply', { 'reply.kind': 'announce' }, () => postTopLevel(this.context, { text }));
   }
 }
 
@@ -75,5 +90,8 @@ export class ProactiveReply implements ReplyPort {
   }
   async updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
     await this.run((ctx) => updateCard(ctx, activityId, card));
+  }
+  async announce(text: string): Promise<void> {
+    await this.run((ctx) => postTopLevel(ctx, { text }));
   }
 }

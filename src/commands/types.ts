@@ -30,6 +30,11 @@ export interface ReplyPort {
   card(card: AdaptiveCardJson, text?: string): Promise<string | undefined>;
   /** Replaces a card posted earlier (the Refresh button). */
   updateCard(activityId: string, card: AdaptiveCardJson): Promise<void>;
+  /**
+   * Posts at the conversation's top level: in a channel a new post in the channel, not a reply in
+   * the thread the command was written in (a change the whole channel should see); elsewhere as `text`.
+   */
+  announce(text: string): Promise<void>;
 }
 
 export type ConversationScope = 'team' | 'groupChat' | 'personal';

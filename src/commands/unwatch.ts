@@ -31,10 +31,8 @@ export const unwatchCommand: CommandDefinition<UnwatchCommand> = {
     }
     const removed = await ctx.watches.remove(watchTarget(ctx.subscriber).conversationId, vault.value);
     const label = vaultLabel(vault.value);
-    await ctx.reply.text(
-      removed
-        ? t(ctx.locale, 'watch.removed', { name: changedBy(ctx), vault: label })
-        : t(ctx.locale, 'watch.notWatching', { vault: label }),
-    );
+    // A change is posted in the channel itself (as `watch` does); "not watching" answers in the thread.
+    if (removed) await ctx.reply.announce(t(ctx.locale, 'watch.removed', { name: changedBy(ctx), vault: label }));
+    else await ctx.reply.text(t(ctx.locale, 'watch.notWatching', { vault: label }));
   },
 };

@@ -69,6 +69,7 @@ export const watchCommand: CommandDefinition<WatchCommand> = {
       return;
     }
     const params = { name: changedBy(ctx), vault: vaultLabel(vault.value), mode: t(locale, `watch.mode.${mode}`) };
-    await ctx.reply.text(t(locale, result === 'created' ? 'watch.set.created' : 'watch.set.updated', params));
+    // The watch is the channel's: its change is a new post in the channel, not a reply in this thread.
+    await ctx.reply.announce(t(locale, result === 'created' ? 'watch.set.created' : 'watch.set.updated', params));
   },
 };

@@ -28,7 +28,12 @@ describe('e2e: watch and digest in a team channel', () => {
     const since = playground.mark();
     const sent = await playground.send(playground.generalChannelId, 'watch failures');
     await playground.waitForMessage(
-      (m) => m.conversationId === sent.replyConversationId && /now watches failures/.test(m.text ?? ''),
+      // Posted at the channel's top level (a new conversation in the channel), not as a reply in the thread.
+      (m) =>
+        m.action === 'createMessage' &&
+        m.conversationId.startsWith(playground.generalChannelId) &&
+        m.conversationId !== sent.replyConversationId &&
+        /now watches failures/.test(m.text ?? ''),
       WAIT,
       since,
     );

@@ -89,7 +89,8 @@ export function armError(kind: ArmError['kind'], extra: { requiredRole?: string;
 export type Sent =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'card'; readonly card: AdaptiveCardJson; readonly text?: string; readonly id: string }
-  | { readonly kind: 'update'; readonly activityId: string; readonly card: AdaptiveCardJson };
+  | { readonly kind: 'update'; readonly activityId: string; readonly card: AdaptiveCardJson }
+  | { readonly kind: 'announce'; readonly text: string };
 
 export class RecordingReply implements ReplyPort {
   readonly sent: Sent[] = [];
@@ -104,6 +105,9 @@ export class RecordingReply implements ReplyPort {
   }
   async updateCard(activityId: string, card: AdaptiveCardJson): Promise<void> {
     this.sent.push({ kind: 'update', activityId, card });
+  }
+  async announce(text: string): Promise<void> {
+    this.sent.push({ kind: 'announce', text });
   }
 }
 

@@ -26,12 +26,29 @@ async function inChannel(text: string, name?: 'Megan Bowen'): Promise<RecordedAc
   return h.connector.for(`${CHANNEL_ID};messageid=${id}`);
 }
 
-/** Posts the watch made in the channel itself (the channel's conversation id, not a thread's). */
-const channelPosts = (): RecordedActivity[] => h.connector.activities.filter((a) => a.conversationId === CHANNEL_ID);
+/** The job posts the watch made in the channel itself (the channel's conversation id, not a thread's). */
+const channelPosts = (): RecordedActivity[] =>
+  h.connector.activities.filter((a) => a.conversationId === CHANNEL_ID && cardOf(a) !== undefined);
+
+/**
+ * A change of the watch, written in a thread of the channel: its announcement is a new post at the
+ * channel's top level (sent to the channel's own conversation id, replying to nothing), and the
+ * thread gets no reply.
+ */
+async function changeInChannel(text: string, name?: 'Megan Bowen'): Promise<RecordedActivity> {
+  const before = h.connector.activities.length;
+  const thread = await inChannel(text, name);
+  expect(thread).toEqual([]);
+  const posted = h.connector.activities.slice(before);
+  expect(posted).toHaveLength(1);
+  const [post] = posted;
+  expect([post.op, post.conversationId, post.replyToId, post.activity.replyToId]).toEqual(['send', CHANNEL_ID, undefined, undefined]);
+  return post;
+}
 
 describe('watch failures in a team channel', () => {
   it('says who now watches what, then posts each failed, warned and cancelled job once in the channel, with errors and recommendations', async () => {
-    const [answer] = await inChannel('watch failures');
+    const answer = await changeInChannel('watch failures');
     expect(answer.activity.text).toBe(
       `Alex Wilber now watches failures (failed, completed with warnings, cancelled) in ${VAULT}. I post each one here.`,
     );
@@ -52,13 +69,13 @@ describe('watch failures in a team channel', () => {
     for (const p of posts) expect(p.activity.entities ?? []).toEqual([]);
   });
 
-  it('any member may change it, each change is said in the channel; unwatch stops the notices', async () => {
-    await inChannel('watch failures');
-    const [changed] = await inChannel('watch all', 'Megan Bowen');
+  it('any member may change it, each change is posted at the channel top level; unwatch stops the notices', async () => {
+    await changeInChannel('watch failures');
+    const changed = await changeInChannel('watch all', 'Megan Bowen');
     expect(changed.activity.text).toBe(`Megan Bowen changed the watch of ${VAULT}: now every job (each start and each end).`);
     const [listed] = await inChannel('watching');
     expect(listed.activity.text).toBe(`This conversation watches: ${VAULT} (every job (each start and each end), set by Megan Bowen).`);
-    const [removed] = await inChannel('unwatch');
+    const removed = await changeInChannel('unwatch');
     expect(removed.activity.text).toBe(`Alex Wilber stopped watching ${VAULT}. No more notices from it here.`);
     await h.advance(12 * 60_000, 5_000);
     expect(channelPosts()).toEqual([]);
