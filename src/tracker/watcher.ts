@@ -58,6 +58,8 @@ export class Watcher {
   private readonly leaseMs: number;
   private readonly log: Logger;
   private readonly loop: BackgroundLoop;
+  /** The watched vaults as of the last round. */
+  private watched = new Set<string>();
 
   constructor(private readonly o: WatcherOptions) {
     this.timing = { ...DEFAULT_WATCH_TIMING, ...o.timing, pollIntervalMs: o.pollIntervalMs };
@@ -93,7 +95,9 @@ export class Watcher {
   /** One round over every watched vault. */
   async tick(): Promise<WatchTickStats> {
     const stats = { swept: 0, notices: 0, skipped: 0 };
-    for (const vaultKey of await this.o.store.watchedVaultKeys()) {
+    const keys = await this.o.store.watchedVaultKeys();
+    this.watched = new Set(keys);
+    for (const vaultKey of keys) {
       try {
         const swept = await this.sweep(vaultKey);
         if (swept === undefined) stats.skipped++;
@@ -117,6 +121,8 @@ export class Watcher {
    * not watched or was not swept now. Never throws.
    */
   async sweepForTracker(vaultKey: string, needFrom: number): Promise<BackupJob[] | undefined> {
+    // Known from this watcher's last round (at most an interval old): the tracker's other vaults cost no store call.
+    if (!this.watched.has(vaultKey)) return undefined;
     try {
       const swept = await this.sweep(vaultKey, { needFrom });
       if (!swept) return undefined;
