@@ -10,8 +10,8 @@
  *   (a stalled worker's job is run again elsewhere).
  * - A "catch-up" job scheduler, every few minutes, and one round on start run `Digester.tick`:
  *   a digest missed while no instance ran (< 6 h late: sent once; later: skipped with a log line),
- *   or one whose scheduler is missing (set before this queue existed, or its upsert failed), goes
- *   out then and gets its scheduler.
+ *   one whose send failed (once its lease expires), or one whose scheduler is missing (set before
+ *   this queue existed, or its upsert failed) goes out then and gets its scheduler.
  *
  * BullMQ schedules by the wall clock: run this with the system clock.
  */
@@ -130,9 +130,9 @@ export class DigestQueue {
       connection,
       prefix,
       defaultJobOptions: {
-        // A failed read of Azure is tried again, within the six hours the digest stays worth sending.
-        attempts: 6,
-        backoff: { type: 'exponential', delay: 30_000 },
+        // No BullMQ retry: a digest whose send failed keeps its store lease for 5 minutes, and the
+        // catch-up round after that sends it (within the six hours it stays worth sending).
+        attempts: 1,
         removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
         removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
       },

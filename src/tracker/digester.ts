@@ -90,8 +90,8 @@ export class Digester {
    * sends the digest the store awaits for that local day or an earlier one, under the same lease
    * and per-day record as `tick`, so a job that runs twice (a stalled worker) or a round of `tick`
    * at the same time still sends one. A job run before its time (promoted, or another instance's
-   * clock a little ahead) counts as its occurrence. Throws when Azure or the store failed, so the
-   * job is retried.
+   * clock a little ahead) counts as its occurrence. Throws when Azure or the store failed; the
+   * digest keeps its lease and `tick` sends it once that expires.
    */
   async sendDue(conversationId: string, occurrenceAt: number): Promise<'sent' | 'skipped' | 'none' | 'gone'> {
     const now = this.o.clock.now();

@@ -73,7 +73,7 @@ describe('digest scheduler over the living vault', () => {
       for (const d of digesters) await d.tick();
       while ((await dispatcher.tick()).claimed > 0);
     };
-    return { store, input, digests, round };
+    return { store, input, digests, round, digesters, dispatcher };
   }
 
   it("a digest's numbers are the simulated vault's truth for the last 24 hours", async () => {
@@ -131,5 +131,34 @@ describe('digest scheduler over the living vault', () => {
     expect(lines.join('\n')).toContain('daily digest skipped: more than 6 hours late');
     // The day after goes out as usual.
     expect((await s.store.getDigest(s.input.conversationId))?.nextAt).toBe(due + 48 * HOUR);
+  });
+
+  it('a BullMQ job for one occurrence (Redis): sent once however often it runs, on any instance; skipped when 6 hours late; gone after digest off', async () => {
+    const lines: string[] = [];
+    const s = stack(['a', 'b'], lines);
+    const [a, b] = s.digesters;
+    const drain = async (): Promise<void> => {
+      while ((await s.dispatcher.tick()).claimed > 0);
+    };
+    const due = nextDigestAt('08:00', 'Europe/Berlin', clock.now());
+    await s.store.setDigest(s.input, clock.now(), due);
+    // Run a minute early (promoted, or a clock ahead): it counts as its occurrence.
+    await clock.advance(due - clock.now() - 60_000);
+    expect(await a.sendDue(s.input.conversationId, due)).toBe('sent');
+    // Run again, here and on another instance (a stalled job taken over): nothing more.
+    expect(await b.sendDue(s.input.conversationId, due)).toBe('none');
+    expect(await a.sendDue(s.input.conversationId, due)).toBe('none');
+    await clock.advance(2 * 60_000);
+    await b.tick();
+    await drain();
+    expect(s.digests()).toHaveLength(1);
+    // The next day's job runs 7 hours late (no instance ran): skipped with the log line.
+    await clock.advance(24 * HOUR + 7 * HOUR);
+    expect(await b.sendDue(s.input.conversationId, due + 24 * HOUR)).toBe('skipped');
+    await drain();
+    expect(s.digests()).toHaveLength(1);
+    expect(lines.join('\n')).toContain('daily digest skipped: more than 6 hours late');
+    await s.store.removeDigest(s.input.conversationId);
+    expect(await a.sendDue(s.input.conversationId, due + 48 * HOUR)).toBe('gone');
   });
 });
