@@ -1,8 +1,8 @@
 /**
  * One BackupJobs_List per interval for a vault both tracked and watched. The tracker's sweep asks
  * here for the vault's jobs since the earliest tracked start; when the vault is watched, the
- * watcher sweeps it right then (all statuses, its own window widened to what the tracker needs)
- * and that one list answers both: the watch notices are committed as usual, and the tracker reads
+ * watcher sweeps it right then (all statuses, over its own window, which reaches back to every job
+ * running at its last sweep and so covers the tracked ones) and that one list answers both: the watch notices are committed as usual, and the tracker reads
  * the running jobs from it, so every end is still seen within the tracker's interval. The sweep
  * marks the vault as driven by the tracker (in the sweep state, shared by all instances), and the
  * watcher's own loop leaves it alone until the tracker stops polling it (2.5 intervals without).
@@ -15,9 +15,10 @@ import type { ArmGate, Read } from './arm-gate';
 /** The watcher's side (Watcher.sweepForTracker). */
 export interface TrackerDrivenSweep {
   /**
-   * Sweeps the vault now if it is watched, listing at least from `needFrom`; the jobs listed, or
-   * undefined when it is not watched or could not be swept now (leased elsewhere, swept less than
-   * an interval ago, the read failed); then the caller lists for itself.
+   * Sweeps the vault now if it is watched and its window reaches back to `needFrom`; the jobs
+   * listed, or undefined when it is not watched or could not serve now (leased elsewhere, swept
+   * less than an interval ago, a tracked job older than its window, the read failed); then the
+   * caller lists for itself.
    */
   sweepForTracker(vaultKey: string, needFrom: number): Promise<BackupJob[] | undefined>;
 }

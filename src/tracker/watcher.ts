@@ -116,8 +116,8 @@ export class Watcher {
   }
 
   /**
-   * The tracker's sweep of a watched vault (shared-list.ts): sweeps it now, listing at least from
-   * `needFrom`, and returns the jobs listed, so one list serves both. Undefined when the vault is
+   * The tracker's sweep of a watched vault (shared-list.ts): sweeps it now if its window reaches
+   * back to `needFrom`, and returns the jobs listed, so one list serves both. Undefined when the vault is
    * not watched or was not swept now. Never throws.
    */
   async sweepForTracker(vaultKey: string, needFrom: number): Promise<BackupJob[] | undefined> {
@@ -153,7 +153,14 @@ export class Watcher {
       return undefined;
     }
     const vault: VaultId = watches[0].vault;
-    const from = Math.min(windowStart(state, now, this.timing), forTracker?.needFrom ?? Infinity);
+    const from = windowStart(state, now, this.timing);
+    if (forTracker && forTracker.needFrom < from) {
+      // A tracked job older than the watch's window (it reaches back to every job running at the
+      // last sweep, so this is rare): widening a list of every status that far costs more pages
+      // than the tracker's own list of running jobs. The tracker lists for itself this time.
+      await store.commitWatchSweep(owner, vaultKey, { ...claim.state }, [], now, now - REMEMBER_MS);
+      return undefined;
+    }
     const read = await this.o.gate.listJobs(vault, { startTime: new Date(from).toISOString(), endTime: new Date(now).toISOString() });
     if (read.kind !== 'ok') {
       // Keep the old cursor: the next sweep covers this interval too.
