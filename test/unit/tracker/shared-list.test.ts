@@ -25,7 +25,7 @@ const MIN = 60_000;
 const V = vault('both');
 const WATCHING = '19:ops@thread.tacv2';
 
-async function scenario(shared: boolean) {
+async function scenario(shared: boolean, oldJob = false) {
   const clock = new VirtualClock(Date.UTC(2026, 2, 1, 0, 0, 0));
   const sim = new SimulatorServer({ clock, logger: silentLogger() });
   const origin = await sim.start(0, '127.0.0.1');
@@ -46,6 +46,21 @@ async function scenario(shared: boolean) {
         ...(i % 3 === 0 ? { errorDetails: [{ code: 'UserErrorX', message: 'broke', recommendations: ['fix'] }] } : {}),
       });
       keys.push({ vault: V, jobId: jobGuid(i) });
+    }
+    if (oldJob) {
+      // Started 50 hours ago: older than any watch window (48 h at most).
+      sim.addJob({
+        vault: V,
+        jobId: jobGuid(7),
+        jobType: 'AzureIaaSVMJob',
+        operation: 'Restore',
+        entityFriendlyName: 'vm-7',
+        backupManagementType: 'AzureIaasVM',
+        startAt: t0 - 50 * 60 * MIN,
+        tasks: [{ name: 'Transfer data', durationMs: 50 * 60 * MIN + 40 * MIN }],
+        outcome: 'Completed',
+      });
+      keys.push({ vault: V, jobId: jobGuid(7) });
     }
     const logger = silentLogger();
     const api = new ArmClient({ endpoint: origin, credential: 'none', clock, logger, maxAttempts: 1 });
@@ -81,8 +96,12 @@ async function scenario(shared: boolean) {
       10,
     );
     const lists_: number[] = [];
+    // The tracker's own lists ask for running jobs only; the watcher's ask for every status.
+    const runningOnly: number[] = [];
     sim.reads.observe((r) => {
-      if (r.kind === 'listJobs' && r.nextPage !== true) lists_.push(clock.now());
+      if (r.kind !== 'listJobs' || r.nextPage === true) return;
+      lists_.push(clock.now());
+      if (/InProgress/.test(r.filter ?? '')) runningOnly.push(clock.now());
     });
 
     // The watcher's loop runs on its own phase, a third of an interval after the start.
@@ -100,7 +119,7 @@ async function scenario(shared: boolean) {
     }
 
     const finals = notifier.of('final');
-    expect(finals).toHaveLength(6);
+    expect(finals).toHaveLength(keys.length);
     let lastEndSeen = t0;
     for (const f of finals) {
       if (f.message.kind !== 'final') continue;
@@ -119,7 +138,7 @@ async function scenario(shared: boolean) {
     const from = t0 + 3 * P;
     const during = lists_.filter((t) => t >= from && t <= lastEndSeen);
     const intervals = (lastEndSeen - from) / P;
-    return { during, intervals };
+    return { during, intervals, watched: watched.length, trackerOwn: runningOnly.filter((t) => t >= from && t <= lastEndSeen).length };
   } finally {
     await sim.stop();
   }
@@ -127,8 +146,9 @@ async function scenario(shared: boolean) {
 
 describe('a vault both tracked and watched', () => {
   it('is listed once per interval: the watcher sweeps it for the tracker, every end still seen within an interval', async () => {
-    const { during, intervals } = await scenario(true);
+    const { during, intervals, trackerOwn } = await scenario(true);
     expect(intervals).toBeGreaterThan(80);
+    expect(trackerOwn).toBe(0);
     expect(during.length).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
     // Never two lists within less than (almost) an interval of each other.
     const close = during
@@ -141,5 +161,13 @@ describe('a vault both tracked and watched', () => {
   it('control: without the shared list, the same vault costs two lists per interval', async () => {
     const { during, intervals } = await scenario(false);
     expect(during.length).toBeGreaterThanOrEqual(Math.floor(1.5 * intervals));
+  });
+
+  it('a tracked job older than the watch window: the tracker lists for itself, its end still seen within an interval', async () => {
+    // The watcher does not widen its list of every status back 50 hours; both list, as without sharing.
+    const { during, trackerOwn, watched } = await scenario(true, true);
+    expect(trackerOwn).toBeGreaterThan(0);
+    expect(during.length).toBeGreaterThan(trackerOwn);
+    expect(watched).toBe(2);
   });
 });
