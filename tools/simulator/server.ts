@@ -1,84 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { isGuid } from '../../src/azure/id-rules';
 import type { Clock } from '../../src/core/clock';
 import type { Logger } from '../../src/core/logger';
 import { silentLogger } from '../../src/core/logger';
+import { answerRoute } from './answer-route';
 import { faultAnswer, FaultBook, type FaultRule } from './faults';
 import { canonicalVaultPath } from './job-body';
 import { endOf, isEnded, releaseRecord, statusAt } from './job-state';
 import { seededRandom } from './random';
 import { ItemRoutes } from './item-routes';
 import { ReadObservers } from './read-observers';
-import { RoleBook, type RoleOptions, type SimAction } from './roles';
-import { parseRoute, type Route } from './routes';
+import { ReplyWriter } from './reply-writer';
+import { RequestGate } from './request-gate';
+import { RequestTally } from './request-tally';
+import { RoleBook } from './roles';
+import { parseRoute } from './routes';
+import type { SimulatorServerOptions } from './server-options';
 import type { SimJobSpec } from './spec';
-import { TokenBucket } from './token-bucket';
 import { armError, SimVault, type Reply } from './vault';
 
 export type { FaultRule } from './faults';
 export type { SimRead } from './read-observers';
 export type { SimRole } from './roles';
-
-export interface SimulatorServerOptions {
-  clock: Clock;
-  jobs?: SimJobSpec[];
-  /** Seeded source for fault rates; default a fixed seed, so runs replay. */
-  random?: () => number;
-  logger?: Logger;
-  /** ARM's throttling model (capacity 250, refill 25/s per subscription): when set, an empty bucket answers 429. */
-  armThrottle?: { capacity: number; refillPerSecond: number };
-  /** Real milliseconds added before every answer (the inbound benchmark's slow Azure). */
-  latencyMs?: number;
-  /** BackupJobs_List page size; default 50. */
-  pageSize?: number;
-  /** Simulator time a cancelled job spends in Cancelling; default 20 s. */
-  cancelDelayMs?: number;
-  /** Simulator time until a cancel's operation result says 204; default 2 s. */
-  cancelAcceptMs?: number;
-  /** Azure RBAC per principal per vault (roles.ts); off by default: every request is allowed. */
-  roles?: RoleOptions;
-  /** Simulator time from a Backups_Trigger to its job; default 5 s. */
-  triggerDelayMs?: number;
-  /**
-   * Called first for every request, before the clock is read: the tracker benchmark runs the
-   * simulator in its own process and sets that process's clock from a header the bot side stamps.
-   */
-  onRequest?: (req: http.IncomingMessage) => void;
-}
-
-const COUNT_KINDS = [
-  'getJob',
-  'listJobs',
-  'operationStatus',
-  'cancel',
-  'trigger',
-  'listItems',
-  'getItem',
-  'operationResult',
-  'notFound',
-  'badRequest',
-  'throttled',
-  'faults',
-  'total',
-];
-const KIND_OF_ROUTE: Record<Route['kind'], string | undefined> = {
-  getJob: 'getJob',
-  listJobs: 'listJobs',
-  operationStatus: 'operationStatus',
-  cancel: 'cancel',
-  trigger: 'trigger',
-  listItems: 'listItems',
-  getItem: 'getItem',
-  jobOperationResult: 'operationResult',
-  operationResult: 'operationResult',
-  unknown: undefined,
-  badPath: undefined,
-};
-const API_VERSION = /^\d{4}-\d{2}-\d{2}(?:-preview)?$/;
-/** When throttling is off the header still counts down and refills like ARM's default bucket. */
-const DEFAULT_BUCKET = { capacity: 250, refillPerSecond: 25 };
+export type { SimulatorServerOptions } from './server-options';
 
 /**
  * The simulated Recovery Services vault over HTTP on 127.0.0.1: ARM paths (any casing), bodies
@@ -92,10 +36,10 @@ export class SimulatorServer {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly faults: FaultBook;
-  private readonly buckets = new Map<string, TokenBucket>();
   private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private tally: Record<string, number> = {};
+  private readonly tally = new RequestTally();
+  private readonly gate: RequestGate;
+  private readonly writer: ReplyWriter;
   /** Every answered request, for tests that wait for a poll rather than for time. */
   readonly reads: ReadObservers;
   private server?: http.Server;
@@ -115,8 +59,9 @@ export class SimulatorServer {
     });
     this.itemRoutes = new ItemRoutes(this.vault, this.vault.store, opts.clock, opts.triggerDelayMs);
     if (opts.roles) this.roles = new RoleBook(opts.roles);
+    this.gate = new RequestGate(opts.clock, this.tally, opts.armThrottle, this.roles);
+    this.writer = new ReplyWriter(this.tally, opts.latencyMs ?? 0);
     for (const spec of opts.jobs ?? []) this.addJob(spec);
-    this.resetCounts();
   }
 
   /** Listens on 127.0.0.1 (port 0 picks a free one); resolves to the base URL. */
@@ -148,8 +93,7 @@ export class SimulatorServer {
     if (!this.server) return Promise.resolve();
     if (!this.closing) {
       const server = this.server;
-      for (const t of this.timers) clearTimeout(t);
-      this.timers.clear();
+      this.writer.cancelPending();
       this.closing = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -199,11 +143,11 @@ export class SimulatorServer {
   }
 
   counts(): Record<string, number> {
-    return { ...this.tally };
+    return this.tally.counts();
   }
 
   resetCounts(): void {
-    this.tally = Object.fromEntries(COUNT_KINDS.map((k) => [k, 0]));
+    this.tally.reset();
   }
 
   /**
@@ -237,114 +181,39 @@ export class SimulatorServer {
     } catch (err) {
       // A bug here must not take the whole simulated vault down with it.
       this.logger.error({ err, path: req.url }, 'simulator failed to answer');
-      if (!res.headersSent) this.send(res, armError(500, 'InternalServerError', 'The simulator failed to answer.'), 0, 0);
+      if (!res.headersSent) this.writer.send(res, armError(500, 'InternalServerError', 'The simulator failed to answer.'), 0, 0);
     }
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.opts.onRequest?.(req);
     req.resume(); // bodies (cancel, trigger) carry nothing the simulator needs
-    this.bump('total');
+    this.tally.bump('total');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const method = req.method ?? 'GET';
     const route = parseRoute(method, path);
-    const kind = KIND_OF_ROUTE[route.kind];
-    if (kind) this.bump(kind);
+    this.tally.bumpRoute(route);
 
-    const now = this.clock.now();
-    const bucket = this.bucketFor('vault' in route ? route.vault.subscriptionId : '');
-    if (method === 'GET' && !bucket.take(now) && this.opts.armThrottle) {
-      this.bump('throttled');
-      const wait = bucket.secondsUntilToken(now);
-      this.send(
-        res,
-        armError(
-          429,
-          'SubscriptionRequestsThrottled',
-          `Number of read requests for subscription exceeded the limit. Retry after ${wait} seconds.`,
-          { 'retry-after': String(wait) },
-        ),
-        0,
-        0,
-      );
-      return;
-    }
-    const remaining = bucket.remaining(now);
-
-    const apiVersion = query.get('api-version');
-    if (apiVersion === null || apiVersion === '') {
-      this.send(
-        res,
-        armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.'),
-        remaining,
-        0,
-      );
-      return;
-    }
-    if (!API_VERSION.test(apiVersion)) {
-      this.send(res, armError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid.`), remaining, 0);
-      return;
-    }
-    if ('vault' in route && !isGuid(route.vault.subscriptionId)) {
-      this.send(
-        res,
-        armError(
-          400,
-          'InvalidSubscriptionId',
-          `The provided subscription identifier '${route.vault.subscriptionId}' is malformed or invalid.`,
-        ),
-        remaining,
-        0,
-      );
+    const { remaining, refusal } = this.gate.check({ method, route, query, authorization: req.headers.authorization });
+    if (refusal) {
+      this.writer.send(res, refusal, remaining, 0);
       return;
     }
 
-    const denied = this.roles && 'vault' in route ? this.roles.check(req.headers.authorization, route.vault, actionOf(route)) : undefined;
-    if (denied) {
-      this.send(res, denied, remaining, 0);
-      return;
-    }
-
+    const answer = (): Reply => answerRoute({ vault: this.vault, itemRoutes: this.itemRoutes, origin: this.origin }, route, query, path);
     const fault = this.faults.draw('jobId' in route ? route.jobId.toLowerCase() : undefined);
     if (fault && fault.kind !== 'slow') {
-      this.bump('faults');
-      this.injectFault(fault, req, res, remaining, () => this.answer(route, query, path));
+      this.tally.bump('faults');
+      this.injectFault(fault, req, res, remaining, answer);
       return;
     }
-    if (fault) this.bump('faults');
-    const reply = this.answer(route, query, path);
-    this.send(res, reply, remaining, fault ? (fault.delayMs ?? 1000) : 0);
+    if (fault) this.tally.bump('faults');
+    const reply = answer();
+    this.writer.send(res, reply, remaining, fault ? (fault.delayMs ?? 1000) : 0);
     this.reads.notify(route, query, reply);
-  }
-
-  private answer(route: Route, query: URLSearchParams, path: string): Reply {
-    switch (route.kind) {
-      case 'getJob':
-        return this.vault.getJob(route);
-      case 'listJobs':
-        return this.vault.listJobs(route, query, this.origin);
-      case 'cancel':
-        return this.vault.cancel(route, this.origin);
-      case 'trigger':
-        return this.itemRoutes.trigger(route, this.origin);
-      case 'listItems':
-        return this.itemRoutes.list(route, query);
-      case 'getItem':
-        return this.itemRoutes.get(route);
-      case 'jobOperationResult':
-        return this.vault.jobOperationResult(route, this.origin);
-      case 'operationStatus':
-        return this.vault.operationStatus(route);
-      case 'operationResult':
-        return this.vault.operationResult(route, this.origin, path);
-      case 'badPath':
-        return armError(400, 'InvalidRequestUri', 'The request URI is not valid.');
-      case 'unknown':
-        return armError(404, 'NotFound', `No route for '${path}' in the simulated vault.`);
-    }
   }
 
   private injectFault(fault: FaultRule, req: http.IncomingMessage, res: http.ServerResponse, remaining: number, real: () => Reply): void {
@@ -354,53 +223,7 @@ export class SimulatorServer {
       req.socket.destroy();
       return;
     }
-    if (fault.kind === 'throttle') this.bump('throttled');
-    this.send(res, answer.reply, remaining, 0, answer.raw);
+    if (fault.kind === 'throttle') this.tally.bump('throttled');
+    this.writer.send(res, answer.reply, remaining, 0, answer.raw);
   }
-
-  private send(res: http.ServerResponse, reply: Reply, remaining: number, extraDelayMs: number, rawBody?: string): void {
-    const write = (): void => {
-      if (res.destroyed || res.writableEnded) return;
-      if (reply.status === 404) this.bump('notFound');
-      if (reply.status === 400) this.bump('badRequest');
-      const payload = rawBody ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-      const headers: Record<string, string | number> = {
-        'x-ms-request-id': randomUUID(),
-        'x-ms-ratelimit-remaining-subscription-reads': remaining,
-        'content-length': Buffer.byteLength(payload),
-        ...reply.headers,
-      };
-      if (payload) headers['content-type'] = 'application/json; charset=utf-8';
-      res.writeHead(reply.status, headers);
-      res.end(payload);
-    };
-    const delay = (this.opts.latencyMs ?? 0) + extraDelayMs;
-    if (delay <= 0) {
-      write();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      write();
-    }, delay);
-    this.timers.add(timer);
-  }
-
-  private bucketFor(subscriptionId: string): TokenBucket {
-    let bucket = this.buckets.get(subscriptionId);
-    if (!bucket) {
-      const cfg = this.opts.armThrottle ?? DEFAULT_BUCKET;
-      bucket = new TokenBucket(cfg.capacity, cfg.refillPerSecond, this.clock.now());
-      this.buckets.set(subscriptionId, bucket);
-    }
-    return bucket;
-  }
-
-  private bump(kind: string): void {
-    this.tally[kind] = (this.tally[kind] ?? 0) + 1;
-  }
-}
-
-function actionOf(route: Route): SimAction {
-  return route.kind === 'cancel' ? 'cancel' : route.kind === 'trigger' ? 'backup' : 'read';
 }
