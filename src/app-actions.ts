@@ -13,6 +13,7 @@ import { JobActions } from './commands/job-actions';
 import type { ActionsConfig, Config } from './config/config';
 import type { Clock } from './core/clock';
 import type { Logger } from './core/logger';
+import type { ActionStateStore } from './store/action-state';
 import type { ReadBudget } from './tracker/budget';
 import { WriteBudget } from './tracker/write-budget';
 
@@ -33,6 +34,7 @@ export interface JobActionsParts {
   readonly dispatcher: Dispatcher;
   readonly botCredential: TokenCredential | 'none';
   readonly readBudget: ReadBudgetRef;
+  readonly state: ActionStateStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxAttempts?: number;
@@ -52,6 +54,7 @@ export function buildJobActions(p: JobActionsParts): JobActions {
     mode: 'sso',
     ticketSecret: p.sso.clientSecret,
     writeBudget: new WriteBudget(),
+    state: p.state,
     userArm(ssoToken) {
       const credential = oboCredential(p.sso, ssoToken);
       const arm = new ArmClient({ ...common, endpoint: config.azure.armEndpoint, credential });

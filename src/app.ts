@@ -109,6 +109,7 @@ export async function startApp(
         dispatcher: actionPool,
         botCredential,
         readBudget,
+        state: store,
         clock,
         logger,
         ...(overrides.armMaxAttempts === undefined ? {} : { maxAttempts: overrides.armMaxAttempts }),

@@ -101,7 +101,7 @@ export class ProactiveNotifier implements Notifier {
     // Action buttons on the tracked job's cards only; a watch's or digest's cards carry none.
     const actions =
       message.kind === 'card' || message.kind === 'final'
-        ? this.o.actions?.view(message.job, message.key, subscriber.conversationId)
+        ? await this.o.actions?.view(message.job, message.key, subscriber.conversationId)
         : undefined;
     const cardOptions = {
       locale,

@@ -35,7 +35,7 @@ export async function runCancel(run: RunContext, jobKey: string, jobId: string):
     return writeFailed(run, err, 'cancel', key.jobId, key.vault);
   }
   run.audit('cancel', key.jobId, key.vault, 'accepted');
-  run.actions.remember(ctx.conversationId, key, { kind: 'cancelled', name: run.user.name, at: ctx.clock.now() });
+  await run.actions.remember(ctx.conversationId, key, { kind: 'cancelled', name: run.user.name, at: ctx.clock.now() });
   // The card as Azure now reports it (Cancelling), with who asked; the tracker carries it to Cancelled.
   const after = await readJob(run, key);
   return { kind: 'card', card: await cardFor(run, 'kind' in after ? job : after, key) };
@@ -65,7 +65,7 @@ export async function runBackupAgain(run: RunContext, jobKey: string, jobId: str
   }
   const started = await startBackup(run, match.item);
   if (started !== undefined) return started;
-  run.actions.remember(ctx.conversationId, key, { kind: 'backupStarted', name: run.user.name, at: ctx.clock.now() });
+  await run.actions.remember(ctx.conversationId, key, { kind: 'backupStarted', name: run.user.name, at: ctx.clock.now() });
   return { kind: 'card', card: await cardFor(run, job, key) };
 }
 
@@ -166,7 +166,7 @@ async function trackNewJob(run: RunContext, key: JobKey): Promise<void> {
     now: ctx.clock.now(),
     portalUrl: ctx.portalUrl,
     tracking: !outcome.finished,
-    actions: run.actions.view(outcome.job, key, ctx.conversationId),
+    actions: await run.actions.view(outcome.job, key, ctx.conversationId),
   });
   const id = await ctx.later.card(card);
   if (id !== undefined && !outcome.finished) {
@@ -188,7 +188,7 @@ async function cardFor(run: RunContext, job: BackupJob, key: JobKey): Promise<Re
     now: ctx.clock.now(),
     portalUrl: ctx.portalUrl,
     tracking: entry !== undefined,
-    actions: run.actions.view(job, key, conversationId),
+    actions: await run.actions.view(job, key, conversationId),
   });
   const stored = entry?.subscriber.cardActivityId;
   if (stored !== undefined) {

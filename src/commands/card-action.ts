@@ -66,7 +66,7 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
     return;
   }
   const tracked = entry !== undefined;
-  const actions = ctx.actions?.view(outcome.job, key, conversationId);
+  const actions = await ctx.actions?.view(outcome.job, key, conversationId);
   const card = jobCard(outcome.job, key, { ...cardOpts, now: ctx.clock.now(), tracking: tracked, ...(actions ? { actions } : {}) });
   if (ownCard !== undefined) {
     await ctx.reply.updateCard(ownCard, card);

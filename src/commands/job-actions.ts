@@ -17,6 +17,7 @@ import type { Clock } from '../core/clock';
 import { isTerminal, type BackupJob, type JobKey, type OperationRef, type VaultId } from '../domain/job';
 import { jobKeyString, vaultKeyString } from '../azure/ids';
 import type { WriteBudget } from '../tracker/write-budget';
+import type { ActionStateStore } from '../store/action-state';
 import { ActionTickets } from './action-tickets';
 import { runBackupAgain, runBackupItem, runCancel } from './action-runs';
 import type { CommandContext } from './types';
@@ -32,6 +33,8 @@ export interface JobActionsOptions {
   /** Signs the buttons' tickets (the app's client secret); required for sso. */
   readonly ticketSecret?: string;
   readonly writeBudget: WriteBudget;
+  /** Spent tickets and the cards' action notes, shared by every instance and kept across restarts. */
+  readonly state: ActionStateStore;
   /** A client for one user's SSO token (On-Behalf-Of inside). */
   readonly userArm: (ssoToken: string) => UserArm;
   /** Protected items, read on the bot's identity. */
@@ -66,12 +69,10 @@ export interface RunContext {
 }
 
 const RETRIABLE = new Set(['Failed', 'CompletedWithWarnings']);
-const MAX_NOTES = 5000;
 
 export class JobActions {
   readonly mode: 'off' | 'sso';
   private readonly tickets?: ActionTickets;
-  private readonly notes = new Map<string, ActionNote>();
   private readonly audit: Logger;
 
   constructor(readonly o: JobActionsOptions) {
@@ -84,11 +85,11 @@ export class JobActions {
   }
 
   /** The card's buttons for this job in this conversation (none with ACTIONS=off), and the last action's note. */
-  view(job: BackupJob, key: JobKey, conversationId: string): CardActionsView | undefined {
-    const note = this.notes.get(`${conversationId}|${jobKeyString(key)}`);
-    if (!this.tickets) return note ? { note } : undefined;
+  async view(job: BackupJob, key: JobKey, conversationId: string): Promise<CardActionsView | undefined> {
     const now = this.o.clock.now();
     const jobKey = jobKeyString(key);
+    const note = await this.noteOf(conversationId, jobKey, now);
+    if (!this.tickets) return note ? { note } : undefined;
     const cancellable = job.status === 'InProgress' && job.isCancellable;
     const retriable =
       isTerminal(job.status) && RETRIABLE.has(job.status) && job.operation === 'Backup' && job.actionsInfo.includes('Retriable');
@@ -104,11 +105,23 @@ export class JobActions {
     return this.tickets?.issue(subject, conversationId, this.o.clock.now());
   }
 
-  remember(conversationId: string, key: JobKey, note: ActionNote): void {
-    const k = `${conversationId}|${jobKeyString(key)}`;
-    this.notes.delete(k);
-    this.notes.set(k, note);
-    if (this.notes.size > MAX_NOTES) this.notes.delete(this.notes.keys().next().value!);
+  /** Keeps who did what on the job's card in this conversation; a store failure costs the note, never the action. */
+  async remember(conversationId: string, key: JobKey, note: ActionNote): Promise<void> {
+    try {
+      await this.o.state.recordActionNote(conversationId, jobKeyString(key), note);
+    } catch (err) {
+      this.o.logger.warn({ conversationId, err }, 'action note not stored');
+    }
+  }
+
+  private async noteOf(conversationId: string, jobKey: string, now: number): Promise<ActionNote | undefined> {
+    try {
+      return await this.o.state.actionNote(conversationId, jobKey, now);
+    } catch (err) {
+      // The card is still drawn (with its buttons); only the "Cancelled by" line is missing.
+      this.o.logger.warn({ conversationId, err }, 'action note unreadable');
+      return undefined;
+    }
   }
 
   /** One press of a Confirm (or Not now) button. */
@@ -125,7 +138,7 @@ export class JobActions {
     const verdict = this.tickets.check(data.ticket, subject, conversationId, this.o.clock.now());
     if (!verdict.ok) {
       this.log(user, data.action, subject, `refused: ${verdict.why} ticket`);
-      return say(t(locale, verdict.why === 'forged' ? 'action.refused' : verdict.why === 'expired' ? 'action.expired' : 'action.replayed'));
+      return say(t(locale, verdict.why === 'forged' ? 'action.refused' : 'action.expired'));
     }
     if (ssoToken === undefined) return { kind: 'signIn' };
     const oid = user.aadObjectId;
@@ -133,7 +146,11 @@ export class JobActions {
       this.log(user, data.action, subject, 'refused: sign-in of another person');
       return say(t(locale, 'action.signInMismatch'));
     }
-    if (!this.tickets.spend(verdict.nonce, this.o.clock.now())) return say(t(locale, 'action.replayed'));
+    // First wins, across instances and restarts; a lost race or a replay is refused before any write.
+    if (!(await this.o.state.spendTicket(verdict.nonce, verdict.expiresAt, this.o.clock.now()))) {
+      this.log(user, data.action, subject, 'refused: replayed ticket');
+      return say(t(locale, 'action.replayed'));
+    }
     const run: RunContext = {
       ctx,
       user: { ...user, aadObjectId: oid.toLowerCase() },

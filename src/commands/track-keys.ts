@@ -45,7 +45,7 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
   }
   const { job } = outcome;
   const finished = outcome.finished || isTerminal(job.status);
-  const actions = ctx.actions?.view(job, key, ctx.conversationId);
+  const actions = await ctx.actions?.view(job, key, ctx.conversationId);
   const card = jobCard(job, key, {
     locale,
     timeZone: ctx.timeZone,

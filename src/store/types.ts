@@ -15,6 +15,7 @@ import type { DistributiveOmit } from '../core/distributive-omit';
 import type { AnyOutbound, EndReason, OutboundMessage, Subscriber, SubscriberInput } from '../domain/subscriber';
 import type { DigestStore } from './digest-store';
 import type { ConversationSettingsStore } from './settings-store';
+import type { ActionStateStore } from './action-state';
 import type { WatchStore } from './watch-store';
 
 // The watch, digest and settings interfaces live in their own modules; re-exported so `store/types` stays the one import.
@@ -202,4 +203,4 @@ export interface OutboxStore {
 
 /** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
 export interface StateStore
-  extends StoreLifecycle, SubscriptionStore, ConversationSettingsStore, JobStore, OutboxStore, WatchStore, DigestStore {}
+  extends StoreLifecycle, SubscriptionStore, ConversationSettingsStore, JobStore, OutboxStore, WatchStore, DigestStore, ActionStateStore {}

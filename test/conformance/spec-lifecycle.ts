@@ -54,6 +54,9 @@ const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => 
   claimDueDigests: (s) => s.claimDueDigests('w', T0, LEASE, 1),
   commitDigest: (s) => s.commitDigest('w', CONV_A, { day: '2026-01-01', nextAt: T0 }),
   nextDigestAt: (s) => s.nextDigestAt(),
+  spendTicket: (s) => s.spendTicket('n', T0 + 1, T0),
+  recordActionNote: (s) => s.recordActionNote(CONV_A, jobKeyOf(1), { kind: 'cancelled', name: 'Ada', at: T0 }),
+  actionNote: (s) => s.actionNote(CONV_A, jobKeyOf(1), T0),
 };
 
 export const lifecycleSpec: StoreSpec = { tests: 'StoreLifecycle', describe: (ctx, { durable }) => describeLifecycleSpec(ctx, durable) };

@@ -7,6 +7,7 @@
  * store per test. Durable backends pass `reopen` (a new store on the same data) and
  * `{ durable: true }`, which adds the tests that close and reopen.
  */
+import type { ActionStateStore } from '../../src/store/action-state';
 import type {
   ConversationSettingsStore,
   DigestStore,
@@ -28,6 +29,7 @@ import { teamDropSpec } from './spec-team-drop';
 import { valuesSpec } from './spec-values';
 import { watchSpec } from './spec-watches';
 import { digestSpec } from './spec-digests';
+import { actionsSpec } from './spec-actions';
 
 /** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
 interface Interfaces {
@@ -37,6 +39,7 @@ interface Interfaces {
   OutboxStore: OutboxStore;
   WatchStore: WatchStore;
   DigestStore: DigestStore;
+  ActionStateStore: ActionStateStore;
   StoreLifecycle: StoreLifecycle;
   StateStore: StateStore;
 }
@@ -59,6 +62,7 @@ const SPECS: readonly StoreSpec[] = [
   outboxSpec,
   watchSpec,
   digestSpec,
+  actionsSpec,
   lifecycleSpec,
   valuesSpec,
 ];
@@ -71,8 +75,9 @@ const ORDER: Record<StoreInterface, number> = {
   OutboxStore: 4,
   WatchStore: 5,
   DigestStore: 6,
-  StoreLifecycle: 7,
-  StateStore: 8,
+  ActionStateStore: 7,
+  StoreLifecycle: 8,
+  StateStore: 9,
 };
 
 export interface StoreHarness {

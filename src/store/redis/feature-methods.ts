@@ -1,20 +1,23 @@
 /**
- * The watch, digest and per-conversation settings methods of RedisStore: each delegates to its part
- * (watches.ts, digests.ts, settings.ts), so redis-store.ts keeps the connection and the tracking interfaces only.
+ * The watch, digest, per-conversation settings and action state methods of RedisStore: each delegates to its
+ * part (watches.ts, digests.ts, settings.ts, action-state.ts), so redis-store.ts keeps the connection and the tracking interfaces only.
  * The parts reach the connection and the scripts through the subclass at call time (after init()).
  */
 import type { Redis } from 'ioredis';
+import type { ActionStateStore, StoredActionNote } from '../action-state';
 import type { ConversationSettingsStore, DigestStore, WatchStore } from '../types';
+import { RedisActionState } from './action-state';
 import { ms } from './codec';
 import { redisDigests } from './digests';
 import type { ScriptName } from './lua';
 import { RedisSettings } from './settings';
 import { redisWatches } from './watches';
 
-export abstract class RedisFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore {
+export abstract class RedisFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore, ActionStateStore {
   private readonly watches: WatchStore;
   private readonly digests: DigestStore;
   protected readonly settings: RedisSettings;
+  protected readonly actionState: RedisActionState;
 
   protected constructor(prefix: string) {
     const redis = (): Redis => this.redis();
@@ -22,6 +25,7 @@ export abstract class RedisFeatureMethods implements WatchStore, DigestStore, Co
     this.digests = redisDigests(redis, prefix, run, ms);
     this.watches = redisWatches(redis, prefix, run, ms);
     this.settings = new RedisSettings(redis, prefix);
+    this.actionState = new RedisActionState(redis, prefix);
   }
 
   /** The open connection; throws when the store is closed or not initialised. */
@@ -35,6 +39,17 @@ export abstract class RedisFeatureMethods implements WatchStore, DigestStore, Co
   }
   setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
     return this.settings.setLanguage(conversationId, language, teamId);
+  }
+
+  // ActionStateStore (action-state.ts)
+  spendTicket(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.actionState.spendTicket(nonce, expiresAt, now);
+  }
+  recordActionNote(conversationId: string, jobKey: string, note: StoredActionNote): Promise<void> {
+    return this.actionState.recordActionNote(conversationId, jobKey, note);
+  }
+  actionNote(conversationId: string, jobKey: string, now: number): Promise<StoredActionNote | undefined> {
+    return this.actionState.actionNote(conversationId, jobKey, now);
   }
 
   // WatchStore (watches.ts)

@@ -131,6 +131,7 @@ export class RedisStore extends RedisFeatureMethods implements StateStore {
     const { from, to } = threadRange(conversationId);
     const dropped = Number(await this.run('bjDropConversation', [conversationId, from, to]));
     await this.settings.forgetConversation(conversationId);
+    await this.actionState.forgetConversation(conversationId);
     return dropped;
   }
 

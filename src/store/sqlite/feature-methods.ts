@@ -1,10 +1,12 @@
 /**
- * The watch, digest and per-conversation settings methods of SqliteStore: each delegates to its part
- * (watches.ts, digests.ts, settings.ts) on the open connection, so sqlite-store.ts keeps the connection
+ * The watch, digest, per-conversation settings and action state methods of SqliteStore: each delegates
+ * to its part (watches.ts, digests.ts, settings.ts, action-state.ts) on the open connection, so sqlite-store.ts keeps the connection
  * and the tracking interfaces only.
  */
 import type { WatchInput, WatchRecord } from '../../domain/watch';
+import type { ActionStateStore, StoredActionNote } from '../action-state';
 import type { ConversationSettingsStore, DigestStore, WatchStore, WatchSweepClaim } from '../types';
+import type { SqliteActionState } from './action-state';
 import type { SqliteDigests } from './digests';
 import type { SqliteSettings } from './settings';
 import type { SqliteWatches } from './watches';
@@ -14,9 +16,10 @@ export interface SqliteFeatureParts {
   readonly watches: SqliteWatches;
   readonly digests: SqliteDigests;
   readonly settings: SqliteSettings;
+  readonly actionState: SqliteActionState;
 }
 
-export abstract class SqliteFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore {
+export abstract class SqliteFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore, ActionStateStore {
   /** The open connection's parts; throws when the store is closed or not initialised. */
   protected abstract parts(): SqliteFeatureParts;
 
@@ -28,6 +31,20 @@ export abstract class SqliteFeatureMethods implements WatchStore, DigestStore, C
 
   async setLanguage(conversationId: string, language: string | undefined, teamId?: string): Promise<void> {
     this.parts().settings.setLanguage(conversationId, language, teamId);
+  }
+
+  // ActionStateStore (action-state.ts)
+
+  async spendTicket(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.parts().actionState.spendTicket(nonce, expiresAt, now);
+  }
+
+  async recordActionNote(conversationId: string, jobKey: string, note: StoredActionNote): Promise<void> {
+    this.parts().actionState.recordActionNote(conversationId, jobKey, note);
+  }
+
+  async actionNote(conversationId: string, jobKey: string, now: number): Promise<StoredActionNote | undefined> {
+    return this.parts().actionState.actionNote(conversationId, jobKey, now);
   }
 
   // WatchStore (watches.ts)

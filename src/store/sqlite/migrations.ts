@@ -160,6 +160,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversation_settings_by_team ON conversation_settings (team_id) WHERE team_id IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    description: 'spent action tickets and the last action on each card',
+    // Shared by every process on the file: a press replayed after a restart finds its nonce spent.
+    sql: `
+      CREATE TABLE spent_tickets (
+        nonce      TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX spent_tickets_expiry ON spent_tickets (expires_at);
+
+      CREATE TABLE action_notes (
+        conversation_id TEXT NOT NULL,
+        job_key         TEXT NOT NULL,
+        root            TEXT NOT NULL,    -- the channel of a thread, for the per-channel bound
+        kind            TEXT NOT NULL CHECK (kind IN ('cancelled', 'backupStarted')),
+        name            TEXT NOT NULL,
+        at              INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, job_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX action_notes_by_root ON action_notes (root, at);
+      CREATE INDEX action_notes_at ON action_notes (at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -35,6 +35,7 @@ import type { Sync } from './sync';
 import { sqliteWatches, type SqliteWatches } from './watches';
 import { sqliteDigests, type SqliteDigests } from './digests';
 import { SqliteFeatureMethods } from './feature-methods';
+import { sqliteActionState, type SqliteActionState } from './action-state';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (nothing survives close). The parent directory is created when missing. */
@@ -100,6 +101,7 @@ export class SqliteStore extends SqliteFeatureMethods implements StateStore {
         st,
         subs: sqliteSubscriptions({ db, st }, watches, digests),
         settings: sqliteSettings({ db, st }),
+        actionState: sqliteActionState({ db, st }),
         jobs: sqliteJobs({ db, st }),
         outbox: sqliteOutbox({ db, st }, watches, digests),
         watches,
@@ -163,6 +165,7 @@ export class SqliteStore extends SqliteFeatureMethods implements StateStore {
     // Synchronous, one after the other: no other call runs in between.
     const dropped = open.subs.dropConversation(conversationId);
     open.settings.forgetConversation(conversationId);
+    open.actionState.forgetConversation(conversationId);
     return dropped;
   }
 
@@ -246,6 +249,7 @@ interface Open {
   readonly st: Statements;
   readonly subs: Sync<SubscriptionStore>;
   readonly settings: SqliteSettings;
+  readonly actionState: SqliteActionState;
   readonly jobs: Sync<JobStore>;
   readonly outbox: Sync<OutboxStore>;
   readonly watches: SqliteWatches;
