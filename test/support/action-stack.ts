@@ -31,13 +31,30 @@ export interface ActionStack {
   readonly entra: FakeEntra;
   readonly connector: RecordingConnector;
   readonly bot: BotProcess;
+  /** The first instance's base URL (a new one after restart()). */
   readonly url: string;
   send(activity: Activity): Promise<PostResult>;
+  /** Every instance's log lines so far. */
   botLog(): string;
+  /** Stops the bot gracefully and starts it again on the same store (the stack keeps its vault, Entra and connector). */
+  restart(): Promise<void>;
+  /** Another instance of the bot on the same store and settings; stopped with the stack. */
+  another(): Promise<{ readonly url: string; send(activity: Activity): Promise<PostResult> }>;
   stop(): Promise<void>;
 }
 
-export async function startActionStack(jobs: SimJobSpec[], held: readonly string[] = []): Promise<ActionStack> {
+export interface ActionStackOptions {
+  /** STATE_STORE; a SQLite file in the stack's folder by default. */
+  readonly stateStore?: string;
+  /** More environment for the bot (e.g. ACCESS_POLICY, ALLOWED_TENANT_IDS). */
+  readonly env?: Record<string, string>;
+}
+
+export async function startActionStack(
+  jobs: SimJobSpec[],
+  held: readonly string[] = [],
+  options: ActionStackOptions = {},
+): Promise<ActionStack> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-actions-'));
   const logFile = path.join(workDir, 'bot.log');
   const entra = await startFakeEntra(SSO_APP);
@@ -53,41 +70,64 @@ export async function startActionStack(jobs: SimJobSpec[], held: readonly string
   for (const spec of jobs) sim.addJob(spec, { held: held.includes(spec.jobId) });
   const simUrl = await sim.start(0);
   const connector = await RecordingConnector.start();
-  const port = await freePort();
-  const bot = startBotProcess({
-    port,
-    armEndpoint: simUrl,
-    subscriptionId: ACTION_SUB,
-    vaults: `${ACTION_VAULT.resourceGroup}/${ACTION_VAULT.vaultName}`,
-    stateStore: `sqlite:${path.join(workDir, 'state.db')}`,
-    pollIntervalSeconds: 0.5,
-    logFile,
-    logLevel: 'info',
-    env: {
-      ACTIONS: 'sso',
-      SSO_CLIENT_ID: SSO_APP.clientId,
-      SSO_CLIENT_SECRET: SSO_APP.clientSecret,
-      SSO_TENANT_ID: SSO_APP.tenantId,
-      SSO_AUTHORITY_HOST: entra.origin,
-      SSO_CONNECTION_NAME: 'teams-sso',
-      NODE_EXTRA_CA_CERTS: entra.caFile,
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const launch = async (): Promise<BotProcess> => {
+    const bot = startBotProcess({
+      port: await freePort(),
+      armEndpoint: simUrl,
+      subscriptionId: ACTION_SUB,
+      vaults: `${ACTION_VAULT.resourceGroup}/${ACTION_VAULT.vaultName}`,
+      stateStore: options.stateStore ?? `sqlite:${path.join(workDir, 'state.db')}`,
+      pollIntervalSeconds: 0.5,
+      logFile,
+      logLevel: 'info',
+      env: {
+        ACTIONS: 'sso',
+        SSO_CLIENT_ID: SSO_APP.clientId,
+        SSO_CLIENT_SECRET: SSO_APP.clientSecret,
+        SSO_TENANT_ID: SSO_APP.tenantId,
+        SSO_AUTHORITY_HOST: entra.origin,
+        SSO_CONNECTION_NAME: 'teams-sso',
+        NODE_EXTRA_CA_CERTS: entra.caFile,
+        ...options.env,
+      },
+    });
+    try {
+      await bot.healthy();
+    } catch (err) {
+      await bot.kill();
+      throw err;
+    }
+    return bot;
+  };
+  let bot: BotProcess;
   try {
-    await bot.healthy();
+    bot = await launch();
   } catch (err) {
-    await bot.kill();
     await Promise.all([sim.stop(), entra.close(), connector.close()]);
     throw err;
   }
+  const others: BotProcess[] = [];
+  const urlOf = (b: BotProcess): string => `http://127.0.0.1:${b.port}`;
   return {
     sim,
     entra,
     connector,
-    bot,
-    url,
-    send: (activity) => postActivity(url, activity),
+    get bot() {
+      return bot;
+    },
+    get url() {
+      return urlOf(bot);
+    },
+    send: (activity) => postActivity(urlOf(bot), activity),
+    async restart() {
+      await bot.stop();
+      bot = await launch();
+    },
+    async another() {
+      const other = await launch();
+      others.push(other);
+      return { url: urlOf(other), send: (activity: Activity) => postActivity(urlOf(other), activity) };
+    },
     botLog: () => {
       try {
         return readFileSync(logFile, 'utf8');
@@ -96,7 +136,7 @@ export async function startActionStack(jobs: SimJobSpec[], held: readonly string
       }
     },
     async stop() {
-      await bot.stop();
+      await Promise.all([bot, ...others].map((b) => b.stop()));
       await Promise.all([sim.stop(), entra.close(), connector.close()]);
       rmSync(workDir, { recursive: true, force: true });
     },
