@@ -26,8 +26,6 @@ while redis.call('HLEN', KEYS[1]) > max do
 end
 return 1`;
 
-const KINDS = new Set<string>(['cancelled', 'backupStarted']);
-
 export class RedisActionState implements ActionStateStore {
   constructor(
     private readonly redis: () => Redis,
@@ -48,7 +46,7 @@ export class RedisActionState implements ActionStateStore {
   async actionNote(conversationId: string, jobKey: string, now: number): Promise<StoredActionNote | undefined> {
     const raw = await this.redis().hget(this.hash(conversationId), field(conversationId, jobKey));
     const m = raw === null ? null : /^(\d+)\|(cancelled|backupStarted)\|(.*)$/s.exec(raw);
-    if (!m || !KINDS.has(m[2])) return undefined;
+    if (!m) return undefined;
     const at = Number(m[1]);
     return at < now - NOTE_TTL_MS ? undefined : { kind: m[2] as StoredActionNote['kind'], name: m[3], at };
   }
