@@ -27,7 +27,7 @@ import { t } from '../cards/i18n';
 import type { AccessGate, TenantVerdict } from './access';
 import type { BackgroundTasks } from './background';
 import type { JobActions } from '../commands/job-actions';
-import { handleExecute, type SignInSettings } from './execute';
+import { handleExecute, messageResponse, type SignInSettings } from './execute';
 import type { SubscriberInput } from '../domain/subscriber';
 import {
   activityLocale,
@@ -114,7 +114,10 @@ export class BackupJobsBot extends TeamsActivityHandler {
     });
   }
 
-  /** A log line; at most one short line to a message, rate-limited; an invoke gets a bare 403. */
+  /**
+   * A log line; at most one short line to a message, rate-limited; an invoke gets a bare 403, but an
+   * Action.Execute press the fixed reason in its own answer (Teams shows it to the presser; no call is made).
+   */
   private async refuse(context: TurnContext, verdict: Exclude<TenantVerdict, { ok: true }>): Promise<void> {
     const activity = context.activity;
     const conversationId = typeof activity.conversation?.id === 'string' ? activity.conversation.id.slice(0, 200) : '';
@@ -125,7 +128,11 @@ export class BackupJobsBot extends TeamsActivityHandler {
       'activity refused',
     );
     if (type === 'invoke') {
-      await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      const execute = activity.name === 'adaptiveCard/action' && verdict.why !== 'malformed ids';
+      await context.sendActivity({
+        type: 'invokeResponse',
+        value: execute ? messageResponse(t(activityLocale(activity), 'access.foreignTenant')) : { status: 403 },
+      });
       return;
     }
     if (replies) await context.sendActivity({ type: 'message', text: t(activityLocale(activity), 'access.foreignTenant') });

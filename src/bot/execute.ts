@@ -53,12 +53,17 @@ export async function handleExecute(
   return respond(answer, signIn, locale);
 }
 
+/** An AdaptiveCardInvokeResponse with a message Teams shows the person who pressed. */
+export function messageResponse(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: MESSAGE, value: text } };
+}
+
 function respond(answer: ActionAnswer, signIn: SignInSettings | undefined, locale?: string): InvokeResponse {
   switch (answer.kind) {
     case 'card':
       return { status: 200, body: { statusCode: 200, type: CARD, value: answer.card } };
     case 'message':
-      return { status: 200, body: { statusCode: 200, type: MESSAGE, value: answer.text } };
+      return messageResponse(answer.text);
     case 'signIn':
       return {
         status: 200,

@@ -36,8 +36,11 @@ export interface ActionStack {
   send(activity: Activity): Promise<PostResult>;
   /** Every instance's log lines so far. */
   botLog(): string;
-  /** Stops the bot gracefully and starts it again on the same store (the stack keeps its vault, Entra and connector). */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot gracefully and starts it again on the same store (the stack keeps its vault, Entra
+   * and connector), with `env` over the stack's environment (e.g. a narrower ACCESS_POLICY).
+   */
+  restart(env?: Record<string, string>): Promise<void>;
   /** Another instance of the bot on the same store and settings; stopped with the stack. */
   another(): Promise<{ readonly url: string; send(activity: Activity): Promise<PostResult> }>;
   stop(): Promise<void>;
@@ -70,7 +73,7 @@ export async function startActionStack(
   for (const spec of jobs) sim.addJob(spec, { held: held.includes(spec.jobId) });
   const simUrl = await sim.start(0);
   const connector = await RecordingConnector.start();
-  const launch = async (): Promise<BotProcess> => {
+  const launch = async (extraEnv: Record<string, string> = {}): Promise<BotProcess> => {
     const bot = startBotProcess({
       port: await freePort(),
       armEndpoint: simUrl,
@@ -89,6 +92,7 @@ export async function startActionStack(
         SSO_CONNECTION_NAME: 'teams-sso',
         NODE_EXTRA_CA_CERTS: entra.caFile,
         ...options.env,
+        ...extraEnv,
       },
     });
     try {
@@ -119,9 +123,9 @@ export async function startActionStack(
       return urlOf(bot);
     },
     send: (activity) => postActivity(urlOf(bot), activity),
-    async restart() {
+    async restart(env) {
       await bot.stop();
-      bot = await launch();
+      bot = await launch(env);
     },
     async another() {
       const other = await launch();

@@ -124,7 +124,7 @@ describe('a tenant that is not in ALLOWED_TENANT_IDS', () => {
     expect(reads()).toBe(0);
   });
 
-  it('invoke: answered 403 without a body, nothing sent, no read', async () => {
+  it('invoke: another invoke gets a bare 403; an Action.Execute press the fixed reason in its answer; nothing sent, no read', async () => {
     const invoke = {
       ...personalMessage('', { ...opts(), chatId: 'a:1foreign-invoke' }),
       type: 'invoke',
@@ -132,8 +132,15 @@ describe('a tenant that is not in ALLOWED_TENANT_IDS', () => {
       value: { action: { type: 'Action.Execute', verb: 'refresh', data: refreshValue(vmJob().jobId) } },
     };
     const res = await h.send(inTenant(invoke, FOREIGN_TENANT));
-    expect(res.status).toBe(403);
-    expect(res.body).not.toContain(SIM_VAULT);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'Backup Jobs is not available in your organisation.',
+    });
+    const other = await h.send(inTenant({ ...invoke, name: 'composeExtension/query' }, FOREIGN_TENANT));
+    expect(other.status).toBe(403);
+    expect(other.body).not.toContain(SIM_VAULT);
     expect(h.connector.activities).toEqual([]);
     expect(reads()).toBe(0);
   });
