@@ -56,10 +56,19 @@ export function buildJobActions(p: JobActionsParts): JobActions {
     writeBudget: new WriteBudget(),
     state: p.state,
     userArm(ssoToken) {
-      const credential = oboCredential(p.sso, ssoToken);
+      // One exchange per press: the sign-in check and the write share the token (one ARM scope).
+      const obo = oboCredential(p.sso, ssoToken);
+      let token: ReturnType<TokenCredential['getToken']> | undefined;
+      const credential: TokenCredential = { getToken: (scopes, options) => (token ??= obo.getToken(scopes, options)) };
       const arm = new ArmClient({ ...common, endpoint: config.azure.armEndpoint, credential });
       const items = new ArmItemsClient({ ...common, origin: arm.origin, credential });
-      return { cancelJob: (key) => arm.cancelJob(key), triggerBackup: (item) => items.triggerBackup(item) };
+      return {
+        signIn: async () => {
+          await credential.getToken(`${arm.origin}/.default`);
+        },
+        cancelJob: (key) => arm.cancelJob(key),
+        triggerBackup: (item) => items.triggerBackup(item),
+      };
     },
     async listItems(vault, backupManagementType) {
       const budget = p.readBudget.get();

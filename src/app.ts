@@ -98,7 +98,8 @@ export async function startApp(
       api = shared.api;
     }
 
-    const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials, overrides.botOpenIdMetadataUrl);
+    const oauthUrl = config.actions.mode === 'sso' ? config.actions.sso.tokenServiceUrl : undefined;
+    const adapter = createAdapter(config.bot, logger, overrides.connectorCredentials, overrides.botOpenIdMetadataUrl, oauthUrl);
     const readBudget = new ReadBudgetRef();
     let actions: JobActions | undefined;
     if (config.actions.mode === 'sso') {
@@ -181,9 +182,7 @@ export async function startApp(
       logger,
       background,
       ...(actions ? { actions } : {}),
-      ...(config.actions.mode === 'sso'
-        ? { signIn: { connectionName: config.actions.sso.connectionName, appIdUri: config.actions.sso.appIdUri } }
-        : {}),
+      ...(config.actions.mode === 'sso' ? { signIn: config.actions.sso } : {}),
       settings: store,
     });
     const server = createServer({

@@ -14,6 +14,25 @@ import {
 } from '@azure/identity';
 import { ArmError } from './errors';
 
+/**
+ * Entra needs the user at the keyboard before it gives a token: consent not given yet (AADSTS65001),
+ * MFA or conditional access (interaction_required, AADSTS50076/50079/50158). The bot then asks the
+ * user to sign in (the invoke's loginRequest with a sign-in link) instead of reporting a failure.
+ */
+export class SignInRequiredError extends ArmError {
+  override readonly name = 'SignInRequiredError';
+}
+
+const NEEDS_USER = /\b(?:consent_required|interaction_required|AADSTS65001|AADSTS50076|AADSTS50079|AADSTS50158)\b/;
+
+function needsUser(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'AuthenticationRequiredError') return true;
+  const response = (e as { errorResponse?: { error?: unknown; errorDescription?: unknown } }).errorResponse;
+  const text = [e.message, response?.error, response?.errorDescription].filter((x) => typeof x === 'string').join(' ');
+  return NEEDS_USER.test(text);
+}
+
 export interface OboSettings {
   readonly tenantId: string;
   readonly clientId: string;
@@ -46,6 +65,7 @@ export function oboCredential(settings: OboSettings, userAssertionToken: string)
       } catch (e) {
         // The library's message can quote the request; only its first line, without tokens, is kept.
         const first = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+        if (needsUser(e)) throw new SignInRequiredError('unauthorized', `Entra ID needs you to sign in first (${first}).`, { cause: e });
         throw new ArmError('unauthorized', `Entra ID did not give an Azure token for your account (${first}).`, { cause: e });
       }
     },

@@ -63,7 +63,10 @@ export function createAdapter(
   logger: Logger,
   credentials?: ConnectorCredentialsFactory,
   openIdMetadataUrl?: string,
+  /** The token service of the SSO connection (SSO_TOKEN_SERVICE_URL), when not the public one. */
+  oauthUrl?: string,
 ): BotAdapter {
+  const defaultOAuth = oauthUrl === undefined || oauthUrl === AuthenticationConstants.OAuthUrl;
   const auth = new ConfigurationBotFrameworkAuthentication(
     {
       MicrosoftAppId: bot.appId,
@@ -71,14 +74,14 @@ export function createAdapter(
       MicrosoftAppType: bot.appType,
       MicrosoftAppTenantId: bot.tenantId,
       // The SDK takes one custom endpoint only with all the others: these are its public-cloud defaults.
-      ...(openIdMetadataUrl === undefined
+      ...(openIdMetadataUrl === undefined && defaultOAuth
         ? {}
         : {
-            ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+            ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
             ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
             ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
             ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-            OAuthUrl: AuthenticationConstants.OAuthUrl,
+            OAuthUrl: oauthUrl ?? AuthenticationConstants.OAuthUrl,
             ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
             CallerId: CallerIdConstants.PublicAzureChannel,
           }),

@@ -1,8 +1,11 @@
 /**
  * Universal Actions: the `adaptiveCard/action` invoke of an Action.Execute (Confirm / Not now).
- * The answer goes to the person who pressed: an updated card, a message, or — without an SSO
- * token yet — a sign-in request (loginRequest with the app's tokenExchangeResource), after which
- * Teams sends the same press again with `value.authentication.token`.
+ * The answer goes to the person who pressed: an updated card, a message, or — without a usable
+ * token — a sign-in request (loginRequest). Teams first tries silent SSO with the request's
+ * tokenExchangeResource and re-sends the press with `value.authentication.token`; when SSO cannot
+ * give one (no consent yet, MFA, a client without SSO) it shows the request's sign-in button, a
+ * link from the Bot Framework token service for the SSO connection, and re-sends the press with
+ * `value.state`, the magic code the bot redeems there for the user's token.
  */
 import { randomUUID } from 'node:crypto';
 import type { InvokeResponse, TurnContext } from 'botbuilder';
@@ -12,8 +15,9 @@ import { t } from '../cards/i18n';
 import type { ActionAnswer, JobActions } from '../commands/job-actions';
 import type { CommandContext } from '../commands/types';
 import { activityLocale } from './conversation';
+import { tokenServiceOf, type TokenServiceSettings } from './token-service';
 
-export interface SignInSettings {
+export interface SignInSettings extends TokenServiceSettings {
   /** The Azure Bot's OAuth connection (SSO_CONNECTION_NAME). */
   readonly connectionName: string;
   /** The exposed API (webApplicationInfo.resource): Teams asks Entra for a token with this audience. */
@@ -37,11 +41,11 @@ export async function handleExecute(
   const press = parseExecuteInvoke(activity.value);
   if (!actions || actions.mode === 'off') {
     log.warn({ action: press?.data.action ?? 'unknown' }, 'action refused: actions are off');
-    return respond({ kind: 'message', text: t(locale, 'action.off') }, signIn);
+    return messageResponse(t(locale, 'action.off'));
   }
   if (!press) {
     log.warn({ conversationId: activity.conversation?.id?.slice(0, 200) }, 'action refused: not one of our buttons');
-    return respond({ kind: 'message', text: t(locale, 'action.refused') }, signIn);
+    return messageResponse(t(locale, 'action.refused'));
   }
   const from = activity.from ?? { id: '', name: '' };
   const user = {
@@ -49,8 +53,11 @@ export async function handleExecute(
     name: String(from.name ?? '').slice(0, 200),
     ...(typeof from.aadObjectId === 'string' ? { aadObjectId: from.aadObjectId.slice(0, 64) } : {}),
   };
-  const answer = await actions.execute(press.data, press.token, user, await commandContext());
-  return respond(answer, signIn, locale);
+  let token = press.token;
+  if (token === undefined && press.state !== undefined && signIn) token = await redeem(context, signIn, user.id, press.state, log);
+  const answer = await actions.execute(press.data, token, user, await commandContext());
+  if (answer.kind === 'signIn') return loginRequest(context, signIn, locale, answer.consent === true, log);
+  return respond(answer);
 }
 
 /** An AdaptiveCardInvokeResponse with a message Teams shows the person who pressed. */
@@ -58,24 +65,88 @@ export function messageResponse(text: string): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: MESSAGE, value: text } };
 }
 
-function respond(answer: ActionAnswer, signIn: SignInSettings | undefined, locale?: string): InvokeResponse {
-  switch (answer.kind) {
-    case 'card':
-      return { status: 200, body: { statusCode: 200, type: CARD, value: answer.card } };
-    case 'message':
-      return messageResponse(answer.text);
-    case 'signIn':
-      return {
-        status: 200,
-        body: {
-          statusCode: 401,
-          type: LOGIN,
-          value: {
-            text: t(locale, 'action.needsSignIn'),
-            connectionName: signIn?.connectionName ?? '',
-            tokenExchangeResource: { id: randomUUID(), uri: signIn?.appIdUri ?? '' },
-          },
-        },
-      };
+function respond(answer: Exclude<ActionAnswer, { kind: 'signIn' }>): InvokeResponse {
+  return answer.kind === 'card' ? { status: 200, body: { statusCode: 200, type: CARD, value: answer.card } } : messageResponse(answer.text);
+}
+
+/** The magic code Teams sends after a sign-in through the link, exchanged for the user's token; undefined when it is not (any more) valid. */
+async function redeem(
+  context: TurnContext,
+  signIn: SignInSettings,
+  userId: string,
+  code: string,
+  log: Logger,
+): Promise<string | undefined> {
+  if (signIn.connectionName === '') return undefined;
+  const service = tokenServiceOf(context, signIn);
+  if (!service) return undefined;
+  try {
+    const got = await service.getUserToken(userId, signIn.connectionName, context.activity.channelId ?? 'msteams', code);
+    return typeof got?.token === 'string' && got.token.length > 0 && got.token.length <= 16_000 ? got.token : undefined;
+  } catch (err) {
+    log.warn({ err: brief(err) }, 'sign-in code not redeemed at the token service');
+    return undefined;
   }
+}
+
+/**
+ * The loginRequest answer. With `consent` (Entra wants the user first), the request carries no
+ * tokenExchangeResource: silent SSO would only yield the same token again, so Teams goes straight
+ * to the sign-in button. Without a sign-in link then, the user gets a message saying what to ask for.
+ */
+async function loginRequest(
+  context: TurnContext,
+  signIn: SignInSettings | undefined,
+  locale: string | undefined,
+  consent: boolean,
+  log: Logger,
+): Promise<InvokeResponse> {
+  const connectionName = signIn?.connectionName ?? '';
+  let exchange: { id: string; uri: string } = { id: randomUUID(), uri: signIn?.appIdUri ?? '' };
+  let link: string | undefined;
+  const service = signIn ? tokenServiceOf(context, signIn) : undefined;
+  if (service && connectionName !== '') {
+    try {
+      const resource = await service.getSignInResource(connectionName, context.activity, '');
+      link = safeLink(resource.signInLink);
+      const r = resource.tokenExchangeResource;
+      if (typeof r?.id === 'string' && typeof r.uri === 'string') exchange = { id: r.id.slice(0, 200), uri: r.uri.slice(0, 400) };
+    } catch (err) {
+      log.warn({ err: brief(err) }, 'no sign-in link from the token service; silent SSO only');
+    }
+  }
+  if (consent && link === undefined) return messageResponse(t(locale, 'action.needsConsent'));
+  const title = t(locale, 'action.signInButton');
+  return {
+    status: 200,
+    body: {
+      statusCode: 401,
+      type: LOGIN,
+      value: {
+        text: t(locale, consent ? 'action.needsConsentSignIn' : 'action.needsSignIn'),
+        connectionName,
+        ...(consent ? {} : { tokenExchangeResource: exchange }),
+        ...(link === undefined ? {} : { buttons: [{ type: 'signin', title, text: title, value: link }] }),
+      },
+    },
+  };
+}
+
+/** The token service's sign-in link, only when it is an https URL (or loopback http, the tests' service). */
+function safeLink(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 4000) return undefined;
+  try {
+    const url = new URL(value);
+    const loopback = url.protocol === 'http:' && url.hostname === '127.0.0.1';
+    return url.protocol === 'https:' || loopback ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An SDK error without the request it carries (its Authorization header included). */
+function brief(err: unknown): { name: string; message: string; status?: number } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const status = (e as { statusCode?: unknown }).statusCode;
+  return { name: e.name, message: e.message.split('\n')[0].slice(0, 200), ...(typeof status === 'number' ? { status } : {}) };
 }

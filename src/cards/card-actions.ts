@@ -64,14 +64,20 @@ const invokeSchema = z.object({
     .object({ id: z.string().max(200).optional(), connectionName: z.string().max(200).optional(), token: z.string().min(1).max(16_000) })
     .optional(),
   trigger: z.string().max(40).optional(),
+  /** After a sign-in through the link (no SSO), Teams re-sends the press with the token service's magic code. */
+  state: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
 });
 
 /** The press, when it is one of ours; `token` is the user's SSO token when Teams sent one. */
-export function parseExecuteInvoke(value: unknown): { data: ExecuteData; token?: string } | undefined {
+export function parseExecuteInvoke(value: unknown): { data: ExecuteData; token?: string; state?: string } | undefined {
   const invoke = invokeSchema.safeParse(value);
   if (!invoke.success) return undefined;
   const data = executeDataSchema.safeParse(invoke.data.action.data);
   if (!data.success) return undefined;
   const token = invoke.data.authentication?.token;
-  return token === undefined ? { data: data.data } : { data: data.data, token };
+  const state = invoke.data.state;
+  return { data: data.data, ...(token === undefined ? {} : { token }), ...(state === undefined ? {} : { state }) };
 }

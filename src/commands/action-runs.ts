@@ -12,6 +12,7 @@ import { entityName, jobStatusLabel, operationName } from '../cards/job-view';
 import { escapeMarkdown as md } from '../cards/markdown';
 import type { BackupJob, JobKey, OperationRef, VaultId } from '../domain/job';
 import { visibleDigest } from '../tracker/visible';
+import type { ExecuteData } from '../cards/card-actions';
 import type { ActionAnswer, RunContext } from './job-actions';
 import { resolveCardJob, vaultLabel } from './resolve';
 import { armFailureText, jobCard } from './views';
@@ -237,7 +238,24 @@ function writeFailed(run: RunContext, err: unknown, action: 'cancel' | 'backup',
   return say(t(locale, 'action.failed', { vault: vaultLabel(vault), message: f.message.slice(0, 300) }));
 }
 
-function notAllowed(run: RunContext, jobKey: string): ActionAnswer {
+/**
+ * The refusal when this conversation may not use the press's vault (ACCESS_POLICY, which may have
+ * narrowed since the button was drawn); checked before anything is asked of the token service,
+ * Entra or ARM.
+ */
+export function outsidePolicy(
+  run: Pick<RunContext, 'ctx' | 'audit'>,
+  data: Exclude<ExecuteData, { action: 'dismiss' }>,
+): ActionAnswer | undefined {
+  const { allowList } = run.ctx;
+  if (data.action === 'backupItem') {
+    const vaultKey = data.vaultKey.toLowerCase();
+    return allowList.vaults.some((v) => vaultKeyString(v) === vaultKey) ? undefined : notAllowed(run, `${data.vaultKey}/`);
+  }
+  return resolveCardJob(data.jobKey, data.jobId, allowList) ? undefined : notAllowed(run, data.jobKey);
+}
+
+function notAllowed(run: Pick<RunContext, 'ctx' | 'audit'>, jobKey: string): ActionAnswer {
   const [, resourceGroup, vaultName] = jobKey.split('/');
   run.audit(
     'refused',

@@ -18,12 +18,16 @@ import { isTerminal, type BackupJob, type JobKey, type OperationRef, type VaultI
 import { jobKeyString, vaultKeyString } from '../azure/ids';
 import type { WriteBudget } from '../tracker/write-budget';
 import type { ActionStateStore } from '../store/action-state';
+import { armFailureOf } from '../azure/arm-failure';
+import { SignInRequiredError } from '../azure/user-credential';
 import { ActionTickets } from './action-tickets';
-import { runBackupAgain, runBackupItem, runCancel } from './action-runs';
+import { outsidePolicy, runBackupAgain, runBackupItem, runCancel } from './action-runs';
 import type { CommandContext } from './types';
 
 /** ARM calls made with the pressing user's token. */
 export interface UserArm {
+  /** Gets the user's ARM token now (On-Behalf-Of): a sign-in Entra wants first shows before anything is spent. */
+  signIn(): Promise<void>;
   cancelJob(key: JobKey): Promise<unknown>;
   triggerBackup(item: ProtectedItem): Promise<OperationRef>;
 }
@@ -56,8 +60,11 @@ export interface ActionUser {
 export type ActionAnswer =
   | { readonly kind: 'card'; readonly card: AdaptiveCardJson }
   | { readonly kind: 'message'; readonly text: string }
-  /** No SSO token yet: the bot answers with a sign-in request, and Teams re-sends the press with one. */
-  | { readonly kind: 'signIn' };
+  /**
+   * No usable token yet: the bot answers with a sign-in request, and Teams re-sends the press with
+   * one. `consent`: Entra wants the user first (consent, MFA), so silent SSO cannot succeed.
+   */
+  | { readonly kind: 'signIn'; readonly consent?: boolean };
 
 /** What a run needs besides the command context. */
 export interface RunContext {
@@ -140,11 +147,33 @@ export class JobActions {
       this.log(user, data.action, subject, `refused: ${verdict.why} ticket`);
       return say(t(locale, verdict.why === 'forged' ? 'action.refused' : 'action.expired'));
     }
+    const audit: RunContext['audit'] = (action, target, vault, outcome) =>
+      this.audit.info(
+        { oid: user.aadObjectId?.toLowerCase(), action, target, vault: vaultKeyString(vault), outcome, conversationId },
+        'action',
+      );
+    // The conversation's vaults before anything is asked of anyone (token service, Entra, ARM).
+    const refusal = outsidePolicy({ ctx, audit }, data);
+    if (refusal) return refusal;
     if (ssoToken === undefined) return { kind: 'signIn' };
     const oid = user.aadObjectId;
     if (oid === undefined || tokenOid(ssoToken) !== oid.toLowerCase()) {
       this.log(user, data.action, subject, 'refused: sign-in of another person');
       return say(t(locale, 'action.signInMismatch'));
+    }
+    // The user's Azure token first, so that a sign-in Entra wants spends nothing.
+    const arm = this.o.userArm(ssoToken);
+    try {
+      await arm.signIn();
+    } catch (err) {
+      if (err instanceof SignInRequiredError) {
+        this.log(user, data.action, subject, 'sign-in required by Entra');
+        return { kind: 'signIn', consent: true };
+      }
+      const f = armFailureOf(err);
+      if (!f) throw err;
+      this.log(user, data.action, subject, `refused: no Azure token (${f.kind})`);
+      return say(t(locale, 'action.failed', { vault: vaultLabelOf(data), message: f.message.slice(0, 300) }));
     }
     // First wins, across instances and restarts; a lost race or a replay is refused before any write.
     if (!(await this.o.state.spendTicket(verdict.nonce, verdict.expiresAt, this.o.clock.now()))) {
@@ -154,10 +183,9 @@ export class JobActions {
     const run: RunContext = {
       ctx,
       user: { ...user, aadObjectId: oid.toLowerCase() },
-      arm: this.o.userArm(ssoToken),
+      arm,
       actions: this,
-      audit: (action, target, vault, outcome) =>
-        this.audit.info({ oid: oid.toLowerCase(), action, target, vault: vaultKeyString(vault), outcome, conversationId }, 'action'),
+      audit,
     };
     switch (data.action) {
       case 'cancelJob':
@@ -182,6 +210,12 @@ export class JobActions {
   private log(user: ActionUser, action: string, target: string, outcome: string): void {
     this.audit.warn({ oid: user.aadObjectId, action, target: target.slice(0, 400), outcome }, 'action');
   }
+}
+
+/** `rg/vault` of the press (validated by the invoke schema), for a message. */
+function vaultLabelOf(data: Exclude<ExecuteData, { action: 'dismiss' }>): string {
+  const key = data.action === 'backupItem' ? data.vaultKey : data.jobKey;
+  return key.split('/').slice(1, 3).join('/');
 }
 
 function subjectOf(data: Exclude<ExecuteData, { action: 'dismiss' }>): string {

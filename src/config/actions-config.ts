@@ -21,6 +21,14 @@ export const ACTION_FIELDS = {
   ],
   SSO_CONNECTION_NAME: [z.string().max(200).default(''), "the Azure Bot's OAuth connection name"],
   SSO_APP_ID_URI: [z.string().max(400).default(''), 'the exposed API of the app registration, e.g. api://botid-<app id>'],
+  // Where the sign-in link and its magic code come from; http only on loopback (the tests' fake service).
+  SSO_TOKEN_SERVICE_URL: [
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => u.startsWith('https:') || new URL(u).hostname === '127.0.0.1')
+      .default('https://api.botframework.com'),
+    'the Bot Framework token service, https://api.botframework.com (or a sovereign cloud one)',
+  ],
 } as const;
 
 /** ACTIONS: off (no action buttons, actions refused) or sso (Teams SSO, then On-Behalf-Of for the user's ARM token). */
@@ -37,6 +45,8 @@ export type ActionsConfig =
         readonly connectionName: string;
         /** webApplicationInfo.resource of the manifest: the app's exposed API. */
         readonly appIdUri: string;
+        /** The Bot Framework token service: sign-in links and magic codes for the SSO connection. */
+        readonly tokenServiceUrl: string;
       };
     };
 
@@ -49,6 +59,7 @@ export interface ActionKeys {
   readonly SSO_AUTHORITY_HOST: string;
   readonly SSO_CONNECTION_NAME: string;
   readonly SSO_APP_ID_URI: string;
+  readonly SSO_TOKEN_SERVICE_URL: string;
   readonly MicrosoftAppId: string;
   readonly MicrosoftAppPassword: string;
   readonly MicrosoftAppTenantId: string;
@@ -73,6 +84,7 @@ export function readActions(v: ActionKeys): ActionsConfig | { readonly missing: 
       authorityHost: trimTrailing(v.SSO_AUTHORITY_HOST, '/'),
       connectionName: v.SSO_CONNECTION_NAME,
       appIdUri: v.SSO_APP_ID_URI || `api://botid-${clientId.toLowerCase()}`,
+      tokenServiceUrl: trimTrailing(v.SSO_TOKEN_SERVICE_URL, '/'),
     },
   };
 }

@@ -15,6 +15,7 @@ import type { SimJobSpec } from '../../tools/simulator/spec';
 import { startBotProcess, type BotProcess } from '../../scripts/lib/bot-process';
 import { freePort } from '../../scripts/lib/playground-process';
 import { startFakeEntra, type FakeEntra } from './fake-entra';
+import { startFakeTokenService, type FakeTokenService } from './fake-token-service';
 import { RecordingConnector } from './recording-connector';
 import { cardSubmit, postActivity, TENANT_ID, type Activity, type MessageOptions, type PostResult } from './teams-activities';
 
@@ -29,6 +30,8 @@ export const SSO_APP = {
 export interface ActionStack {
   readonly sim: SimulatorServer;
   readonly entra: FakeEntra;
+  /** The SSO connection's Bot Framework token service (sign-in links, magic codes): nothing leaves loopback. */
+  readonly tokens: FakeTokenService;
   readonly connector: RecordingConnector;
   readonly bot: BotProcess;
   /** The first instance's base URL (a new one after restart()). */
@@ -61,6 +64,7 @@ export async function startActionStack(
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'backup-jobs-actions-'));
   const logFile = path.join(workDir, 'bot.log');
   const entra = await startFakeEntra(SSO_APP);
+  const tokens = await startFakeTokenService(`api://botid-${SSO_APP.clientId}`);
   const sim = new SimulatorServer({
     clock: systemClock,
     jobs: [],
@@ -90,6 +94,7 @@ export async function startActionStack(
         SSO_TENANT_ID: SSO_APP.tenantId,
         SSO_AUTHORITY_HOST: entra.origin,
         SSO_CONNECTION_NAME: 'teams-sso',
+        SSO_TOKEN_SERVICE_URL: tokens.url,
         NODE_EXTRA_CA_CERTS: entra.caFile,
         ...options.env,
         ...extraEnv,
@@ -107,7 +112,7 @@ export async function startActionStack(
   try {
     bot = await launch();
   } catch (err) {
-    await Promise.all([sim.stop(), entra.close(), connector.close()]);
+    await Promise.all([sim.stop(), entra.close(), connector.close(), tokens.close()]);
     throw err;
   }
   const others: BotProcess[] = [];
@@ -115,6 +120,7 @@ export async function startActionStack(
   return {
     sim,
     entra,
+    tokens,
     connector,
     get bot() {
       return bot;
@@ -141,7 +147,7 @@ export async function startActionStack(
     },
     async stop() {
       await Promise.all([bot, ...others].map((b) => b.stop()));
-      await Promise.all([sim.stop(), entra.close(), connector.close()]);
+      await Promise.all([sim.stop(), entra.close(), connector.close(), tokens.close()]);
       rmSync(workDir, { recursive: true, force: true });
     },
   };

@@ -41,6 +41,10 @@ export interface FakeEntra {
   readonly requests: OboRequest[];
   /** The token Teams would hand the bot after SSO (audience: the app's client id). */
   ssoToken(user: EntraUser, opts?: { audience?: string; expiresInS?: number }): string;
+  /** From now on, On-Behalf-Of for this user answers as Entra does before the user consented (AADSTS65001). */
+  requireConsent(oid: string): void;
+  /** The user consented (through the sign-in link): On-Behalf-Of for them works again. */
+  grantConsent(oid: string): void;
   close(): Promise<void>;
 }
 
@@ -107,6 +111,7 @@ export async function startFakeEntra(app: FakeEntraApp): Promise<FakeEntra> {
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const signing = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const requests: OboRequest[] = [];
+  const needConsent = new Set<string>();
   const sockets = new Set<Duplex>();
   let origin = '';
   const tenant = app.tenantId;
@@ -162,6 +167,16 @@ export async function startFakeEntra(app: FakeEntraApp): Promise<FakeEntra> {
             error_description: 'AADSTS50013: Assertion failed signature validation or is not for this app.',
           });
         }
+        if (needConsent.has(assertion.oid.toLowerCase())) {
+          record(400, assertion.oid);
+          return send(400, {
+            error: 'invalid_grant',
+            error_description:
+              "AADSTS65001: The user or administrator has not consented to use the application with ID 'x'. Send an interactive authorization request for this user and resource.",
+            error_codes: [65001],
+            suberror: 'consent_required',
+          });
+        }
         const resource = scope.split(' ').find((s) => s.endsWith('/.default') || s.endsWith('/user_impersonation')) ?? scope;
         const now = Math.floor(Date.now() / 1000);
         const accessToken = jwt(signing, {
@@ -195,6 +210,12 @@ export async function startFakeEntra(app: FakeEntraApp): Promise<FakeEntra> {
     caFile: certs.caFile,
     publicKeyPem,
     requests,
+    requireConsent(oid) {
+      needConsent.add(oid.toLowerCase());
+    },
+    grantConsent(oid) {
+      needConsent.delete(oid.toLowerCase());
+    },
     ssoToken(user, opts = {}) {
       const now = Math.floor(Date.now() / 1000);
       return jwt(signing, {

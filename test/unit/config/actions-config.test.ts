@@ -29,6 +29,7 @@ describe('ACTIONS configuration', () => {
         authorityHost: 'https://login.microsoftonline.com',
         connectionName: '',
         appIdUri: `api://botid-${APP}`,
+        tokenServiceUrl: 'https://api.botframework.com',
       },
     });
     const own = readConfig({
@@ -40,11 +41,25 @@ describe('ACTIONS configuration', () => {
       SSO_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
       SSO_CONNECTION_NAME: 'teams-sso',
       SSO_APP_ID_URI: 'api://bot.example.com/botid-x',
+      SSO_TOKEN_SERVICE_URL: 'https://apiservice.botframework.azure.us/',
     });
     expect(own.actions).toMatchObject({
-      sso: { authorityHost: 'https://login.microsoftonline.us', connectionName: 'teams-sso', appIdUri: 'api://bot.example.com/botid-x' },
+      sso: {
+        authorityHost: 'https://login.microsoftonline.us',
+        connectionName: 'teams-sso',
+        appIdUri: 'api://bot.example.com/botid-x',
+        tokenServiceUrl: 'https://apiservice.botframework.azure.us',
+      },
     });
     expect(secretValues(own)).toContain('sso-secret');
+  });
+
+  it('refuses a token service over plain http anywhere but loopback', () => {
+    const sso = { ...base, ACTIONS: 'sso', SSO_CLIENT_ID: APP, SSO_CLIENT_SECRET: 's', SSO_TENANT_ID: TENANT };
+    expect(configErrorOf({ ...sso, SSO_TOKEN_SERVICE_URL: 'http://token.example.com' }).key).toBe('SSO_TOKEN_SERVICE_URL');
+    expect(readConfig({ ...sso, SSO_TOKEN_SERVICE_URL: 'http://127.0.0.1:3978' }).actions).toMatchObject({
+      sso: { tokenServiceUrl: 'http://127.0.0.1:3978' },
+    });
   });
 
   it('names the missing key, and never echoes the secret', () => {
