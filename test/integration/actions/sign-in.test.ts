@@ -78,6 +78,25 @@ describe('sign-in when silent SSO cannot give a token', () => {
     expect(s.sim.counts()['cancel']).toBe(0);
   }, 60_000);
 
+  it('the command form asks the same: cancel job, Confirm without a token, gets the sign-in request with the link', async () => {
+    const id = '44000002';
+    await s.send(channelMessage(`cancel job ${restore.jobId}`, { serviceUrl: s.connector.serviceUrl, id, from: PAT }));
+    const t2 = `${CHANNEL_ID};messageid=${id}`;
+    const confirm = await s.connector.waitFor(() => s.connector.for(t2).find((a) => cardOf(a) !== undefined), 60_000, 'the confirmation');
+    const confirmAction = (cardOf(confirm)!.actions as Array<{ title: string; data: unknown }>)[0];
+    const activity = cardExecute(confirmAction.data, {
+      serviceUrl: s.connector.serviceUrl,
+      conversationId: t2,
+      replyToId: confirm.activityId,
+      from: PAT,
+    });
+    const res = await s.send(activity);
+    const body = JSON.parse(res.body) as { statusCode: number; type: string; value: { buttons: unknown[] } };
+    expect([body.statusCode, body.type]).toEqual([401, LOGIN]);
+    expect(body.value.buttons).toEqual([{ type: 'signin', title: 'Sign in', text: 'Sign in', value: s.tokens.signInLink }]);
+    expect(s.sim.counts()['cancel']).toBe(0);
+  }, 60_000);
+
   it('Entra wants consent: only the sign-in link, nothing spent or written; the press with the sign-in code then runs with her rights', async () => {
     s.entra.requireConsent(PAT.aadObjectId);
     const sso = s.entra.ssoToken({ oid: PAT.aadObjectId, name: PAT.name });
