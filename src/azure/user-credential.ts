@@ -25,7 +25,8 @@ export class SignInRequiredError extends ArmError {
 
 const NEEDS_USER = /\b(?:consent_required|interaction_required|AADSTS65001|AADSTS50076|AADSTS50079|AADSTS50158)\b/;
 
-function needsUser(e: unknown): boolean {
+/** Whether an Entra failure wants the user at the keyboard (consent, MFA, conditional access). */
+export function needsUser(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   if (e.name === 'AuthenticationRequiredError') return true;
   const response = (e as { errorResponse?: { error?: unknown; errorDescription?: unknown } }).errorResponse;
