@@ -23,6 +23,9 @@ export type { DistributiveOmit } from '../core/distributive-omit';
 export type { DigestStore } from './digest-store';
 export type { ConversationSettingsStore } from './settings-store';
 export type { WatchNoticeInput, WatchStore, WatchSweepClaim } from './watch-store';
+import type { DurationStatsStore } from './duration-types';
+
+export type { DurationStatsStore } from './duration-types';
 
 export interface TrackedJobRecord {
   /** Canonical key: lower-case `subscriptionId/resourceGroup/vaultName/jobId`. */
@@ -203,4 +206,13 @@ export interface OutboxStore {
 
 /** The whole store, as one backend implements it; only the composition root (app.ts) and tests hold it. */
 export interface StateStore
-  extends StoreLifecycle, SubscriptionStore, ConversationSettingsStore, JobStore, OutboxStore, WatchStore, DigestStore, ActionStateStore {}
+  extends
+    StoreLifecycle,
+    SubscriptionStore,
+    ConversationSettingsStore,
+    JobStore,
+    OutboxStore,
+    WatchStore,
+    DigestStore,
+    ActionStateStore,
+    DurationStatsStore {}

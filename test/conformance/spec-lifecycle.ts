@@ -1,6 +1,7 @@
 /** StoreLifecycle: init/close, stats, and (durable backends) reopening with everything kept. */
 import type { StateStore } from '../../src/store/types';
 import type { SpecContext, StoreSpec } from './store-conformance';
+import { durationSample } from './spec-durations';
 import { CONV_A, CONV_B, COMPLETED, HOSTILE, T0, VAULT, card, final, jobInput, jobKeyOf, subInput } from './store-fixtures';
 
 const WATCH = {
@@ -57,6 +58,9 @@ const EVERY_CALL: Record<Exclude<keyof StateStore, 'close'>, (s: StateStore) => 
   spendTicket: (s) => s.spendTicket('n', T0 + 1, T0),
   recordActionNote: (s) => s.recordActionNote(CONV_A, jobKeyOf(1), { kind: 'cancelled', name: 'Ada', at: T0 }),
   actionNote: (s) => s.actionNote(CONV_A, jobKeyOf(1), T0),
+  recordDurations: (s) => s.recordDurations([durationSample('item', 'j1', T0)]),
+  durationStats: (s) => s.durationStats(['item']),
+  claimHistoryRead: (s) => s.claimHistoryRead('k', T0, 1000),
 };
 
 export const lifecycleSpec: StoreSpec = { tests: 'StoreLifecycle', describe: (ctx, { durable }) => describeLifecycleSpec(ctx, durable) };

@@ -11,6 +11,7 @@ import type { ActionStateStore } from '../../src/store/action-state';
 import type {
   ConversationSettingsStore,
   DigestStore,
+  DurationStatsStore,
   JobStore,
   OutboxStore,
   StateStore,
@@ -30,6 +31,7 @@ import { valuesSpec } from './spec-values';
 import { watchSpec } from './spec-watches';
 import { digestSpec } from './spec-digests';
 import { actionsSpec } from './spec-actions';
+import { durationSpec } from './spec-durations';
 
 /** The interfaces a spec can check, by name; `StateStore` for what holds across all of them (values, isolation). */
 interface Interfaces {
@@ -40,6 +42,7 @@ interface Interfaces {
   WatchStore: WatchStore;
   DigestStore: DigestStore;
   ActionStateStore: ActionStateStore;
+  DurationStatsStore: DurationStatsStore;
   StoreLifecycle: StoreLifecycle;
   StateStore: StateStore;
 }
@@ -63,6 +66,7 @@ const SPECS: readonly StoreSpec[] = [
   watchSpec,
   digestSpec,
   actionsSpec,
+  durationSpec,
   lifecycleSpec,
   valuesSpec,
 ];
@@ -76,8 +80,9 @@ const ORDER: Record<StoreInterface, number> = {
   WatchStore: 5,
   DigestStore: 6,
   ActionStateStore: 7,
-  StoreLifecycle: 8,
-  StateStore: 9,
+  DurationStatsStore: 8,
+  StoreLifecycle: 9,
+  StateStore: 10,
 };
 
 export interface StoreHarness {

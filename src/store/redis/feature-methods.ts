@@ -1,20 +1,24 @@
 /**
- * The watch, digest, per-conversation settings and action state methods of RedisStore: each delegates to its
- * part (watches.ts, digests.ts, settings.ts, action-state.ts), so redis-store.ts keeps the connection and the tracking interfaces only.
+ * The watch, digest, per-conversation settings, action state and duration methods of RedisStore: each delegates to its
+ * part (watches.ts, digests.ts, settings.ts, action-state.ts, durations.ts), so redis-store.ts keeps the connection and the tracking interfaces only.
  * The parts reach the connection and the scripts through the subclass at call time (after init()).
  */
 import type { Redis } from 'ioredis';
 import type { ActionStateStore, StoredActionNote } from '../action-state';
-import type { ConversationSettingsStore, DigestStore, WatchStore } from '../types';
+import type { ConversationSettingsStore, DigestStore, DurationStatsStore, WatchStore } from '../types';
 import { RedisActionState } from './action-state';
 import { ms } from './codec';
 import { redisDigests } from './digests';
 import type { ScriptName } from './lua';
 import { RedisSettings } from './settings';
 import { redisWatches } from './watches';
+import { redisDurations } from './durations';
 
-export abstract class RedisFeatureMethods implements WatchStore, DigestStore, ConversationSettingsStore, ActionStateStore {
+export abstract class RedisFeatureMethods
+  implements WatchStore, DigestStore, ConversationSettingsStore, ActionStateStore, DurationStatsStore
+{
   private readonly watches: WatchStore;
+  private readonly durations: DurationStatsStore;
   private readonly digests: DigestStore;
   protected readonly settings: RedisSettings;
   protected readonly actionState: RedisActionState;
@@ -26,6 +30,18 @@ export abstract class RedisFeatureMethods implements WatchStore, DigestStore, Co
     this.watches = redisWatches(redis, prefix, run, ms);
     this.settings = new RedisSettings(redis, prefix);
     this.actionState = new RedisActionState(redis, prefix);
+    this.durations = redisDurations(redis, prefix, run, ms);
+  }
+
+  // DurationStatsStore (durations.ts)
+  recordDurations(...a: Parameters<DurationStatsStore['recordDurations']>): ReturnType<DurationStatsStore['recordDurations']> {
+    return this.durations.recordDurations(...a);
+  }
+  durationStats(...a: Parameters<DurationStatsStore['durationStats']>): ReturnType<DurationStatsStore['durationStats']> {
+    return this.durations.durationStats(...a);
+  }
+  claimHistoryRead(...a: Parameters<DurationStatsStore['claimHistoryRead']>): ReturnType<DurationStatsStore['claimHistoryRead']> {
+    return this.durations.claimHistoryRead(...a);
   }
 
   /** The open connection; throws when the store is closed or not initialised. */

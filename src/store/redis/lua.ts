@@ -26,6 +26,7 @@
  *   watches (w:, wat:, wteamof:, wv:, wvaults, wconvs, wteam:, wsweep:, wann:, wannat, wcard:): see redis/watches.ts;
  *   a watch notice is a message of the queue "watch:"..V, with fields wjob and wevent besides the others
  *   digests (dg:, dgdue, dgconvs, dgteam:): see redis/digests.ts; a digest card is a message of the queue "digest:"
+ *   durations (dur:, durs:, duri:, hist): see redis/durations.ts
  * Times arrive from TypeScript as decimal strings (Lua would print large numbers in exponent form).
  */
 
@@ -60,6 +61,8 @@ const FILES = {
   bjRemoveDigest: 'remove-digest',
   bjClaimDigests: 'claim-digests',
   bjCommitDigest: 'commit-digest',
+  bjRecordDurations: 'record-durations',
+  bjClaimHistoryRead: 'claim-history-read',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

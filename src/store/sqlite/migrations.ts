@@ -184,6 +184,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX action_notes_at ON action_notes (at);
     `,
   },
+  {
+    version: 8,
+    description: 'durations of past runs per item, for the expected end',
+    // Bounded by the code that writes them (DURATION_LIMITS): samples per item, items per vault.
+    sql: `
+      CREATE TABLE duration_samples (
+        item_key  TEXT NOT NULL,
+        job_id    TEXT NOT NULL,
+        vault_key TEXT NOT NULL,
+        ended_at  INTEGER NOT NULL,
+        sample    TEXT NOT NULL,          -- JSON DurationSample
+        PRIMARY KEY (item_key, job_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX duration_samples_by_age ON duration_samples (item_key, ended_at, job_id);
+
+      CREATE TABLE duration_items (
+        vault_key TEXT NOT NULL,
+        item_key  TEXT NOT NULL,
+        last_at   INTEGER NOT NULL,
+        PRIMARY KEY (vault_key, item_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX duration_items_by_age ON duration_items (vault_key, last_at, item_key);
+
+      -- When each vault's ended jobs were last read for history (at most one read per period).
+      CREATE TABLE history_reads (
+        vault_key TEXT PRIMARY KEY,
+        at        INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

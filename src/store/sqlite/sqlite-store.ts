@@ -36,6 +36,8 @@ import { sqliteWatches, type SqliteWatches } from './watches';
 import { sqliteDigests, type SqliteDigests } from './digests';
 import { SqliteFeatureMethods } from './feature-methods';
 import { sqliteActionState, type SqliteActionState } from './action-state';
+import { sqliteDurations } from './durations';
+import type { DurationStatsStore } from '../duration-types';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (nothing survives close). The parent directory is created when missing. */
@@ -106,6 +108,7 @@ export class SqliteStore extends SqliteFeatureMethods implements StateStore {
         outbox: sqliteOutbox({ db, st }, watches, digests),
         watches,
         digests,
+        durations: sqliteDurations(db),
       };
     } catch (err) {
       db.close();
@@ -236,6 +239,17 @@ export class SqliteStore extends SqliteFeatureMethods implements StateStore {
     return this.open();
   }
 
+  // DurationStatsStore (durations.ts)
+  async recordDurations(...a: Parameters<DurationStatsStore['recordDurations']>): Promise<void> {
+    this.open().durations.recordDurations(...a);
+  }
+  async durationStats(...a: Parameters<DurationStatsStore['durationStats']>): ReturnType<DurationStatsStore['durationStats']> {
+    return this.open().durations.durationStats(...a);
+  }
+  async claimHistoryRead(...a: Parameters<DurationStatsStore['claimHistoryRead']>): Promise<boolean> {
+    return this.open().durations.claimHistoryRead(...a);
+  }
+
   private open(): Open {
     if (this.closed) throw closedError('sqlite');
     if (!this.conn) throw new Error('sqlite state store: call init() first');
@@ -254,4 +268,5 @@ interface Open {
   readonly outbox: Sync<OutboxStore>;
   readonly watches: SqliteWatches;
   readonly digests: SqliteDigests;
+  readonly durations: Sync<DurationStatsStore>;
 }
