@@ -5,6 +5,7 @@
 import type { BackupJob, JobKey, VaultId } from './job';
 import type { WatchEvent } from './watch';
 import type { VaultDigest } from './digest';
+import type { EtaBasis } from './durations';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -63,6 +64,8 @@ export type OutboundMessage =
       readonly subscriber: Subscriber;
       readonly job: BackupJob;
       readonly key: JobKey;
+      /** What the expected end is estimated from (the item's past runs); absent: no estimate. */
+      readonly eta?: EtaBasis;
     }
   | {
       /** The completion notice: a new message in the thread that @mentions the requester. */
@@ -70,6 +73,7 @@ export type OutboundMessage =
       readonly subscriber: Subscriber;
       readonly job: BackupJob;
       readonly key: JobKey;
+      readonly eta?: EtaBasis;
     }
   | {
       readonly kind: 'notice';

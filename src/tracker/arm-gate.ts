@@ -61,8 +61,10 @@ export class ArmGate {
     return this.call('get', key.vault, () => this.api.getJob(key, signal ? { signal } : undefined), signal);
   }
 
-  listJobs(vault: VaultId, filter: JobListFilter, signal?: AbortSignal): Promise<Read<BackupJob[]>> {
-    return this.call('list', vault, () => this.api.listJobs(vault, filter, signal ? { signal } : undefined), signal);
+  /** `maxPages` bounds a list that may be long (a vault's history); the default follows ARM's paging to its end. */
+  listJobs(vault: VaultId, filter: JobListFilter, signal?: AbortSignal, maxPages?: number): Promise<Read<BackupJob[]>> {
+    const opts = { ...(signal ? { signal } : {}), ...(maxPages !== undefined ? { maxPages } : {}) };
+    return this.call('list', vault, () => this.api.listJobs(vault, filter, Object.keys(opts).length > 0 ? opts : undefined), signal);
   }
 
   /** True once a reserved token is due; false when none is near enough, or a 429 paused the subscription meanwhile. */

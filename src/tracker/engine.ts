@@ -29,6 +29,7 @@ import { SweepStrategy } from './strategy-sweep';
 import { BackgroundLoop } from './loop';
 import type { TickStats, TrackerEvent, TrackerOptions } from './engine-contract';
 import { METRICS, telemetry } from '../core/telemetry';
+import { durationsOf, EtaSource } from './eta-source';
 
 /** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
 const LIST_PAGE_SIZE = 50;
@@ -48,6 +49,8 @@ export class Tracker {
   private abort = new AbortController();
   /** Per subscription: the next free slot for a read deferred for want of budget. */
   private readonly deferCursor = new Map<string, number>();
+  /** Estimates from past runs, when the store keeps durations. */
+  private readonly eta?: EtaSource;
 
   constructor(options: TrackerOptions) {
     this.o = options;
@@ -76,6 +79,8 @@ export class Tracker {
             minJobsToList: 2,
             ...(options.sharedLists ? { lists: options.sharedLists } : {}),
           });
+    const durations = durationsOf(options.store);
+    if (durations) this.eta = new EtaSource(durations, this.log);
     this.loop = new BackgroundLoop({
       clock: options.clock,
       logger: this.log,
@@ -179,6 +184,12 @@ export class Tracker {
     totals: { committed: number; deferred: number; ended: number; messages: number },
   ): Promise<void> {
     const now = this.o.clock.now();
+    const eta = this.eta;
+    if (eta) {
+      jobs = await Promise.all(
+        jobs.map(async (j) => ({ ...j, schedule: await eta.prepare(vault, j.record.lastJob, j.schedule, now, this.o.pollIntervalMs) })),
+      );
+    }
     const live: DueJob[] = [];
     const observations = new Map<string, Observation | { kind: 'deferred'; until: number }>();
     for (const j of jobs) {
@@ -244,7 +255,7 @@ export class Tracker {
     });
     const key = { vault: record.vault, jobId: record.jobId };
     const subscribers = d.effects.length > 0 ? await this.o.store.getSubscribers(record.jobKey) : [];
-    const messages = toOutbox(d.effects, key, subscribers);
+    const messages = toOutbox(d.effects, key, subscribers, d.schedule.eta);
     const update = {
       jobKey: record.jobKey,
       nextPollAt: d.end ? d.nextPollAt : this.notAfterPendingExpiry(record, d.lastJob, d.nextPollAt, now),
@@ -267,6 +278,7 @@ export class Tracker {
       .histogram(METRICS.pollLag, 'Poll lag: from a job being due to its poll committed', 'ms')
       .record(Math.max(0, at - (due.schedule.dueSince ?? record.nextPollAt)));
     for (const m of messages) this.emit({ type: 'message', at, jobKey: record.jobKey, conversationId: m.conversationId, kind: m.kind });
+    if (d.end === 'terminal' && d.lastJob) await this.eta?.record(record.vault, [d.lastJob]);
     if (d.end) {
       totals.ended++;
       this.log.info({ jobKey: record.jobKey, reason: d.end }, 'tracking ended');

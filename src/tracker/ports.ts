@@ -4,6 +4,7 @@
  * is opaque JSON owned by the bot layer.
  */
 import type { ArmErrorKind, BackupJob, JobKey } from '../domain/job';
+import type { EtaBasis } from '../domain/durations';
 import type { CapKind } from '../domain/limits';
 import type { WatchInput, WatchLimits, WatchRecord } from '../domain/watch';
 import type { DigestInput, DigestRecord } from '../domain/digest';
@@ -16,7 +17,14 @@ export interface Notifier {
 
 /** The outcome of reading a job for a user (track, Refresh). */
 export type ReadOutcome =
-  | { readonly ok: true; readonly job: BackupJob; readonly alreadyTracked: boolean; readonly finished: boolean }
+  | {
+      readonly ok: true;
+      readonly job: BackupJob;
+      readonly alreadyTracked: boolean;
+      readonly finished: boolean;
+      /** What the expected end is estimated from (the item's past runs), for a running job; absent: no estimate. */
+      readonly eta?: EtaBasis;
+    }
   | {
       readonly ok: false;
       readonly error: ArmErrorKind;

@@ -8,6 +8,8 @@ import type { EndReason, NoticeKind } from '../domain/subscriber';
 import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { isMajorChange, visibleDigest } from './visible';
 import { DEFAULT_TRACKING_LIMITS } from '../domain/limits';
+import type { EtaBasis } from '../domain/durations';
+import { nextDetailFromEstimate, parseEtaBasis } from './eta-schedule';
 
 export interface ScheduleState {
   /** Visible digest of the last snapshot the subscribers were told about. */
@@ -26,6 +28,10 @@ export interface ScheduleState {
    * waited longest read first, so a busy subscription cannot starve some of its jobs.
    */
   readonly dueSince?: number;
+  /** What the job's estimate is made from (its item's past runs); absent: no estimate. */
+  readonly eta?: EtaBasis;
+  /** When the store was last asked for `eta` (it is asked again later while there is none). */
+  readonly etaCheckedAt?: number;
 }
 
 export const INITIAL_SCHEDULE: ScheduleState = { detailStep: 0, nextDetailAt: 0, failures: 0, stillTrying: false };
@@ -56,6 +62,8 @@ export interface ScheduleOptions {
   readonly pendingTtlMs: number;
   /** Tell the subscribers when Azure answers again after a 'stillTrying' notice. */
   readonly recoveredNotice: boolean;
+  /** With an estimate, read task detail when a task should have changed (eta-schedule.ts) rather than on the cadence. */
+  readonly estimateDriven: boolean;
 }
 
 export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions {
@@ -70,6 +78,7 @@ export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions 
     maxTrackingMs: 7 * 24 * 3_600_000,
     pendingTtlMs: DEFAULT_TRACKING_LIMITS.pendingTtlMs,
     recoveredNotice: true,
+    estimateDriven: true,
   };
 }
 
@@ -168,6 +177,8 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
     const predictedEnd = now + job.estimatedRemainingMs;
     if (predictedEnd < nextDetailAt) nextDetailAt = Math.max(now + o.pollIntervalMs, predictedEnd);
   }
+  const byEstimate = o.estimateDriven && s.eta ? nextDetailFromEstimate(job, s.eta, now, o.pollIntervalMs) : undefined;
+  if (byEstimate !== undefined) nextDetailAt = byEstimate;
   const schedule: ScheduleState = { ...recovered(s), digest, detailStep, nextDetailAt };
   return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };
 }
@@ -217,7 +228,14 @@ export function parseSchedule(raw: Readonly<Record<string, unknown>> | undefined
     ...(typeof r.failingSince === 'number' && Number.isFinite(r.failingSince) ? { failingSince: r.failingSince } : {}),
     stillTrying: r.stillTrying === true,
     ...(typeof r.dueSince === 'number' && Number.isFinite(r.dueSince) ? { dueSince: r.dueSince } : {}),
+    ...withEta(r),
   };
+}
+
+function withEta(r: Readonly<Record<string, unknown>>): Pick<ScheduleState, 'eta' | 'etaCheckedAt'> {
+  const eta = parseEtaBasis(r.eta);
+  const checked = typeof r.etaCheckedAt === 'number' && Number.isFinite(r.etaCheckedAt) ? r.etaCheckedAt : undefined;
+  return { ...(eta ? { eta } : {}), ...(checked !== undefined ? { etaCheckedAt: checked } : {}) };
 }
 
 export function scheduleToJson(s: ScheduleState): Record<string, unknown> {

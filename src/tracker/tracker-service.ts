@@ -19,6 +19,7 @@ import { FollowerSlots } from './follower-slots';
 import type { SubscriberInput } from '../domain/subscriber';
 import { DEFAULT_REQUIRED_ROLE } from './schedule';
 import { Semaphore } from './semaphore';
+import { durationsOf, EtaSource } from './eta-source';
 
 /** How long a read a user waits on (track, Refresh, jobs, track operation) may wait for a budget token. */
 export const MAX_WAIT_FOR_BUDGET_MS = 3_000;
@@ -38,6 +39,11 @@ export interface TrackerServiceOptions {
   readonly userReadConcurrency?: number;
   /** Caps on tracked jobs and operation followers (defaults: DEFAULT_TRACKING_LIMITS). */
   readonly limits?: Partial<TrackingLimits>;
+  /**
+   * The first card's expected end (default on when the store keeps durations): from the item's past
+   * runs, which for a vault the store knows nothing of costs one history read per vault and day (eta-source.ts).
+   */
+  readonly historyReads?: boolean;
 }
 
 type Capped = Extract<TrackOutcome, { error: 'capped' }>;
@@ -47,6 +53,7 @@ export class TrackerServiceImpl implements TrackerService {
   private readonly log: Logger;
   readonly limits: TrackingLimits;
   private readonly followers: FollowerSlots;
+  private readonly eta?: EtaSource;
 
   constructor(private readonly o: TrackerServiceOptions) {
     const lane = new Semaphore(o.userReadConcurrency ?? DEFAULT_USER_READ_CONCURRENCY);
@@ -55,6 +62,8 @@ export class TrackerServiceImpl implements TrackerService {
     this.log = o.logger.child({ component: 'tracker-service' });
     this.limits = { ...DEFAULT_TRACKING_LIMITS, ...o.limits };
     this.followers = new FollowerSlots(this.limits.followersPerConversation, this.limits.followersTotal);
+    const durations = o.historyReads === false ? undefined : durationsOf(o.store);
+    if (durations) this.eta = new EtaSource(durations, this.log);
   }
 
   admitFollower(conversationId: string): FollowerAdmission {
@@ -109,12 +118,14 @@ export class TrackerServiceImpl implements TrackerService {
     }
     const job = read.job;
     if (isTerminal(job.status)) {
+      await this.eta?.record(key.vault, [job]);
       const existing = await this.o.store.getJob(jobKey);
       const subscribed =
         existing?.state === 'active' &&
         (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === subscriber.conversationId);
       return { ok: true, job, alreadyTracked: subscribed, finished: true };
     }
+    const eta = await this.eta?.basisFor(key.vault, job, this.o.clock.now(), this.gate);
     const now = this.o.clock.now();
     const nextPollAt = this.firstPollAt(key.vault, now);
     const result = await this.subscribeWithin(
@@ -125,7 +136,7 @@ export class TrackerServiceImpl implements TrackerService {
     if ('cap' in result) return result;
     this.log.info({ jobKey, conversationId: subscriber.conversationId, jobCreated: result.jobCreated }, 'tracking');
     if (result.jobCreated) this.o.engine?.wake();
-    return { ok: true, job, alreadyTracked: !result.subscriptionCreated, finished: false };
+    return { ok: true, job, alreadyTracked: !result.subscriptionCreated, finished: false, ...(eta ? { eta } : {}) };
   }
 
   recordCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void> {
@@ -162,7 +173,9 @@ export class TrackerServiceImpl implements TrackerService {
     const record = await this.o.store.getJob(jobKey);
     const subscribed =
       record?.state === 'active' && (await this.o.store.getSubscribers(jobKey)).some((s) => s.conversationId === conversationId);
-    return { ok: true, job: read.job, alreadyTracked: subscribed, finished: isTerminal(read.job.status) };
+    const finished = isTerminal(read.job.status);
+    const eta = finished ? undefined : await this.eta?.basisFor(key.vault, read.job, this.o.clock.now());
+    return { ok: true, job: read.job, alreadyTracked: subscribed, finished, ...(eta ? { eta } : {}) };
   }
 
   private firstPollAt(vault: VaultId, now: number): number {

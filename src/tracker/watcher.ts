@@ -22,6 +22,7 @@ import {
   windowStart,
   type WatchTiming,
 } from './watch-decide';
+import { durationsOf, EtaSource } from './eta-source';
 
 export interface WatcherOptions {
   readonly store: WatchStore;
@@ -60,12 +61,16 @@ export class Watcher {
   private readonly loop: BackgroundLoop;
   /** The watched vaults as of the last round. */
   private watched = new Set<string>();
+  /** The sweep lists ended jobs: their durations feed the estimates, at no extra read. */
+  private readonly eta?: EtaSource;
 
   constructor(private readonly o: WatcherOptions) {
     this.timing = { ...DEFAULT_WATCH_TIMING, ...o.timing, pollIntervalMs: o.pollIntervalMs };
     this.limits = o.limits ?? DEFAULT_WATCH_LIMITS;
     this.leaseMs = o.leaseMs ?? Math.max(10_000, 4 * o.pollIntervalMs);
     this.log = o.logger.child({ component: 'watcher' });
+    const durations = durationsOf(o.store);
+    if (durations) this.eta = new EtaSource(durations, this.log);
     this.loop = new BackgroundLoop({
       clock: o.clock,
       logger: this.log,
@@ -168,6 +173,7 @@ export class Watcher {
       await store.commitWatchSweep(owner, vaultKey, claim.state, [], now, now - REMEMBER_MS);
       return undefined;
     }
+    await this.eta?.record(vault, read.value);
     const cands = candidates(read.value, watches, state, now, this.timing);
     const fresh = await store.unannounced(cands.map(({ conversationId, jobId, event }) => ({ conversationId, jobId, event })));
     const freshKeys = new Set(fresh.map((f) => `${f.conversationId}\n${f.jobId}\n${f.event}`));

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly store?: StateStore;
   readonly clock?: VirtualClock;
   readonly api?: FakeBackupApi;
+  /** The vault history read for a first estimate (off here: most tests count reads exactly). */
+  readonly historyReads?: boolean;
 }
 
 export class Harness {
@@ -73,6 +75,7 @@ export class Harness {
       logger,
       engine: this.tracker,
       pollIntervalMs: P,
+      historyReads: o.historyReads ?? false,
     });
   }
 

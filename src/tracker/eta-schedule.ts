@@ -1,0 +1,43 @@
+/**
+ * Estimate-driven task-detail reads (pure). With an estimate, nothing visible is expected to change
+ * before the running task's expected end, so the next detail read is then (plus a margin), not on
+ * the fixed 1, 2, 4, 8 × P cadence. The last task ends with the job, which the vault list notices
+ * every interval anyway, so its detail is read once the usual range is over. A task or job that
+ * overruns its estimate falls back to the fixed cadence (undefined here). The end check (the list)
+ * is not touched: completion notices come as fast as before.
+ */
+import { z } from 'zod';
+import type { EtaBasis } from '../domain/durations';
+import type { BackupJob } from '../domain/job';
+import { estimate } from './estimate';
+
+const DONE = new Set(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled']);
+
+/** When to read task detail next, or undefined for the fixed cadence (overrun, or nothing to go by). */
+export function nextDetailFromEstimate(job: BackupJob, eta: EtaBasis, now: number, marginMs: number): number | undefined {
+  const start = job.startTime ? Date.parse(job.startTime) : NaN;
+  if (!Number.isFinite(start)) return undefined;
+  const e = estimate(eta, start, now);
+  if (e.overrun) return undefined;
+  const index = job.tasks.findIndex((t) => !DONE.has(t.status));
+  const last = index < 0 || index === job.tasks.length - 1;
+  const expected = last ? start + eta.highMs : e.tasks.find((t) => t.name === job.tasks[index].name)?.expectedEndAt;
+  if (expected === undefined) return undefined;
+  const at = expected + marginMs;
+  return at > now ? at : undefined;
+}
+
+const BASIS = z.object({
+  runs: z.number().int().positive(),
+  lowMs: z.number().finite().nonnegative(),
+  highMs: z.number().finite().nonnegative(),
+  medianMs: z.number().finite().nonnegative(),
+  maxMs: z.number().finite().nonnegative(),
+  tasks: z.array(z.object({ name: z.string(), endMs: z.number().finite().nonnegative() })),
+});
+
+/** An estimate basis read back from stored JSON (a job's schedule, an outbox message), or undefined when absent or damaged. */
+export function parseEtaBasis(raw: unknown): EtaBasis | undefined {
+  const parsed = BASIS.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}

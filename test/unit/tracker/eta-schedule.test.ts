@@ -1,0 +1,100 @@
+/** Estimate-driven task-detail reads, decided by the pure schedule on the virtual clock. */
+import { VirtualClock } from '../../../src/core/clock';
+import type { EtaBasis } from '../../../src/domain/durations';
+import type { BackupJob } from '../../../src/domain/job';
+import {
+  decide,
+  defaultScheduleOptions,
+  INITIAL_SCHEDULE,
+  parseSchedule,
+  scheduleToJson,
+  type ScheduleState,
+} from '../../../src/tracker/schedule';
+import { jobGuid, snapshot, vault } from './fakes';
+
+const P = 30_000;
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 23, 21, 0, 0);
+const options = defaultScheduleOptions(P);
+// Past runs: the snapshot ends at 5 min, the whole job takes 25–32 min (median 28, longest 40).
+const ETA: EtaBasis = {
+  runs: 12,
+  lowMs: 25 * MIN,
+  highMs: 32 * MIN,
+  medianMs: 28 * MIN,
+  maxMs: 40 * MIN,
+  tasks: [
+    { name: 'Take Snapshot', endMs: 5 * MIN },
+    { name: 'Transfer data to vault', endMs: 28 * MIN },
+  ],
+};
+// The fake's snapshot task ends at 20 % of the run: 6 min of 30.
+const plan = { key: { vault: vault(), jobId: jobGuid(1) }, startAt: T0, durationMs: 30 * MIN };
+
+function read(now: number, s: ScheduleState, lastJob?: BackupJob) {
+  return decide({
+    now,
+    schedule: s,
+    ...(lastJob ? { lastJob } : {}),
+    observation: { kind: 'job', job: snapshot(plan, now) },
+    options,
+    nextTick: (t) => t + P,
+    random: () => 0.5,
+  });
+}
+
+describe('estimate-driven detail reads', () => {
+  it('reads the detail when the running task should have ended (+ one interval), then once the usual range is over', async () => {
+    const clock = new VirtualClock(T0 + MIN);
+    const first = read(clock.now(), { ...INITIAL_SCHEDULE, eta: ETA });
+    // Snapshot running: its expected end 21:05 plus P, not P later as the fixed cadence would.
+    expect(first.schedule.nextDetailAt).toBe(T0 + 5 * MIN + P);
+    await clock.advance(first.schedule.nextDetailAt - clock.now());
+    // Still snapshotting at 5.5 min (it ends at 6): the task overruns its estimate → the fixed cadence from here.
+    const second = read(clock.now(), first.schedule, snapshot(plan, T0 + MIN));
+    expect(second.schedule.nextDetailAt).toBe(clock.now() + 2 * P);
+    await clock.advance(2 * P);
+    // The transfer (the last task) runs: nothing visible changes before the job ends, which the list notices;
+    // detail is read again when the usual range is over (32 min), plus P.
+    const third = read(clock.now(), second.schedule, snapshot(plan, T0 + 5 * MIN + P));
+    expect(third.effects.map((e) => e.kind)).toEqual(['card']);
+    expect(third.schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
+  });
+
+  it('falls back to the fixed cadence once the job runs longer than every past run', () => {
+    const now = T0 + 41 * MIN;
+    const long = { ...plan, durationMs: 60 * MIN };
+    const d = decide({
+      now,
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA, detailStep: 3 },
+      observation: { kind: 'job', job: snapshot(long, now) },
+      lastJob: snapshot(long, now - P),
+      options,
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    expect(d.schedule.nextDetailAt).toBe(now + 8 * P);
+  });
+
+  it('keeps the fixed cadence without an estimate, or with estimateDriven off', () => {
+    const now = T0 + MIN;
+    expect(read(now, INITIAL_SCHEDULE).schedule.nextDetailAt).toBe(now + P);
+    const off = decide({
+      now,
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
+      observation: { kind: 'job', job: snapshot(plan, now) },
+      options: { ...options, estimateDriven: false },
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    expect(off.schedule.nextDetailAt).toBe(now + P);
+  });
+
+  it('keeps the basis in the stored schedule, and drops a damaged one', () => {
+    const s = read(T0 + MIN, { ...INITIAL_SCHEDULE, eta: ETA, etaCheckedAt: T0 }).schedule;
+    const back = parseSchedule(JSON.parse(JSON.stringify(scheduleToJson(s))) as Record<string, unknown>);
+    expect(back.eta).toEqual(ETA);
+    expect(back.etaCheckedAt).toBe(T0);
+    expect(parseSchedule({ ...scheduleToJson(s), eta: { runs: 'many' } }).eta).toBeUndefined();
+  });
+});
