@@ -112,7 +112,7 @@ export class ProactiveNotifier implements Notifier {
     };
     switch (message.kind) {
       case 'card': {
-        const card = jobCard(message.job, message.key, { ...cardOptions, tracking: true });
+        const card = jobCard(message.job, message.key, { ...cardOptions, tracking: true, ...(message.eta ? { eta: message.eta } : {}) });
         if (subscriber.cardActivityId !== undefined) {
           await updateCard(context, subscriber.cardActivityId, card);
           return subscriber.cardActivityId;

@@ -1,4 +1,5 @@
 /** What the job card is built from (job-card.ts) and what its buttons send back. */
+import type { EtaBasis } from '../domain/durations';
 import type { JobKey } from '../domain/job';
 
 export interface CardContext {
@@ -19,6 +20,8 @@ export interface CardContext {
   readonly tracking: boolean;
   /** Action buttons (ACTIONS=sso) and who last acted on the job here; absent: none. */
   readonly actions?: CardActionsView;
+  /** What the expected end is estimated from (estimate-view.ts); absent: no estimate. */
+  readonly eta?: EtaBasis;
 }
 
 /** Who acted on the job from this conversation, shown on the card ("Cancelled by ‹name›, 21:40"). */

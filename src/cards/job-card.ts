@@ -25,6 +25,7 @@ import { actionData } from './job-card-actions';
 import type { CardContext } from './job-card-types';
 
 export type { ActionNote, CardActionsView, CardContext, JobCardActionData } from './job-card-types';
+import { estimateFacts, progressSuffix } from './estimate-view';
 
 interface Fact {
   readonly title: string;
@@ -130,6 +131,7 @@ function buildFacts(job: BackupJob, ctx: CardContext, l: Limits, entity: string)
     const remaining = formatDuration(Math.ceil(job.estimatedRemainingMs / 60_000) * 60_000, locale);
     facts.push({ title: t(locale, 'card.remaining'), value: t(locale, 'card.remainingValue', { duration: remaining }) });
   }
+  facts.push(...estimateFacts(job, ctx));
   const properties = Object.entries(job.propertyBag)
     // The VM name repeats the entity; empty values say nothing.
     .filter(([name, value]) => value.trim() !== '' && !(value === job.entityFriendlyName && /name$/i.test(name)))
@@ -149,7 +151,7 @@ function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, u
   const status = jobStatusLabel(job, locale);
   const start = parseTime(job.startTime);
   const running = !ctx.final;
-  const progress = job.progressPercentage !== undefined && running ? ` · ${formatPercent(job.progressPercentage, locale)}` : '';
+  const progress = progressSuffix(job, ctx);
   const tasks = job.tasks.slice(0, l.tasks).map((task) => taskRow(task, locale, l.propertyChars));
   const errors = job.errors.slice(0, l.errors).map((error) => errorBlock(error, locale, l));
   const elapsed = start !== undefined ? Math.max(0, ctx.now - start) : durationOf(job);

@@ -67,7 +67,13 @@ export async function handleCardAction(action: CardAction, ctx: CommandContext):
   }
   const tracked = entry !== undefined;
   const actions = await ctx.actions?.view(outcome.job, key, conversationId);
-  const card = jobCard(outcome.job, key, { ...cardOpts, now: ctx.clock.now(), tracking: tracked, ...(actions ? { actions } : {}) });
+  const card = jobCard(outcome.job, key, {
+    ...cardOpts,
+    now: ctx.clock.now(),
+    tracking: tracked,
+    ...(actions ? { actions } : {}),
+    ...(outcome.eta ? { eta: outcome.eta } : {}),
+  });
   if (ownCard !== undefined) {
     await ctx.reply.updateCard(ownCard, card);
     await ctx.tracker.recordCard(jobKey, conversationId, ownCard, visibleDigest(outcome.job));

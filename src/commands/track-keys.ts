@@ -53,6 +53,7 @@ async function answer(key: JobKey, outcome: TrackOutcome, ctx: CommandContext, p
     portalUrl: ctx.portalUrl,
     tracking: !finished,
     ...(actions ? { actions } : {}),
+    ...(outcome.eta ? { eta: outcome.eta } : {}),
   });
   const params = { entity: entityName(job, locale), operation: operationName(job, locale), vault: vaultLabel(key.vault) };
   if (finished) {

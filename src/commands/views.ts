@@ -5,6 +5,7 @@ import { armErrorText } from '../cards/messages';
 import { buildJobCard, type CardActionsView } from '../cards/job-card';
 import type { AdaptiveCardJson } from '../cards/render';
 import { vaultLabel } from './resolve';
+import type { EtaBasis } from '../domain/durations';
 
 export interface JobCardOptions {
   readonly locale: string | undefined;
@@ -15,6 +16,8 @@ export interface JobCardOptions {
   readonly tracking: boolean;
   /** Action buttons and note (JobActions.view); absent: none. */
   readonly actions?: CardActionsView;
+  /** What the expected end is estimated from; absent: no estimate. */
+  readonly eta?: EtaBasis;
 }
 
 export function jobCard(job: BackupJob, key: JobKey, opts: JobCardOptions): AdaptiveCardJson {
@@ -29,6 +32,7 @@ export function jobCard(job: BackupJob, key: JobKey, opts: JobCardOptions): Adap
     final,
     tracking: opts.tracking && !final,
     ...(opts.actions ? { actions: opts.actions } : {}),
+    ...(opts.eta ? { eta: opts.eta } : {}),
   });
 }
 
