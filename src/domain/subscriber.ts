@@ -66,6 +66,8 @@ export type OutboundMessage =
       readonly key: JobKey;
       /** What the expected end is estimated from (the item's past runs); absent: no estimate. */
       readonly eta?: EtaBasis;
+      /** The step of estimated progress this card shows (part of the card's digest). */
+      readonly etaStep?: number;
     }
   | {
       /** The completion notice: a new message in the thread that @mentions the requester. */

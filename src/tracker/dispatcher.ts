@@ -13,7 +13,7 @@ import type { Notifier } from './ports';
 import type { DeliveryResult } from '../domain/subscriber';
 import { ConversationRateLimiter, type SendWindow } from './rate-limit';
 import { Semaphore } from './semaphore';
-import { visibleDigest } from './visible';
+import { shownDigest } from './visible';
 import { METRICS, telemetry } from '../core/telemetry';
 
 /** Deliveries to Teams (cards and notices) by outcome: sent, retried, given_up. */
@@ -162,7 +162,7 @@ export class Dispatcher {
       );
       const at = clock.now();
       if (result.ok) {
-        const digest = m.message.kind === 'card' ? visibleDigest(m.message.job) : undefined;
+        const digest = m.message.kind === 'card' ? shownDigest(m.message.job, m.message.etaStep) : undefined;
         await store.completeMessage(owner, m.id, {
           ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
           ...(digest ? { digest } : {}),

@@ -27,6 +27,21 @@ export function nextDetailFromEstimate(job: BackupJob, eta: EtaBasis, now: numbe
   return at > now ? at : undefined;
 }
 
+/** Steps of the estimated progress a card update is sent for (10 %), so a card moves between detail reads at most 10 times. */
+const STEP = 10;
+
+/**
+ * The step of the estimated progress the card shows (0, 10, …, 90; -1 once "longer than usual"),
+ * or undefined when it shows none (no estimate, or Azure reports progress or remaining time itself).
+ */
+export function etaStep(job: BackupJob, eta: EtaBasis | undefined, now: number): number | undefined {
+  if (!eta || job.progressPercentage !== undefined || (job.estimatedRemainingMs ?? 0) > 0) return undefined;
+  const start = job.startTime ? Date.parse(job.startTime) : NaN;
+  if (!Number.isFinite(start)) return undefined;
+  const e = estimate(eta, start, now);
+  return e.overrun || e.progress === undefined ? -1 : Math.floor(e.progress / STEP) * STEP;
+}
+
 const BASIS = z.object({
   runs: z.number().int().positive(),
   lowMs: z.number().finite().nonnegative(),

@@ -3,7 +3,7 @@ import type { JobKey } from '../domain/job';
 import type { OutboxInput } from '../store/types';
 import type { Subscriber } from '../domain/subscriber';
 import type { Effect } from './schedule';
-import { visibleDigest } from './visible';
+import { shownDigest } from './visible';
 import type { EtaBasis } from '../domain/durations';
 
 /** `eta`: what the job's estimate is made from, carried by its card messages so the card shows the expected end. */
@@ -15,8 +15,8 @@ export function toOutbox(effects: readonly Effect[], key: JobKey, subscribers: r
     for (const e of effects) {
       if (e.kind === 'card') {
         // The bot may already show this state (it posted the first card, or the Refresh button updated it).
-        if (sub.cardDigest === visibleDigest(e.job)) continue;
-        out.push({ kind: 'card', job: e.job, key, conversationId, ...withEta });
+        if (sub.cardDigest === shownDigest(e.job, e.etaStep)) continue;
+        out.push({ kind: 'card', job: e.job, key, conversationId, ...withEta, ...(e.etaStep !== undefined ? { etaStep: e.etaStep } : {}) });
       } else if (e.kind === 'final') {
         out.push({ kind: 'final', job: e.job, key, conversationId, ...withEta });
       } else {

@@ -9,7 +9,7 @@ import { retryDelay, type BackoffOptions } from '../core/backoff';
 import { isMajorChange, visibleDigest } from './visible';
 import { DEFAULT_TRACKING_LIMITS } from '../domain/limits';
 import type { EtaBasis } from '../domain/durations';
-import { nextDetailFromEstimate, parseEtaBasis } from './eta-schedule';
+import { etaStep, nextDetailFromEstimate, parseEtaBasis } from './eta-schedule';
 
 export interface ScheduleState {
   /** Visible digest of the last snapshot the subscribers were told about. */
@@ -32,6 +32,8 @@ export interface ScheduleState {
   readonly eta?: EtaBasis;
   /** When the store was last asked for `eta` (it is asked again later while there is none). */
   readonly etaCheckedAt?: number;
+  /** The step of the estimated progress the subscribers were last shown (eta-schedule.ts). */
+  readonly etaStep?: number;
 }
 
 export const INITIAL_SCHEDULE: ScheduleState = { detailStep: 0, nextDetailAt: 0, failures: 0, stillTrying: false };
@@ -96,7 +98,8 @@ export type Observation =
   | { readonly kind: 'unconfirmed' };
 
 export type Effect =
-  | { readonly kind: 'card'; readonly job: BackupJob }
+  /** `etaStep`: the card shows estimated progress at this step (a card update between detail reads when it moves). */
+  | { readonly kind: 'card'; readonly job: BackupJob; readonly etaStep?: number }
   | { readonly kind: 'final'; readonly job: BackupJob }
   | { readonly kind: 'notice'; readonly notice: NoticeKind; readonly detail?: string };
 
@@ -149,12 +152,25 @@ function decideRead(input: DecideInput): Decision {
     case 'unconfirmed':
       return ended(s, now, 'unconfirmed', [{ kind: 'notice', notice: 'unconfirmed', detail: String(o.pendingTtlMs) }]);
     case 'running':
-      return { nextPollAt: input.nextTick(now), schedule: recovered(s), effects: recoveredEffects(s, o) };
+      return decideRunning(input);
     case 'job':
       return decideJob(input, obs.job);
     case 'failed':
       return decideFailure(input, obs.failure);
   }
+}
+
+/** Still running, no detail read: the card moves only when its estimated progress reaches another step. */
+function decideRunning(input: DecideInput): Decision {
+  const { now, schedule: s, options: o, lastJob } = input;
+  const effects = recoveredEffects(s, o);
+  const step = lastJob ? etaStep(lastJob, s.eta, now) : undefined;
+  if (!lastJob || step === undefined || step === s.etaStep) return { nextPollAt: input.nextTick(now), schedule: recovered(s), effects };
+  return {
+    nextPollAt: input.nextTick(now),
+    schedule: { ...recovered(s), etaStep: step },
+    effects: [...effects, { kind: 'card', job: lastJob, etaStep: step }],
+  };
 }
 
 function decideJob(input: DecideInput, job: BackupJob): Decision {
@@ -167,7 +183,8 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
     effects.push({ kind: 'card', job }, { kind: 'final', job });
     return { ...ended({ ...recovered(s), digest }, now, 'terminal', effects), lastJob: job };
   }
-  if (changed) effects.push({ kind: 'card', job });
+  const step = etaStep(job, s.eta, now);
+  if (changed || step !== s.etaStep) effects.push({ kind: 'card', job, ...(step !== undefined ? { etaStep: step } : {}) });
   const reset = o.detailResetOn === 'any' ? changed : isMajorChange(input.lastJob, job);
   const maxStep = Math.max(0, Math.ceil(Math.log(o.detailMaxFactor) / Math.log(o.detailFactor)));
   const detailStep = reset ? 0 : Math.min(maxStep, s.detailStep + 1);
@@ -179,7 +196,8 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
   }
   const byEstimate = o.estimateDriven && s.eta ? nextDetailFromEstimate(job, s.eta, now, o.pollIntervalMs) : undefined;
   if (byEstimate !== undefined) nextDetailAt = byEstimate;
-  const schedule: ScheduleState = { ...recovered(s), digest, detailStep, nextDetailAt };
+  const { etaStep: _shown, ...rest } = recovered(s);
+  const schedule: ScheduleState = { ...rest, digest, detailStep, nextDetailAt, ...(step !== undefined ? { etaStep: step } : {}) };
   return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };
 }
 
@@ -232,10 +250,15 @@ export function parseSchedule(raw: Readonly<Record<string, unknown>> | undefined
   };
 }
 
-function withEta(r: Readonly<Record<string, unknown>>): Pick<ScheduleState, 'eta' | 'etaCheckedAt'> {
+function withEta(r: Readonly<Record<string, unknown>>): Pick<ScheduleState, 'eta' | 'etaCheckedAt' | 'etaStep'> {
   const eta = parseEtaBasis(r.eta);
   const checked = typeof r.etaCheckedAt === 'number' && Number.isFinite(r.etaCheckedAt) ? r.etaCheckedAt : undefined;
-  return { ...(eta ? { eta } : {}), ...(checked !== undefined ? { etaCheckedAt: checked } : {}) };
+  const step = typeof r.etaStep === 'number' && Number.isInteger(r.etaStep) ? r.etaStep : undefined;
+  return {
+    ...(eta ? { eta } : {}),
+    ...(checked !== undefined ? { etaCheckedAt: checked } : {}),
+    ...(step !== undefined ? { etaStep: step } : {}),
+  };
 }
 
 export function scheduleToJson(s: ScheduleState): Record<string, unknown> {

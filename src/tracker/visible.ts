@@ -47,6 +47,15 @@ export function visibleDigest(job: BackupJob): string {
 }
 
 /**
+ * The digest of a card as shown: the job's visible state, and the step of its estimated progress
+ * (eta-schedule.ts `etaStep`) when the card shows one, so that a card whose estimate moved is sent again.
+ */
+export function shownDigest(job: BackupJob, etaStep?: number): string {
+  const d = visibleDigest(job);
+  return etaStep === undefined ? d : `${d}|e${etaStep}`;
+}
+
+/**
  * A change in status or in a task's status (as opposed to progress or remaining time only).
  * Such changes snap the detail cadence back to the base interval; progress-only changes do not,
  * because on IaaS jobs the remaining minutes change at nearly every read.

@@ -97,4 +97,38 @@ describe('estimate-driven detail reads', () => {
     expect(back.etaCheckedAt).toBe(T0);
     expect(parseSchedule({ ...scheduleToJson(s), eta: { runs: 'many' } }).eta).toBeUndefined();
   });
+
+  it('between detail reads, updates the card when the estimated progress reaches another 10 % step, and once when it overruns', async () => {
+    const clock = new VirtualClock(T0 + MIN);
+    // A job without Azure progress (a SQL backup): the card shows the estimated one.
+    const sql = (now: number): BackupJob => ({ ...snapshot(plan, now), jobType: 'AzureWorkloadJob', tasks: [] });
+    const first = decide({
+      now: clock.now(),
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
+      observation: { kind: 'job', job: sql(clock.now()) },
+      options,
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    expect(first.effects).toEqual([{ kind: 'card', job: sql(T0 + MIN), etaStep: 0 }]);
+    const lastJob = sql(T0 + MIN);
+    let s = first.schedule;
+    const cards: Array<number | undefined> = [];
+    while (clock.now() < T0 + 42 * MIN) {
+      await clock.advance(P);
+      const d = decide({
+        now: clock.now(),
+        schedule: s,
+        lastJob,
+        observation: { kind: 'running' },
+        options,
+        nextTick: (t) => t + P,
+        random: () => 0.5,
+      });
+      for (const e of d.effects) if (e.kind === 'card') cards.push(e.etaStep);
+      s = d.schedule;
+    }
+    // 28 min median: a step every 2.8 min up to 90 %, then nothing until past the longest run (40 min).
+    expect(cards).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, -1]);
+  });
 });
