@@ -22,7 +22,7 @@ const DAY = 24 * 3_600_000;
 export const HISTORY_WINDOW_MS = 7 * DAY;
 export const HISTORY_EVERY_MS = DAY;
 /** ARM pages of 50 jobs, at most, per history read. */
-export const HISTORY_PAGES = 2;
+export const HISTORY_PAGES = 4;
 /** A job without an estimate asks the store again this often (a history read or a run may have brought samples). */
 export const ETA_RECHECK_MS = 15 * 60_000;
 
