@@ -66,6 +66,11 @@ export interface ScheduleOptions {
   readonly recoveredNotice: boolean;
   /** With an estimate, read task detail when a task should have changed (eta-schedule.ts) rather than on the cadence. */
   readonly estimateDriven: boolean;
+  /**
+   * With an estimate, still read task detail at least every this many P (a bound on how stale the
+   * tasks and Azure's progress on the card get); absent: no bound, the estimate decides.
+   */
+  readonly estimateMaxGapFactor?: number;
 }
 
 export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions {
@@ -195,7 +200,10 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
     if (predictedEnd < nextDetailAt) nextDetailAt = Math.max(now + o.pollIntervalMs, predictedEnd);
   }
   const byEstimate = o.estimateDriven && s.eta ? nextDetailFromEstimate(job, s.eta, now, o.pollIntervalMs) : undefined;
-  if (byEstimate !== undefined) nextDetailAt = byEstimate;
+  if (byEstimate !== undefined) {
+    const cap = o.estimateMaxGapFactor !== undefined ? now + o.estimateMaxGapFactor * o.pollIntervalMs : Infinity;
+    nextDetailAt = Math.min(byEstimate, cap);
+  }
   const { etaStep: _shown, ...rest } = recovered(s);
   const schedule: ScheduleState = { ...rest, digest, detailStep, nextDetailAt, ...(step !== undefined ? { etaStep: step } : {}) };
   return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };

@@ -61,6 +61,20 @@ describe('estimate-driven detail reads', () => {
     expect(third.schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
   });
 
+  it('reads no later than estimateMaxGapFactor × P when that bound is set', () => {
+    const now = T0 + 7 * MIN;
+    const d = decide({
+      now,
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
+      observation: { kind: 'job', job: snapshot(plan, now) },
+      options: { ...options, estimateMaxGapFactor: 16 },
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    // The transfer runs; the estimate alone would read at 32 min + P.
+    expect(d.schedule.nextDetailAt).toBe(now + 16 * P);
+  });
+
   it('falls back to the fixed cadence once the job runs longer than every past run', () => {
     const now = T0 + 41 * MIN;
     const long = { ...plan, durationMs: 60 * MIN };
