@@ -128,6 +128,21 @@ describe('watcher over the simulated vault', () => {
     expect(sim.counts()).toMatchObject({ listJobs: 240, getJob: 0 });
   });
 
+  it('keeps the durations of the completed jobs its lists show, for estimates, at no extra read', async () => {
+    const t0 = clock.now();
+    const outcomes = ['Completed', 'Failed', 'CompletedWithWarnings', 'Cancelled'] as const;
+    for (let n = 1; n <= 8; n++) sim.addJob({ ...spec(n, t0 + n * MIN, 10 * MIN, outcomes[n % 4]), entityFriendlyName: 'vm-nightly' });
+    const s = stack();
+    await s.store.setWatch(watchOf('c'), t0, 10);
+    sim.resetCounts();
+    await s.run(t0 + HOUR);
+    const item = `${VKEY}\nazureiaasvmjob\n\nbackup\nvm-nightly`;
+    const kept = (await s.store.durationStats([item])).get(item) ?? [];
+    // Completed (4, 8) and CompletedWithWarnings (2, 6), newest first; failed and cancelled runs are left out.
+    expect(kept.map((k) => [k.jobId, k.totalMs])).toEqual([8, 6, 4, 2].map((n) => [jobGuid(n), 10 * MIN]));
+    expect(sim.counts()).toMatchObject({ listJobs: 120, getJob: 0 });
+  });
+
   it('announces jobs that ended while it was down (up to 24 h) once on start, and none older', async () => {
     const t0 = clock.now();
     const s = stack();
