@@ -201,12 +201,20 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
   }
   const byEstimate = o.estimateDriven && s.eta ? nextDetailFromEstimate(job, s.eta, now, o.pollIntervalMs) : undefined;
   if (byEstimate !== undefined) {
-    const cap = o.estimateMaxGapFactor !== undefined ? now + o.estimateMaxGapFactor * o.pollIntervalMs : Infinity;
-    nextDetailAt = Math.min(byEstimate, cap);
+    // A task that reports its progress changes visibly every few minutes: its detail is still read at
+    // least every detailMaxFactor × P (the cadence's ceiling, so the card is no staler than before),
+    // without the 1, 2, 4 × P ramp. Other tasks change only when they end, which the estimate times.
+    const gap = reportsProgress(job) ? o.detailMaxFactor : o.estimateMaxGapFactor;
+    nextDetailAt = Math.min(byEstimate, gap !== undefined ? now + gap * o.pollIntervalMs : Infinity);
   }
   const { etaStep: _shown, ...rest } = recovered(s);
   const schedule: ScheduleState = { ...rest, digest, detailStep, nextDetailAt, ...(step !== undefined ? { etaStep: step } : {}) };
   return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };
+}
+
+/** The running task reports its own progress (IaaS VM jobs): the card shows it in 5 % steps. */
+function reportsProgress(job: BackupJob): boolean {
+  return job.tasks.some((t) => t.status === 'InProgress' && t.progressPercentage !== undefined);
 }
 
 function decideFailure(input: DecideInput, f: PollFailure): Decision {

@@ -75,6 +75,25 @@ describe('estimate-driven detail reads', () => {
     expect(d.schedule.nextDetailAt).toBe(now + 16 * P);
   });
 
+  it('reads a task that reports its progress at least every detailMaxFactor × P, without the 1, 2, 4 × P ramp', () => {
+    const now = T0 + 7 * MIN;
+    const job = snapshot(plan, now);
+    const withProgress: BackupJob = {
+      ...job,
+      tasks: job.tasks.map((t) => (t.status === 'InProgress' ? { ...t, progressPercentage: 4 } : t)),
+    };
+    const d = decide({
+      now,
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
+      observation: { kind: 'job', job: withProgress },
+      options,
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    // A major change (first read): the cadence alone would read again after P.
+    expect(d.schedule.nextDetailAt).toBe(now + options.detailMaxFactor * P);
+  });
+
   it('falls back to the fixed cadence once the job runs longer than every past run', () => {
     const now = T0 + 41 * MIN;
     const long = { ...plan, durationMs: 60 * MIN };
