@@ -71,6 +71,12 @@ export interface ScheduleOptions {
    * tasks and Azure's progress on the card get); absent: no bound, the estimate decides.
    */
   readonly estimateMaxGapFactor?: number;
+  /**
+   * With an estimate, a task that reports its progress is read at least every this many P (default
+   * detailMaxFactor: its 5 % steps reach the card no later than on the cadence). Infinity lets the
+   * estimate alone decide: far fewer reads, and the card's task progress only moves at those reads.
+   */
+  readonly estimateProgressGapFactor?: number;
 }
 
 export function defaultScheduleOptions(pollIntervalMs: number): ScheduleOptions {
@@ -204,7 +210,7 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
     // A task that reports its progress changes visibly every few minutes: its detail is still read at
     // least every detailMaxFactor × P (the cadence's ceiling, so the card is no staler than before),
     // without the 1, 2, 4 × P ramp. Other tasks change only when they end, which the estimate times.
-    const gap = reportsProgress(job) ? o.detailMaxFactor : o.estimateMaxGapFactor;
+    const gap = reportsProgress(job) ? (o.estimateProgressGapFactor ?? o.detailMaxFactor) : o.estimateMaxGapFactor;
     nextDetailAt = Math.min(byEstimate, gap !== undefined ? now + gap * o.pollIntervalMs : Infinity);
   }
   const { etaStep: _shown, ...rest } = recovered(s);

@@ -92,6 +92,16 @@ describe('estimate-driven detail reads', () => {
     });
     // A major change (first read): the cadence alone would read again after P.
     expect(d.schedule.nextDetailAt).toBe(now + options.detailMaxFactor * P);
+    // Without that bound the estimate alone decides: the transfer is the last task, read after the usual range.
+    const free = decide({
+      now,
+      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
+      observation: { kind: 'job', job: withProgress },
+      options: { ...options, estimateProgressGapFactor: Infinity },
+      nextTick: (t) => t + P,
+      random: () => 0.5,
+    });
+    expect(free.schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
   });
 
   it('falls back to the fixed cadence once the job runs longer than every past run', () => {
