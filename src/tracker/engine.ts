@@ -187,7 +187,7 @@ export class Tracker {
     const eta = this.eta;
     if (eta) {
       jobs = await Promise.all(
-        jobs.map(async (j) => ({ ...j, schedule: await eta.prepare(vault, j.record.lastJob, j.schedule, now, this.o.pollIntervalMs) })),
+        jobs.map(async (j) => ({ ...j, schedule: await eta.prepare(vault, j.record.lastJob, j.schedule, now, this.scheduleOptions) })),
       );
     }
     const live: DueJob[] = [];

@@ -14,8 +14,7 @@ import { isTerminal } from '../domain/job';
 import type { ArmGate } from './arm-gate';
 import { durationItemKey, samplesOf } from './duration-samples';
 import { etaBasis } from './estimate';
-import { nextDetailFromEstimate } from './eta-schedule';
-import type { ScheduleState } from './schedule';
+import { detailAtFromEstimate, type ScheduleOptions, type ScheduleState } from './schedule';
 
 const DAY = 24 * 3_600_000;
 /** How far back a history read looks, and how often a vault's history is read at most. */
@@ -76,12 +75,12 @@ export class EtaSource {
    * ETA_RECHECK_MS while it has none). A job whose detail was never read since `track` (which read
    * it) gets its first detail read from the estimate, not at its first poll. Never throws.
    */
-  async prepare(vault: VaultId, lastJob: BackupJob | undefined, s: ScheduleState, now: number, marginMs: number): Promise<ScheduleState> {
+  async prepare(vault: VaultId, lastJob: BackupJob | undefined, s: ScheduleState, now: number, o: ScheduleOptions): Promise<ScheduleState> {
     if (s.eta || !lastJob || isTerminal(lastJob.status)) return s;
     if (s.etaCheckedAt !== undefined && now - s.etaCheckedAt < ETA_RECHECK_MS) return s;
     const eta = await this.basisFor(vault, lastJob, now);
     if (!eta) return { ...s, etaCheckedAt: now };
-    const first = s.nextDetailAt === 0 && s.digest === undefined ? nextDetailFromEstimate(lastJob, eta, now, marginMs) : undefined;
+    const first = s.nextDetailAt === 0 && s.digest === undefined ? detailAtFromEstimate(lastJob, eta, now, o) : undefined;
     return { ...s, eta, etaCheckedAt: now, ...(first !== undefined ? { nextDetailAt: first } : {}) };
   }
 

@@ -205,17 +205,25 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
     const predictedEnd = now + job.estimatedRemainingMs;
     if (predictedEnd < nextDetailAt) nextDetailAt = Math.max(now + o.pollIntervalMs, predictedEnd);
   }
-  const byEstimate = o.estimateDriven && s.eta ? nextDetailFromEstimate(job, s.eta, now, o.pollIntervalMs) : undefined;
-  if (byEstimate !== undefined) {
-    // A task that reports its progress changes visibly every few minutes: its detail is still read at
-    // least every detailMaxFactor × P (the cadence's ceiling, so the card is no staler than before),
-    // without the 1, 2, 4 × P ramp. Other tasks change only when they end, which the estimate times.
-    const gap = reportsProgress(job) ? (o.estimateProgressGapFactor ?? o.detailMaxFactor) : o.estimateMaxGapFactor;
-    nextDetailAt = Math.min(byEstimate, gap !== undefined ? now + gap * o.pollIntervalMs : Infinity);
-  }
+  const byEstimate = s.eta ? detailAtFromEstimate(job, s.eta, now, o) : undefined;
+  if (byEstimate !== undefined) nextDetailAt = byEstimate;
   const { etaStep: _shown, ...rest } = recovered(s);
   const schedule: ScheduleState = { ...rest, digest, detailStep, nextDetailAt, ...(step !== undefined ? { etaStep: step } : {}) };
   return { nextPollAt: input.nextTick(now), schedule, lastJob: job, effects };
+}
+
+/**
+ * When the estimate says to read the job's task detail next, or undefined (estimates off, overrun:
+ * the cadence decides). A task that reports its progress changes visibly every few minutes: it is
+ * still read at least every estimateProgressGapFactor (default detailMaxFactor) × P, the cadence's
+ * ceiling, so the card is no staler than before, but without the 1, 2, 4 × P ramp. Other tasks
+ * change only when they end, which the estimate times.
+ */
+export function detailAtFromEstimate(job: BackupJob, eta: EtaBasis, now: number, o: ScheduleOptions): number | undefined {
+  const at = o.estimateDriven ? nextDetailFromEstimate(job, eta, now, o.pollIntervalMs) : undefined;
+  if (at === undefined) return undefined;
+  const gap = reportsProgress(job) ? (o.estimateProgressGapFactor ?? o.detailMaxFactor) : o.estimateMaxGapFactor;
+  return Math.min(at, gap !== undefined ? now + gap * o.pollIntervalMs : Infinity);
 }
 
 /** The running task reports its own progress (IaaS VM jobs): the card shows it in 5 % steps. */
