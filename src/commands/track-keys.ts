@@ -14,8 +14,11 @@ import type { CommandContext, ReplyPort } from './types';
 import { armFailureText, jobCard } from './views';
 
 export async function trackKeys(keys: readonly JobKey[], ctx: CommandContext, port: ReplyPort): Promise<void> {
-  // Poll all jobs at once (one turn, one wait), answer in the order the user wrote them.
-  const outcomes = await Promise.all(keys.map(async (key): Promise<TrackOutcome> => ctx.tracker.track(key, ctx.subscriber)));
+  // Poll all jobs at once (one turn, one wait), answer in the order the user wrote them. Each
+  // subscribe waits for the one before it, so at a cap the jobs written last are the ones refused.
+  const pending: Array<Promise<TrackOutcome>> = [];
+  for (const key of keys) pending.push(ctx.tracker.track(key, ctx.subscriber, { after: pending.at(-1) }));
+  const outcomes = await Promise.all(pending);
   for (let i = 0; i < keys.length; i++) {
     await answer(keys[i], outcomes[i], ctx, port);
   }

@@ -63,6 +63,10 @@ export interface TrackedEntry {
   readonly subscriber: Subscriber;
 }
 
+export interface TrackOptions {
+  readonly after?: Promise<unknown>;
+}
+
 /** What the commands use. */
 export interface TrackerService {
   /**
@@ -73,8 +77,10 @@ export interface TrackerService {
    * state (`subscribed: true` on the failure): the tracker posts the card once it reads the job,
    * or drops the subscription with a notice when Azure has not confirmed it within the pending time.
    * A new subscription beyond a limit is refused (`error: 'capped'`), before any read when possible.
+   * `after`: the subscribe waits for it (the read does not), so jobs tracked together take the
+   * caps' free places in the order the user wrote them, however fast each read comes back.
    */
-  track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome>;
+  track(key: JobKey, subscriber: SubscriberInput, opts?: TrackOptions): Promise<TrackOutcome>;
   recordCard(jobKey: string, conversationId: string, activityId: string, digest: string): Promise<void>;
   /** Removes only this conversation's subscription; returns false when it did not exist. */
   untrack(key: JobKey, conversationId: string): Promise<boolean>;

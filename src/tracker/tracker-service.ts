@@ -13,7 +13,7 @@ import type { SubscribeCapKind, SubscriptionStore } from '../store/types';
 import { ArmGate } from './arm-gate';
 import { ReadBudget } from './budget';
 import type { Tracker } from './engine';
-import type { FollowerAdmission, ReadOutcome, TrackedEntry, TrackerService, TrackOutcome } from './ports';
+import type { FollowerAdmission, ReadOutcome, TrackedEntry, TrackerService, TrackOptions, TrackOutcome } from './ports';
 import { DEFAULT_TRACKING_LIMITS, type TrackingLimits } from '../domain/limits';
 import { FollowerSlots } from './follower-slots';
 import type { SubscriberInput } from '../domain/subscriber';
@@ -91,7 +91,7 @@ export class TrackerServiceImpl implements TrackerService {
     return result.refused ? this.capped(result.refused, job.jobKey, subscriber.conversationId) : result;
   }
 
-  async track(key: JobKey, subscriber: SubscriberInput): Promise<TrackOutcome> {
+  async track(key: JobKey, subscriber: SubscriberInput, opts: TrackOptions = {}): Promise<TrackOutcome> {
     const jobKey = jobKeyString(key);
     // A conversation at a cap spends no read; subscribing checks again, atomically.
     const early = await this.o.store.refusedBy(jobKey, subscriber.conversationId, false, this.limits);
@@ -102,6 +102,7 @@ export class TrackerServiceImpl implements TrackerService {
       // Azure may heal: subscribe without a first state (pending, within its own small cap); the
       // poller's failure handling applies, its first successful read posts the card, and a job
       // still unconfirmed after the pending time is dropped with a notice.
+      await settled(opts.after);
       const now = this.o.clock.now();
       const result = await this.subscribeWithin(
         { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) },
@@ -126,6 +127,7 @@ export class TrackerServiceImpl implements TrackerService {
       return { ok: true, job, alreadyTracked: subscribed, finished: true };
     }
     const eta = await this.eta?.basisFor(key.vault, job, this.o.clock.now(), this.gate);
+    await settled(opts.after);
     const now = this.o.clock.now();
     const nextPollAt = this.firstPollAt(key.vault, now);
     const result = await this.subscribeWithin(
@@ -204,4 +206,13 @@ export class TrackerServiceImpl implements TrackerService {
   dropTeam(teamId: string): Promise<number> {
     return this.o.store.dropTeam(teamId);
   }
+}
+
+/** Waits for `p` to settle, whatever its outcome (a failed earlier track must not block this one). */
+async function settled(p: Promise<unknown> | undefined): Promise<void> {
+  if (p)
+    await p.then(
+      () => undefined,
+      () => undefined,
+    );
 }

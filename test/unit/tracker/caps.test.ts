@@ -5,6 +5,9 @@ import { TrackerServiceImpl } from '../../../src/tracker/tracker-service';
 import type { TrackingLimits } from '../../../src/domain/limits';
 import { ALLOWED, RecordingApi, SUBSCRIBER, armError } from '../../support/command-fakes';
 import { memoryStore } from '../../support/memory-store';
+import type { ArmResult } from '../../../src/azure/types';
+import type { BackupJob, JobKey } from '../../../src/domain/job';
+import type { TrackOutcome } from '../../../src/tracker/ports';
 
 const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
@@ -26,6 +29,39 @@ describe('tracking caps under concurrency', () => {
     expect(outcomes.filter((o) => !o.ok && o.error === 'capped')).toHaveLength(7);
     expect(outcomes.find((o) => !o.ok)).toMatchObject({ cap: 'jobsPerConversation', limit: 3 });
     expect(await service.listForConversation(SUBSCRIBER.conversationId)).toHaveLength(3);
+  });
+
+  it('jobs tracked together take the free places in the order written, whatever order their reads come back in', async () => {
+    // The first job's read is held until the three others have been read and subscribed (if they
+    // did not wait): without `after`, the first job written would be the one refused.
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    class HeldApi extends RecordingApi {
+      override async getJob(key: JobKey): Promise<ArmResult<BackupJob>> {
+        if (key.jobId === guid(0)) await firstHeld;
+        return super.getJob(key);
+      }
+    }
+    const api = new HeldApi();
+    const store = memoryStore();
+    const service = new TrackerServiceImpl({
+      store,
+      api,
+      clock: new VirtualClock(),
+      logger: silentLogger(),
+      pollIntervalMs: 1000,
+      limits: { jobsPerConversation: 3 },
+    });
+    const pending: Array<Promise<TrackOutcome>> = [];
+    for (let i = 0; i < 4; i++) {
+      pending.push(service.track({ vault: ALLOWED.vaults[0], jobId: guid(i) }, SUBSCRIBER, { after: pending.at(-1) }));
+    }
+    // Every read but the held one is done before the first job may subscribe.
+    while (api.calls.filter((c) => c.op === 'getJob').length < 3) await new Promise<void>((r) => setImmediate(r));
+    releaseFirst();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+    expect(outcomes[3]).toMatchObject({ ok: false, error: 'capped', cap: 'jobsPerConversation', limit: 3 });
   });
 
   // Two services on one store stand for two instances: the cap is the store's, checked as it subscribes.
