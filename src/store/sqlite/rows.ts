@@ -3,7 +3,7 @@ import type { BackupJob } from '../../domain/job';
 import type { EndReason, JsonObject, Subscriber } from '../../domain/subscriber';
 import { toSubscriber } from '../records';
 import type { TrackedJobRecord } from '../types';
-import type { JobRow, SubRow } from './statements';
+import type { FollowedTuple, JobRow, SubRow } from './statements';
 
 export function toJob(r: JobRow): TrackedJobRecord {
   return toJobCreatedAt(r, r.created_at);
@@ -40,4 +40,47 @@ export function toSub(r: SubRow): Subscriber {
     cardActivityId: r.card_activity_id,
     cardDigest: r.card_digest,
   });
+}
+
+/** A followedByConversation row (raw mode) as the job and subscriber every backend returns. */
+export function toFollowed(v: FollowedTuple): { job: TrackedJobRecord; subscriber: Subscriber } {
+  const [job_key, conversation_id, conversation_ref, requester_id, requester_name, locale, time_zone, team_id, created_at] = v;
+  const [card_activity_id, card_digest, subscription_id, resource_group, vault_name, job_id, job_created_at] = [
+    v[9],
+    v[10],
+    v[11],
+    v[12],
+    v[13],
+    v[14],
+    v[15],
+  ];
+  const [state, end_reason, last_job, next_poll_at, schedule, lease_owner, lease_until] = [v[16], v[17], v[18], v[19], v[20], v[21], v[22]];
+  const job = {
+    job_key,
+    subscription_id,
+    resource_group,
+    vault_name,
+    job_id,
+    state,
+    end_reason,
+    last_job,
+    next_poll_at,
+    schedule,
+    lease_owner,
+    lease_until,
+  };
+  const sub = {
+    job_key,
+    conversation_id,
+    conversation_ref,
+    requester_id,
+    requester_name,
+    locale,
+    time_zone,
+    team_id,
+    created_at,
+    card_activity_id,
+    card_digest,
+  };
+  return { job: toJobCreatedAt(job, job_created_at), subscriber: toSub(sub) };
 }

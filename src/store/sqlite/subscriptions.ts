@@ -3,7 +3,7 @@ import type { BackupJob, VaultId } from '../../domain/job';
 import type { SubscriberInput } from '../../domain/subscriber';
 import { teamOf, threadRange } from '../records';
 import type { SubscribeCapKind, SubscribeCaps, SubscriptionStore } from '../types';
-import { toJob, toJobCreatedAt, toSub } from './rows';
+import { toFollowed, toJob, toSub } from './rows';
 import { onFirstCall, type Connection, type Sync } from './sync';
 import type { SqliteWatches } from './watches';
 import type { SqliteDigests } from './digests';
@@ -91,8 +91,7 @@ export function sqliteSubscriptions({ db, st }: Connection, watches: SqliteWatch
       }).immediate,
   );
 
-  const listByConversation = (conversationId: string) =>
-    st.followedByConversation.all(conversationId).map((row) => ({ job: toJobCreatedAt(row, row.job_created_at), subscriber: toSub(row) }));
+  const listByConversation = (conversationId: string) => st.followedByConversation.all(conversationId).map(toFollowed);
 
   return {
     subscribe,
