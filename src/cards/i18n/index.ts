@@ -79,9 +79,49 @@ export function argumentNames(message: string): string[] {
   return [...names].sort();
 }
 
+/** A message of text and `{name}` arguments only (most of the catalog), as literal text and argument names. */
+type SimpleParts = ReadonlyArray<string | { readonly arg: string }>;
+
+interface Compiled {
+  readonly format: IntlMessageFormat;
+  readonly simple?: SimpleParts;
+}
+
+/** Literal (0) and argument (1) elements only: what FormatJS formats as plain concatenation. */
+function simpleParts(format: IntlMessageFormat): SimpleParts | undefined {
+  const parts: Array<string | { readonly arg: string }> = [];
+  for (const element of format.getAst() as ReadonlyArray<{ type: number; value?: unknown }>) {
+    if (typeof element.value !== 'string') return undefined;
+    if (element.type === 0) parts.push(element.value);
+    else if (element.type === 1) parts.push({ arg: element.value });
+    else return undefined;
+  }
+  return parts;
+}
+
+/**
+ * What intl-messageformat's format() gives for a simple message: literals as written, a string or
+ * number argument as String(value) (a number is not localized there either). Undefined, so that
+ * format() decides, when an argument is missing or of another type.
+ */
+function joined(parts: SimpleParts, values: Record<string, string | number>): string | undefined {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    if (!(part.arg in values)) return undefined;
+    const value = values[part.arg];
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    out += String(value);
+  }
+  return out;
+}
+
 export class Catalog {
   private readonly byLanguage = new Map<string, Messages>();
-  private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly compiled = new Map<string, Compiled>();
   private readonly tags: string[];
   /** Resolved locales: every card asks dozens of times, and matching builds Intl.Locale objects. */
   private readonly matched = new BoundedMemo<{ readonly language: string; readonly intlTag: string }>(MATCH_MEMO_LIMIT, 64);
@@ -144,8 +184,11 @@ export class Catalog {
 
   t(locale: string | undefined, id: MessageId, params?: MessageParams): string {
     const language = this.language(locale);
-    const format = this.format(language, id);
+    const { format, simple } = this.format(language, id);
     const values = escaped(params);
+    // A card makes dozens of these calls; format() walks its parts, memoizes through JSON keys and merges.
+    const text = simple && joined(simple, values);
+    if (text !== undefined) return text;
     try {
       return String(format.format(values));
     } catch {
@@ -155,15 +198,17 @@ export class Catalog {
     }
   }
 
-  private format(language: string, id: MessageId): IntlMessageFormat {
+  private format(language: string, id: MessageId): Compiled {
     // Bounded: languages come from files and ids from en.json, never from users.
     const key = `${language}\u0000${id}`;
-    let format = this.compiled.get(key);
-    if (!format) {
-      format = new IntlMessageFormat(this.raw(language, id), language, undefined, FORMAT_OPTIONS);
-      this.compiled.set(key, format);
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
+      const format = new IntlMessageFormat(this.raw(language, id), language, undefined, FORMAT_OPTIONS);
+      const simple = simpleParts(format);
+      compiled = simple ? { format, simple } : { format };
+      this.compiled.set(key, compiled);
     }
-    return format;
+    return compiled;
   }
 }
 
