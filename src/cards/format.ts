@@ -52,12 +52,23 @@ const RELATIVE_STEPS: ReadonlyArray<{ readonly below: number; readonly unit: Int
  */
 export function formatRelative(thenMs: number, nowMs: number, locale?: string): string {
   const tag = intlLocale(locale);
-  const format = memoized(`relative|${tag}`, () => new Intl.RelativeTimeFormat(tag, { numeric: 'auto', style: 'long' }));
   const diff = thenMs - nowMs;
-  if (!Number.isFinite(diff) || Math.abs(diff) < 45 * SECOND) return format.format(0, 'second');
+  if (!Number.isFinite(diff) || Math.abs(diff) < 45 * SECOND) return relativeText(tag, 0, 'second');
   const step = RELATIVE_STEPS.find((s) => Math.abs(diff) < s.below) ?? RELATIVE_STEPS[RELATIVE_STEPS.length - 1];
   const count = Math.max(1, Math.round(Math.abs(diff) / step.ms));
-  return format.format(diff < 0 ? -count : count, step.unit);
+  return relativeText(tag, diff < 0 ? -count : count, step.unit);
+}
+
+/**
+ * The words for one (locale, count, unit): ICU's answer costs microseconds, and every row of a
+ * list card asks, mostly for the same few values. A pure function of the key, so the memo is exact.
+ */
+const relativeTexts = new BoundedMemo<string>(1024);
+
+function relativeText(tag: string, value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  return relativeTexts.get(`${tag}|${value}|${unit}`, () =>
+    memoized(`relative|${tag}`, () => new Intl.RelativeTimeFormat(tag, { numeric: 'auto', style: 'long' })).format(value, unit),
+  );
 }
 
 /**

@@ -64,19 +64,22 @@ export interface ListData {
 
 /** Renders as many rows as fit, newest first as given, and says how many were left out. */
 export function renderRows(rows: readonly Row[], data: ListData): AdaptiveCardJson {
-  const build = (shown: number): AdaptiveCardJson =>
-    expandTemplate('job-list', template, {
+  const build = (shown: number): AdaptiveCardJson => {
+    const hasMore = rows.length > shown || (data.extraHidden ?? 0) > 0;
+    return expandTemplate('job-list', template, {
       fallbackText: `${data.title}: ${data.subtitle}`,
       title: data.title,
       subtitle: data.subtitle,
       isEmpty: rows.length === 0,
       emptyText: data.emptyText,
       rows: rows.slice(0, shown),
-      hasMore: rows.length > shown || (data.extraHidden ?? 0) > 0,
-      moreText: data.moreText(rows.length - shown),
+      hasMore,
+      // Shown only under `$when: hasMore`: not formatted (an ICU plural) for the card that has no such line.
+      moreText: hasMore ? data.moreText(rows.length - shown) : '',
       hasHint: rows.length > 0 && data.hint !== '',
       hint: data.hint,
     });
+  };
   let shown = Math.min(rows.length, MAX_ROWS);
   let card = build(shown);
   while (shown > 0 && cardBytes(card) > CARD_BYTE_BUDGET) {
