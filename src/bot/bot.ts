@@ -160,8 +160,13 @@ export class BackupJobsBot extends TeamsActivityHandler {
     const activity = context.activity;
     const conversationId = threadConversationId(activity);
     // Only tracking commands store a subscriber or send later: built on first use, not for every message.
+    // So are the vaults (the policy's audience takes several id checks) and the child logger, which
+    // `help`, `tracking` and most answers never use.
     let subscriber: SubscriberInput | undefined;
     let later: ProactiveReply | undefined;
+    let allowList: CommandContext['allowList'] | undefined;
+    let logger: Logger | undefined;
+    const log = this.log;
     // Everyone in a channel reads the answer: the channel's language, when it set one, wins.
     const language = await deps.settings.getLanguage(conversationRoot(conversationId));
     return {
@@ -169,7 +174,9 @@ export class BackupJobsBot extends TeamsActivityHandler {
       watches: deps.watches,
       digests: deps.digests,
       api: deps.api,
-      allowList: { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) },
+      get allowList() {
+        return (allowList ??= { vaults: deps.access.vaultsFor(activity), scope: scopeOf(activity.conversation?.conversationType) });
+      },
       portalUrl: deps.portalUrl,
       conversationId,
       get subscriber() {
@@ -184,7 +191,9 @@ export class BackupJobsBot extends TeamsActivityHandler {
       },
       background: (name, task) => deps.background.run(name, task),
       clock: deps.clock,
-      logger: this.log.child({ conversationId }),
+      get logger() {
+        return (logger ??= log.child({ conversationId }));
+      },
       ...(deps.actions ? { actions: deps.actions } : {}),
       ...(activity.replyToId === undefined ? {} : { replyToId: activity.replyToId }),
     };
