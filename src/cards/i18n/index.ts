@@ -119,9 +119,26 @@ function joined(parts: SimpleParts, values: Record<string, string | number>): st
   return out;
 }
 
+/** Formatted messages whose arguments are all numbers, remembered (see Catalog.t). */
+const NUMERIC_MEMO_LIMIT = 1024;
+
+/** The memo key of a message whose arguments are 1 to 3 finite numbers; undefined otherwise. */
+function numericKey(language: string, id: MessageId, params: MessageParams | undefined): string | undefined {
+  if (!params) return undefined;
+  let key = `${language}\u0000${id}`;
+  let count = 0;
+  for (const name in params) {
+    const value = params[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || ++count > 3) return undefined;
+    key += `\u0000${name}=${value}`;
+  }
+  return count > 0 ? key : undefined;
+}
+
 export class Catalog {
   private readonly byLanguage = new Map<string, Messages>();
   private readonly compiled = new Map<string, Compiled>();
+  private readonly numericTexts = new BoundedMemo<string>(NUMERIC_MEMO_LIMIT, 120);
   private readonly tags: string[];
   /** Resolved locales: every card asks dozens of times, and matching builds Intl.Locale objects. */
   private readonly matched = new BoundedMemo<{ readonly language: string; readonly intlTag: string }>(MATCH_MEMO_LIMIT, 64);
@@ -189,6 +206,14 @@ export class Catalog {
     // A card makes dozens of these calls; format() walks its parts, memoizes through JSON keys and merges.
     const text = simple && joined(simple, values);
     if (text !== undefined) return text;
+    // Plurals and numbers take several ICU calls. With numbers only as arguments (counts), the text is a
+    // pure function of language, id and values: memoised, bounded (a count comes from our data, not users).
+    const numeric = numericKey(language, id, params);
+    if (numeric !== undefined) return this.numericTexts.get(numeric, () => this.formatted(format, language, id, values));
+    return this.formatted(format, language, id, values);
+  }
+
+  private formatted(format: IntlMessageFormat, language: string, id: MessageId, values: Record<string, string | number>): string {
     try {
       return String(format.format(values));
     } catch {
