@@ -193,7 +193,8 @@ export class ArmClient implements BackupJobsApi {
       purpose: 'read',
       signal: opts.signal,
     });
-    return { value: operationFrom(res, op), meta: meta(res, res.attempts) };
+    const wait = retryAfterMs(res.headers, this.clock.now());
+    return { value: operationFrom(res, op), meta: { ...meta(res, res.attempts), ...(wait !== undefined ? { retryAfterMs: wait } : {}) } };
   }
 
   async cancelJob(key: JobKey, opts: CallOptions = {}): Promise<ArmResult<{ readonly accepted: true }>> {

@@ -6,6 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock';
+import { retryAfterMs } from '../core/retry-after';
 import type { Logger } from '../core/logger';
 import type { OperationRef, VaultId } from '../domain/job';
 import { ArmTransport } from './arm-transport';
@@ -15,6 +16,12 @@ import { parseOperationRef, sameVault } from './ids';
 import { parseProtectedItems, type ProtectedItem } from './protected-items';
 import { TokenCache } from './token-cache';
 import { backupTriggerPath, protectedItemsPath } from './urls';
+
+/** A backup Azure accepted: the operation to follow, and how long Azure asked to wait before reading it. */
+export interface TriggeredBackup {
+  readonly ref: OperationRef;
+  readonly retryAfterMs?: number;
+}
 
 export interface ArmItemsOptions {
   readonly origin: string;
@@ -74,7 +81,7 @@ export class ArmItemsClient {
    * POST …/backup; resolves to the operation Azure hands back (Azure-AsyncOperation, else Location),
    * which must point into the same vault. Azure answers 202 without a body.
    */
-  async triggerBackup(item: ProtectedItem): Promise<OperationRef> {
+  async triggerBackup(item: ProtectedItem): Promise<TriggeredBackup> {
     const res = await this.transport.send({
       method: 'POST',
       path: `${this.path(() => backupTriggerPath(item.vault, item.containerName, item.name))}?api-version=${this.o.apiVersion}`,
@@ -96,7 +103,8 @@ export class ArmItemsClient {
       throw new MalformedResponseError('an operation link that is not one Azure returns');
     }
     if (ref.kind !== 'url' || !sameVault(ref.vault, item.vault)) throw new MalformedResponseError('an operation in another vault');
-    return ref;
+    const wait = retryAfterMs(res.headers, this.o.clock.now());
+    return wait !== undefined ? { ref, retryAfterMs: wait } : { ref };
   }
 
   private path(build: () => string): string {

@@ -22,6 +22,8 @@ export interface ArmMeta {
   readonly attempts: number;
   /** listJobs only: true when paging stopped at `maxPages` with more pages left. */
   readonly truncated?: boolean;
+  /** getOperationStatus only: the wait Azure asked for (Retry-After) before the next read of a running operation. */
+  readonly retryAfterMs?: number;
 }
 
 export interface ArmResult<T> {

@@ -7,10 +7,11 @@ import { armFailureOf } from '../azure/arm-failure';
 import { ArmError } from '../azure/errors';
 import { jobKeyString, vaultKeyString } from '../azure/ids';
 import { itemForJob, type ProtectedItem } from '../azure/protected-items';
+import type { TriggeredBackup } from '../azure/arm-items';
 import { t } from '../cards/i18n';
 import { entityName, jobStatusLabel, operationName } from '../cards/job-view';
 import { escapeMarkdown as md } from '../cards/markdown';
-import type { BackupJob, JobKey, OperationRef, VaultId } from '../domain/job';
+import type { BackupJob, JobKey, VaultId } from '../domain/job';
 import { visibleDigest } from '../tracker/visible';
 import type { ExecuteData } from '../cards/card-actions';
 import type { ActionAnswer, RunContext } from './job-actions';
@@ -103,14 +104,14 @@ async function startBackup(run: RunContext, item: ProtectedItem): Promise<Action
   const { ctx } = run;
   const budget = run.actions.takeWrite(item.vault, ctx.locale);
   if (!budget.ok) return say(budget.text);
-  let ref: OperationRef;
+  let triggered: TriggeredBackup;
   try {
-    ref = await run.arm.triggerBackup(item);
+    triggered = await run.arm.triggerBackup(item);
   } catch (err) {
     return writeFailed(run, err, 'backup', item.name, item.vault);
   }
-  run.audit('backup', item.name, item.vault, `accepted, operation ${ref.operationId}`);
-  ctx.background('follow triggered backup', (signal) => followBackup(run, item, ref, signal));
+  run.audit('backup', item.name, item.vault, `accepted, operation ${triggered.ref.operationId}`);
+  ctx.background('follow triggered backup', (signal) => followBackup(run, item, triggered, signal));
   return undefined;
 }
 
@@ -119,14 +120,22 @@ function startedParams(run: RunContext, item: ProtectedItem): Record<string, str
 }
 
 /** Operation → job id (reads on the bot's identity), then the job is tracked here like `track job`. */
-async function followBackup(run: RunContext, item: ProtectedItem, ref: OperationRef, signal: AbortSignal): Promise<void> {
+async function followBackup(run: RunContext, item: ProtectedItem, triggered: TriggeredBackup, signal: AbortSignal): Promise<void> {
   const { ctx } = run;
+  const { ref } = triggered;
   const pollMs = run.actions.o.operationPollMs ?? 5_000;
   const maxPolls = run.actions.o.maxOperationPolls ?? 120;
+  // Azure's Retry-After (on the 202 and on each read of a running operation) says when to look
+  // again; without one, the first read is at once and then every pollMs.
+  if (triggered.retryAfterMs !== undefined) await ctx.clock.sleep(operationWait(triggered.retryAfterMs), signal);
+  let waitMs = pollMs;
   for (let poll = 0; poll < maxPolls && !signal.aborted; poll++) {
     let jobId: string | undefined;
+    waitMs = pollMs;
     try {
-      const status = (await ctx.api.getOperationStatus(item.vault, ref, { signal })).value;
+      const read = await ctx.api.getOperationStatus(item.vault, ref, { signal });
+      const status = read.value;
+      if (read.meta.retryAfterMs !== undefined) waitMs = operationWait(read.meta.retryAfterMs);
       if (status.state === 'Failed' || status.state === 'Canceled') {
         run.audit('backup', item.name, item.vault, `operation ${status.state}`);
         await ctx.later.text(
@@ -147,7 +156,7 @@ async function followBackup(run: RunContext, item: ProtectedItem, ref: Operation
       await trackNewJob(run, { vault: item.vault, jobId });
       return;
     }
-    await ctx.clock.sleep(pollMs, signal);
+    await ctx.clock.sleep(waitMs, signal);
   }
   if (!signal.aborted)
     await ctx.later.text(t(ctx.locale, 'action.backupNoJob', { entity: item.friendlyName, vault: vaultLabel(item.vault) }));
@@ -282,4 +291,9 @@ function jobParams(job: BackupJob, key: JobKey, locale: string | undefined): Rec
 
 function say(text: string): ActionAnswer {
   return { kind: 'message', text };
+}
+
+/** Azure's Retry-After, within 1 s and 60 s: never a busy loop, never a backup left unfollowed for long. */
+function operationWait(ms: number): number {
+  return Math.min(Math.max(ms, 1_000), 60_000);
 }

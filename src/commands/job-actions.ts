@@ -8,13 +8,14 @@
  */
 import type { Logger } from 'pino';
 import type { ProtectedItem } from '../azure/protected-items';
+import type { TriggeredBackup } from '../azure/arm-items';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { ActionNote, CardActionsView } from '../cards/job-card';
 import { t } from '../cards/i18n';
 import { formatDuration } from '../cards/format';
 import type { ExecuteData } from '../cards/card-actions';
 import type { Clock } from '../core/clock';
-import { isTerminal, type BackupJob, type JobKey, type OperationRef, type VaultId } from '../domain/job';
+import { isTerminal, type BackupJob, type JobKey, type VaultId } from '../domain/job';
 import { jobKeyString, vaultKeyString } from '../azure/ids';
 import type { WriteBudget } from '../tracker/write-budget';
 import type { ActionStateStore } from '../store/action-state';
@@ -29,7 +30,7 @@ export interface UserArm {
   /** Gets the user's ARM token now (On-Behalf-Of): a sign-in Entra wants first shows before anything is spent. */
   signIn(): Promise<void>;
   cancelJob(key: JobKey): Promise<unknown>;
-  triggerBackup(item: ProtectedItem): Promise<OperationRef>;
+  triggerBackup(item: ProtectedItem): Promise<TriggeredBackup>;
 }
 
 export interface JobActionsOptions {

@@ -87,6 +87,7 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
     expect(signIn).toMatchObject({ statusCode: 401, type: 'application/vnd.microsoft.activity.loginRequest' });
     expect(s.sim.triggeredBackups()).toEqual([]);
 
+    const operationReads = s.sim.counts()['operationStatus'] ?? 0;
     const answer = await press(thread, card.activityId, data, OLGA, sso(OLGA));
     expect(answer).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(JSON.stringify(answer.value)).toContain(`Backup started again by ${OLGA.name}`);
@@ -100,6 +101,8 @@ describe('actions with the user own Azure rights (ACTIONS=sso)', () => {
       90_000,
       'the card of the new backup',
     );
+    // The 202's Retry-After (1 s) outlasts the operation (0.5 s on the same real clock): one read finds the job id.
+    expect((s.sim.counts()['operationStatus'] ?? 0) - operationReads).toBe(1);
     s.sim.release(newJobId);
     const notice = await s.connector.waitFor(
       () =>

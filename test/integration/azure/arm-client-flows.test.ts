@@ -130,8 +130,13 @@ describe('getOperationStatus', () => {
   it('reads an operationResults URL: 202 running, 204 done', async () => {
     const ref = parseOperationRef(cancelLocation);
     server.script(json(202, undefined, { location: cancelLocation, 'retry-after': '60' }), json(204));
-    expect((await arm.getOperationStatus(VAULT, ref)).value.state).toBe('InProgress');
-    expect((await arm.getOperationStatus(VAULT, ref)).value.state).toBe('Succeeded');
+    const running = await arm.getOperationStatus(VAULT, ref);
+    expect(running.value.state).toBe('InProgress');
+    // The wait Azure asks for reaches the caller, which follows it (commands/action-runs.ts).
+    expect(running.meta.retryAfterMs).toBe(60_000);
+    const done = await arm.getOperationStatus(VAULT, ref);
+    expect(done.value.state).toBe('Succeeded');
+    expect(done.meta.retryAfterMs).toBeUndefined();
   });
 
   it('refuses an operation URL of another vault', async () => {
