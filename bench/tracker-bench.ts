@@ -106,6 +106,8 @@ async function main(): Promise<void> {
       'staleP50Ms',
       'staleP99Ms',
       'statusStaleP99Ms',
+      'leadP99Pp',
+      'leadMaxPp',
       'peakRssMb',
       'loopLagP99Ms',
       'realSeconds',
@@ -114,13 +116,14 @@ async function main(): Promise<void> {
   const naive = rows.find((r) => r.scenario === 'P1' && r.strategy === 'naive');
   const dflt = rows.find((r) => r.scenario === 'P1' && r.strategy === 'default');
   process.stdout.write('\n');
-  for (const row of [dflt, rows.find((r) => r.scenario === 'P1' && r.strategy === 'default (history)')]) {
+  for (const row of [dflt, rows.find((r) => r.scenario === 'P1' && r.strategy.startsWith('default (history'))]) {
     if (!naive || !row) continue;
     // Issue 11's targets: reads and notice p99 against naive, card staleness p99 against P1-default as measured before the ETA work.
     process.stdout.write(
       `P1 ${row.strategy}: ARM reads / naive ${(row.armReads / naive.armReads).toFixed(3)} (target <= 0.2), ` +
         `notice p99 / naive ${(row.latencyP99Ms / naive.latencyP99Ms).toFixed(2)} (target <= 1.0), ` +
-        `card staleness p99 ${((row.staleP99Ms ?? NaN) / 1000).toFixed(1)} s (status changes ${((row.statusStaleP99Ms ?? NaN) / 1000).toFixed(1)} s)\n`,
+        `card staleness p99 ${((row.staleP99Ms ?? NaN) / 1000).toFixed(1)} s (status changes ${((row.statusStaleP99Ms ?? NaN) / 1000).toFixed(1)} s), ` +
+        `card lead p99 ${(row.leadP99Pp ?? NaN).toFixed(1)} pp (max ${(row.leadMaxPp ?? NaN).toFixed(1)})\n`,
     );
   }
   const p2 = rows.find((r) => r.scenario === 'P2');

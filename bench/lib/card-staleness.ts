@@ -12,7 +12,15 @@
  * (a card of the ended job shows everything). The job's start is time-to-first-card and its end is
  * the completion notice's latency, both measured elsewhere. A transition no card ever showed
  * counts as `runEnd - t`, a lower bound.
+ *
+ * What a card shows is what it renders: the tasks as read, and the job's progress as read or, when
+ * the card shows an estimate from past runs, the estimated "~N% (estimated)" (cards/estimate-view.ts,
+ * the same function). A one-task job's progress is its task's, so an estimate that reaches a step
+ * shows that step of the task. An estimate can also run ahead of the job: the lead of a card is how
+ * far its shown job progress is ahead of the true progress when delivered (percentage points).
  */
+import { shownEstimate } from '../../src/cards/estimate-view';
+import type { EtaBasis } from '../../src/domain/durations';
 import { isTerminal, type BackupJob } from '../../src/domain/job';
 import { createRecord, statusAt, tasksAt, type JobRecord } from '../../tools/simulator/job-state';
 import type { SimJobSpec } from '../../tools/simulator/spec';
@@ -34,11 +42,15 @@ export interface Transition {
   readonly status: boolean;
 }
 
-/** What one delivered card showed: each task's rank by position, or the job as ended. */
+/** What one delivered card showed: each task's rank by position (the estimate included), or the job as ended. */
 export interface CardShown {
   readonly at: number;
   readonly ended: boolean;
   readonly ranks: readonly number[];
+  /** The job progress the card shows (read, or estimated), 0–100; absent: none shown (or ended). */
+  readonly progress?: number;
+  /** `progress` is the card's estimate from past runs, not Azure's figure. */
+  readonly estimated?: boolean;
 }
 
 /** Only the IaaS VM jobs' tasks carry `progressPercentage` (the spec; tools/simulator/job-body.ts). */
@@ -93,7 +105,28 @@ export function stalenessOf(transitions: readonly Transition[], cards: readonly 
   });
 }
 
-/** What a delivered card (or completion notice) for `job` shows. */
-export function cardShown(at: number, job: BackupJob): CardShown {
-  return { at, ended: isTerminal(job.status), ranks: job.tasks.map((t) => taskRank(t.status, t.progressPercentage)) };
+/**
+ * What a delivered card (or completion notice) for `job` shows at `at`, rendered with the estimate
+ * basis the message carries. Azure's job progress wins over the estimate, as on the card.
+ */
+export function cardShown(at: number, job: BackupJob, eta?: EtaBasis): CardShown {
+  const ended = isTerminal(job.status);
+  const ranks = job.tasks.map((t) => taskRank(t.status, t.progressPercentage));
+  if (ended) return { at, ended, ranks };
+  if (job.progressPercentage !== undefined) return { at, ended, ranks, progress: job.progressPercentage };
+  const estimated = shownEstimate(job, { now: at, final: false, ...(eta ? { eta } : {}) })?.progress;
+  if (estimated === undefined) return { at, ended, ranks };
+  const [only] = job.tasks;
+  const byEstimate =
+    job.tasks.length === 1 && only.status === 'InProgress' ? ranks.map((r) => Math.max(r, taskRank('InProgress', estimated))) : ranks;
+  return { at, ended, ranks: byEstimate, progress: estimated, estimated: true };
+}
+
+/**
+ * Each card's lead (percentage points): its shown job progress minus the job's true progress when
+ * delivered. Positive: the card claims more than is done (an estimate running ahead); negative: it
+ * lags. Cards that show no progress (or the ended job) have none.
+ */
+export function leadOf(cards: readonly CardShown[], trueProgressAt: (t: number) => number): number[] {
+  return cards.filter((c) => !c.ended && c.progress !== undefined).map((c) => (c.progress ?? 0) - trueProgressAt(c.at));
 }

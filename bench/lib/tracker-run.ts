@@ -16,7 +16,8 @@ import { Tracker } from '../../src/tracker/engine';
 import type { Notifier } from '../../src/tracker/ports';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SimJobSpec } from '../../tools/simulator/spec';
-import { cardShown, stalenessOf, truthTransitions, type CardShown } from './card-staleness';
+import { createRecord, progressAt } from '../../tools/simulator/job-state';
+import { cardShown, leadOf, stalenessOf, truthTransitions, type CardShown } from './card-staleness';
 import { InFlightApi } from './in-flight-api';
 import { InProcessSimulator, SimulatorProcess, stampingPool, type BenchSimulator } from './sim-process';
 import { percentile } from './stats';
@@ -34,7 +35,7 @@ class RecordingNotifier implements Notifier {
   deliver(message: OutboundMessage): Promise<DeliveryResult> {
     if (this.recordCards && (message.kind === 'card' || message.kind === 'final')) {
       const list = this.cards.get(message.key.jobId) ?? [];
-      list.push(cardShown(this.clock.now(), message.job));
+      list.push(cardShown(this.clock.now(), message.job, message.eta));
       this.cards.set(message.key.jobId, list);
     }
     if (message.kind === 'final') {
@@ -161,6 +162,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
   let duplicates = 0;
   const stale: number[] = [];
   const statusStale: number[] = [];
+  const leads: number[] = [];
   for (const spec of s.jobs) {
     const startedTracking = trackedAt.get(spec.jobId);
     if (startedTracking === undefined) continue;
@@ -172,7 +174,10 @@ export async function runScenario(s: Scenario): Promise<Row> {
     if (ended !== undefined && ended <= end && sent.length > 0) latencies.push(sent[0] - ended);
     if (s.staleness) {
       const transitions = truthTransitions(spec);
-      const lags = stalenessOf(transitions, notifier.cards.get(spec.jobId) ?? [], end);
+      const cards = notifier.cards.get(spec.jobId) ?? [];
+      const lags = stalenessOf(transitions, cards, end);
+      const rec = createRecord(spec);
+      leads.push(...leadOf(cards, (t) => progressAt(rec, t)));
       lags.forEach((lag, i) => {
         stale.push(lag);
         if (transitions[i].status) statusStale.push(lag);
@@ -207,6 +212,8 @@ export async function runScenario(s: Scenario): Promise<Row> {
           staleP50Ms: percentile(stale, 50),
           staleP99Ms: percentile(stale, 99),
           statusStaleP99Ms: percentile(statusStale, 99),
+          leadP99Pp: percentile(leads, 99),
+          leadMaxPp: leads.length > 0 ? leads.reduce((m, x) => Math.max(m, x)) : NaN,
         }
       : {}),
     peakRssMb: Math.round(peakRssKb / 1024),

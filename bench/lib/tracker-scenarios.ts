@@ -21,7 +21,7 @@ export interface Scenario {
   readonly budget?: { capacity: number; refillPerSec: number };
   /** Label of a tuning variant, and its schedule options. */
   readonly variant?: string;
-  readonly schedule?: { detailMaxFactor?: number };
+  readonly schedule?: { detailMaxFactor?: number; estimateProgressGapFactor?: number };
   /** Past runs the vault also serves (ended before T0); the run tracks only `jobs`. */
   readonly history?: SimJobSpec[];
   /** Record every delivered card and report card staleness (bench/lib/card-staleness.ts). */
@@ -48,6 +48,9 @@ export interface Row {
   staleP99Ms?: number;
   /** The same over task status changes only (a task starting or ending), without progress steps. */
   statusStaleP99Ms?: number;
+  /** How far a card's shown job progress (read or estimated) is ahead of the true progress, percentage points (card-staleness.ts). */
+  leadP99Pp?: number;
+  leadMaxPp?: number;
   /** The bot process's peak resident set (the kernel's high-water mark), simulator excluded when it runs apart. */
   peakRssMb: number;
   loopLagP99Ms: number;
@@ -112,7 +115,17 @@ export function scenario(id: ScenarioId, scale: number): Scenario {
   if (id === 'P1-default') return { ...base, strategy: 'default' };
   if (id === 'P1-history') {
     // The same jobs, their items with 7 nights of past runs in the vault: what a duration estimate learns from.
-    return { ...base, strategy: 'default', variant: 'history', history: itemHistory(jobs, { seed: 4242, nights: 7, before: T0 }) };
+    const history = itemHistory(jobs, { seed: 4242, nights: 7, before: T0 });
+    // BENCH_P1_PROGRESS_GAP (a number of P, or Infinity) measures another estimateProgressGapFactor (the README's frontier).
+    const gap = process.env['BENCH_P1_PROGRESS_GAP'];
+    const schedule = gap !== undefined ? { estimateProgressGapFactor: Number(gap) } : undefined;
+    return {
+      ...base,
+      strategy: 'default',
+      variant: gap !== undefined ? `history, gap ${gap} P` : 'history',
+      history,
+      ...(schedule ? { schedule } : {}),
+    };
   }
   // Informational: what slower task-detail reads would buy (cards more stale between changes).
   return { ...base, strategy: 'default', variant: 'detail<=16P', schedule: { detailMaxFactor: 16 } };

@@ -1,6 +1,7 @@
 import type { BackupJob } from '../../../src/domain/job';
 import type { SimJobSpec } from '../../../tools/simulator/spec';
-import { ENDED_RANK, cardShown, stalenessOf, taskRank, truthTransitions, type Transition } from '../../../bench/lib/card-staleness';
+import { ENDED_RANK, cardShown, leadOf, stalenessOf, taskRank, truthTransitions, type Transition } from '../../../bench/lib/card-staleness';
+import type { EtaBasis } from '../../../src/domain/durations';
 
 const T = Date.UTC(2026, 10, 23, 22, 0, 0);
 const VAULT = { subscriptionId: '11111111-2222-4333-8444-555555555555', resourceGroup: 'rg', vaultName: 'v' };
@@ -110,25 +111,92 @@ describe('stalenessOf', () => {
 });
 
 describe('cardShown', () => {
+  const job = (status: BackupJob['status'], tasks: BackupJob['tasks'], more: Partial<BackupJob> = {}): BackupJob => ({
+    id: `/subscriptions/x/backupJobs/j`,
+    jobId: 'j',
+    jobType: 'AzureIaaSVMJob',
+    status,
+    rawStatus: status,
+    actionsInfo: [],
+    isCancellable: false,
+    tasks,
+    propertyBag: {},
+    errors: [],
+    extra: {},
+    ...more,
+  });
+  // Past runs of 100 s (median): the card's estimate is elapsed / 100 s, floored, as "~N% (estimated)".
+  const eta: EtaBasis = { runs: 4, lowMs: 90_000, highMs: 110_000, medianMs: 100_000, maxMs: 120_000, tasks: [] };
+  const start = new Date(T).toISOString();
+
   it("reads each task's rank from the job the card shows, and an ended job as ended", () => {
-    const job = (status: BackupJob['status'], tasks: BackupJob['tasks']): BackupJob => ({
-      id: `/subscriptions/x/backupJobs/j`,
-      jobId: 'j',
-      jobType: 'AzureIaaSVMJob',
-      status,
-      rawStatus: status,
-      actionsInfo: [],
-      isCancellable: false,
-      tasks,
-      propertyBag: {},
-      errors: [],
-      extra: {},
-    });
     const running = job('InProgress', [
       { name: 'Take Snapshot', status: 'Completed' },
       { name: 'Transfer data to vault', status: 'InProgress', progressPercentage: 42 },
     ]);
     expect(cardShown(5, running)).toEqual({ at: 5, ended: false, ranks: [ENDED_RANK, 9] });
     expect(cardShown(6, job('Failed', [])).ended).toBe(true);
+  });
+
+  it("shows Azure's job progress when it gives one, even with an estimate basis (as the card does)", () => {
+    const vm = job('InProgress', [{ name: 'Transfer data to vault', status: 'InProgress', progressPercentage: 30 }], {
+      startTime: start,
+      progressPercentage: 30,
+    });
+    expect(cardShown(T + 80_000, vm, eta)).toEqual({ at: T + 80_000, ended: false, ranks: [7], progress: 30 });
+  });
+
+  it("shows the estimate when Azure gives no progress: the job's, and a lone running task's step", () => {
+    const one = job('InProgress', [{ name: 'Transfer data to vault', status: 'InProgress' }], {
+      jobType: 'AzureWorkloadJob',
+      startTime: start,
+    });
+    // 37.5 s of 100 s: ~37% (estimated), the task shown at the 35 % step (rank 1 + 7).
+    expect(cardShown(T + 37_500, one, eta)).toEqual({ at: T + 37_500, ended: false, ranks: [8], progress: 37, estimated: true });
+    // Two tasks: the job's estimate says nothing of either task.
+    const two = job(
+      'InProgress',
+      [
+        { name: 'Consistency check', status: 'Completed' },
+        { name: 'Transfer data to vault', status: 'InProgress' },
+      ],
+      { jobType: 'DpmJob', startTime: start },
+    );
+    expect(cardShown(T + 37_500, two, eta)).toEqual({
+      at: T + 37_500,
+      ended: false,
+      ranks: [ENDED_RANK, 1],
+      progress: 37,
+      estimated: true,
+    });
+    // No basis, or Azure's own remaining time: no estimate, no progress.
+    expect(cardShown(T + 37_500, one)).toEqual({ at: T + 37_500, ended: false, ranks: [1] });
+    expect(cardShown(T + 37_500, { ...one, estimatedRemainingMs: 5_000 }, eta)).toEqual({ at: T + 37_500, ended: false, ranks: [1] });
+  });
+
+  it('lets an estimate that reached a step count for that step, and one that lags not', () => {
+    const one = job('InProgress', [{ name: 'Transfer data to vault', status: 'InProgress' }], {
+      jobType: 'AzureWorkloadJob',
+      startTime: start,
+    });
+    // The task truly reaches its 50 % step (rank 11) at T + 40 s; cards show the estimate at T + 45 s (45 %) and T + 50 s (50 %).
+    const cards = [cardShown(T + 45_000, one, eta), cardShown(T + 50_000, one, eta)];
+    expect(stalenessOf([{ at: T + 40_000, task: 0, rank: 11, status: false }], cards, T + 100_000)).toEqual([10_000]);
+  });
+});
+
+describe('leadOf', () => {
+  it("is each progress-showing card's shown minus true progress: positive when an estimate runs ahead, negative when it lags", () => {
+    // The job truly progresses 1 % a second from 0.
+    const truth = (t: number): number => t / 1000;
+    const cards = [
+      { at: 10_000, ended: false, ranks: [1], progress: 25, estimated: true }, // ahead by 15
+      { at: 40_000, ended: false, ranks: [1], progress: 30, estimated: true }, // lags by 10
+      { at: 50_000, ended: false, ranks: [1], progress: 50 }, // read: exact
+      { at: 60_000, ended: false, ranks: [1] }, // no progress shown: no lead
+      { at: 70_000, ended: true, ranks: [], progress: 99 }, // the ended job: none
+    ];
+    expect(leadOf(cards, truth)).toEqual([15, -10, 0]);
+    expect(leadOf([], truth)).toEqual([]);
   });
 });
