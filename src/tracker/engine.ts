@@ -22,8 +22,9 @@ import {
   type Observation,
   type ScheduleOptions,
 } from './schedule';
+import { DeferSpreader } from './defer-spread';
 import { Semaphore } from './semaphore';
-import type { DueJob, PollStrategy } from './strategy';
+import type { DueJob, PollStrategy, StrategyObservation } from './strategy';
 import { NaiveStrategy } from './strategy-naive';
 import { SweepStrategy } from './strategy-sweep';
 import { BackgroundLoop } from './loop';
@@ -32,8 +33,6 @@ import { METRICS, telemetry } from '../core/telemetry';
 import { durationsOf, EtaSource } from './eta-source';
 
 /** BackupJobs_List page size (ARM's): the reads a deferred vault sweep will need. */
-const LIST_PAGE_SIZE = 50;
-
 export class Tracker {
   readonly gate: ArmGate;
   readonly strategy: PollStrategy;
@@ -47,8 +46,7 @@ export class Tracker {
   /** Claimed and not yet committed, so stop() can release them. */
   private readonly inFlight = new Set<string>();
   private abort = new AbortController();
-  /** Per subscription: the next free slot for a read deferred for want of budget. */
-  private readonly deferCursor = new Map<string, number>();
+  private readonly deferSpread: DeferSpreader;
   /** Estimates from past runs, when the store keeps durations. */
   private readonly eta?: EtaSource;
 
@@ -79,6 +77,7 @@ export class Tracker {
             minJobsToList: 2,
             ...(options.sharedLists ? { lists: options.sharedLists } : {}),
           });
+    this.deferSpread = new DeferSpreader(this.strategy.name === 'naive', () => budget.options.refillPerSec, p);
     const durations = durationsOf(options.store);
     if (durations) this.eta = new EtaSource(durations, this.log);
     this.loop = new BackgroundLoop({
@@ -161,23 +160,6 @@ export class Tracker {
     return { claimed: claimed.length, ...totals, reads: this.gate.reads - readsBefore };
   }
 
-  /**
-   * When reads are deferred for want of budget, gives each deferred read its own future slot at the
-   * budget's refill pace (per subscription, kept across rounds) instead of all retrying at the
-   * next token: otherwise every round at token granularity would claim and defer the whole
-   * backlog again. A vault's jobs share one slot, so that one list still serves them together.
-   */
-  private spreadDeferred(vault: VaultId, deferredJobs: number, earliest: number, now: number): number {
-    const sub = vault.subscriptionId;
-    const reads = this.strategy.name === 'naive' ? deferredJobs : Math.ceil(deferredJobs / LIST_PAGE_SIZE);
-    const msPerRead = 1000 / this.gate.budget.options.refillPerSec;
-    // Never further out than one interval: the job would be due again by then anyway, and a
-    // backlog that outgrows the budget must not push the slots (and the jobs) ever later.
-    const at = Math.max(earliest, Math.min(this.deferCursor.get(sub) ?? 0, now + this.o.pollIntervalMs));
-    this.deferCursor.set(sub, at + reads * msPerRead);
-    return Math.ceil(at);
-  }
-
   private async pollVault(
     vault: VaultId,
     jobs: DueJob[],
@@ -191,7 +173,7 @@ export class Tracker {
       );
     }
     const live: DueJob[] = [];
-    const observations = new Map<string, Observation | { kind: 'deferred'; until: number }>();
+    const observations = new Map<string, StrategyObservation>();
     for (const j of jobs) {
       if (isExpired(j.record.createdAt, now, this.scheduleOptions)) observations.set(j.record.jobKey, { kind: 'expired' });
       else if (isUnconfirmed(j.record.createdAt, j.record.lastJob, now, this.scheduleOptions))
@@ -207,18 +189,7 @@ export class Tracker {
       });
       for (const [k, v] of seen) observations.set(k, v);
     }
-    const deferredJobs = jobs.filter((j) => observations.get(j.record.jobKey)?.kind === 'deferred');
-    if (deferredJobs.length > 0) {
-      const perJob = this.strategy.name === 'naive';
-      let shared: number | undefined;
-      for (const j of deferredJobs) {
-        const obs = observations.get(j.record.jobKey) as { kind: 'deferred'; until: number };
-        const until = perJob
-          ? this.spreadDeferred(vault, 1, obs.until, now)
-          : (shared ??= this.spreadDeferred(vault, deferredJobs.length, obs.until, now));
-        observations.set(j.record.jobKey, { kind: 'deferred', until });
-      }
-    }
+    this.deferSpread.spread(vault, jobs, observations, now);
     for (const j of jobs) {
       const obs = observations.get(j.record.jobKey) ?? { kind: 'deferred' as const, until: now + this.o.pollIntervalMs };
       if (this.abort.signal.aborted) {
