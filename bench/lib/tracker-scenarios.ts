@@ -21,7 +21,7 @@ export interface Scenario {
   readonly budget?: { capacity: number; refillPerSec: number };
   /** Label of a tuning variant, and its schedule options. */
   readonly variant?: string;
-  readonly schedule?: { detailMaxFactor?: number; estimateProgressGapFactor?: number };
+  readonly schedule?: { detailMaxFactor?: number; estimateProgressGapFactor?: number; estimateCheckpoints?: number[] };
   /** Past runs the vault also serves (ended before T0); the run tracks only `jobs`. */
   readonly history?: SimJobSpec[];
   /** Record every delivered card and report card staleness (bench/lib/card-staleness.ts). */
@@ -116,16 +116,24 @@ export function scenario(id: ScenarioId, scale: number): Scenario {
   if (id === 'P1-history') {
     // The same jobs, their items with 7 nights of past runs in the vault: what a duration estimate learns from.
     const history = itemHistory(jobs, { seed: 4242, nights: 7, before: T0 });
-    // BENCH_P1_PROGRESS_GAP (a number of P, or Infinity) measures another estimateProgressGapFactor (the README's frontier).
+    // BENCH_P1_PROGRESS_GAP (P, or Infinity) and BENCH_P1_CHECKPOINTS ("0.25,0.5"; "" for none) measure other
+    // progress-read settings than the default (the README's frontier table).
     const gap = process.env['BENCH_P1_PROGRESS_GAP'];
-    const schedule = gap !== undefined ? { estimateProgressGapFactor: Number(gap) } : undefined;
-    return {
-      ...base,
-      strategy: 'default',
-      variant: gap !== undefined ? `history, gap ${gap} P` : 'history',
-      history,
-      ...(schedule ? { schedule } : {}),
+    const points = process.env['BENCH_P1_CHECKPOINTS'];
+    const schedule = {
+      ...(gap !== undefined ? { estimateProgressGapFactor: Number(gap) } : {}),
+      ...(points !== undefined
+        ? {
+            estimateCheckpoints: points
+              .split(',')
+              .filter((x) => x !== '')
+              .map(Number),
+          }
+        : {}),
     };
+    const tuned = gap !== undefined || points !== undefined;
+    const variant = tuned ? `history, gap ${gap ?? '-'} P, checkpoints [${points ?? 'default'}]` : 'history';
+    return { ...base, strategy: 'default', variant, history, ...(tuned ? { schedule } : {}) };
   }
   // Informational: what slower task-detail reads would buy (cards more stale between changes).
   return { ...base, strategy: 'default', variant: 'detail<=16P', schedule: { detailMaxFactor: 16 } };

@@ -9,22 +9,46 @@
 import { z } from 'zod';
 import type { EtaBasis } from '../domain/durations';
 import type { BackupJob } from '../domain/job';
-import { estimate } from './estimate';
+import { estimate, type JobEstimate } from './estimate';
 
 const DONE = new Set(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled']);
 
-/** When to read task detail next, or undefined for the fixed cadence (overrun, or nothing to go by). */
-export function nextDetailFromEstimate(job: BackupJob, eta: EtaBasis, now: number, marginMs: number): number | undefined {
+/**
+ * When to read task detail next, or undefined for the fixed cadence (overrun, or nothing to go by).
+ * `checkpoints` (fractions of the running task's expected span, e.g. 0.5) add reads inside the
+ * task: a check that it runs as the estimate says, and fresher progress on the card, for a task
+ * that reports its own progress. The last task's span ends at the job's median end.
+ */
+export function nextDetailFromEstimate(
+  job: BackupJob,
+  eta: EtaBasis,
+  now: number,
+  marginMs: number,
+  checkpoints: readonly number[] = [],
+): number | undefined {
   const start = job.startTime ? Date.parse(job.startTime) : NaN;
   if (!Number.isFinite(start)) return undefined;
   const e = estimate(eta, start, now);
   if (e.overrun) return undefined;
   const index = job.tasks.findIndex((t) => !DONE.has(t.status));
   const last = index < 0 || index === job.tasks.length - 1;
-  const expected = last ? start + eta.highMs : e.tasks.find((t) => t.name === job.tasks[index].name)?.expectedEndAt;
+  const taskEnd = index < 0 ? undefined : e.tasks.find((t) => t.name === job.tasks[index].name)?.expectedEndAt;
+  const expected = last ? start + eta.highMs : taskEnd;
   if (expected === undefined) return undefined;
   const at = expected + marginMs;
-  return at > now ? at : undefined;
+  if (at <= now) return undefined;
+  const spanEnd = last ? e.expectedEndAt : expected;
+  const spanStart = index < 0 ? start : taskStart(job, index, e, start);
+  const inside = checkpoints.map((f) => Math.ceil(spanStart + f * (spanEnd - spanStart))).filter((t) => t > now && t < at);
+  return Math.min(at, ...inside);
+}
+
+/** When the running task started: Azure's start time, else the previous task's expected end, else the job's start. */
+function taskStart(job: BackupJob, index: number, e: JobEstimate, jobStart: number): number {
+  const own = job.tasks[index].startTime ? Date.parse(job.tasks[index].startTime ?? '') : NaN;
+  if (Number.isFinite(own)) return own;
+  const previous = index > 0 ? e.tasks.find((t) => t.name === job.tasks[index - 1].name)?.expectedEndAt : undefined;
+  return previous ?? jobStart;
 }
 
 /** Steps of the estimated progress a card update is sent for (10 %), so a card moves between detail reads at most 10 times. */

@@ -72,10 +72,11 @@ export interface ScheduleOptions {
    */
   readonly estimateMaxGapFactor?: number;
   /**
-   * With an estimate, a task that reports its progress is read at least every this many P (default
-   * detailMaxFactor: its 5 % steps reach the card no later than on the cadence). Infinity lets the
-   * estimate alone decide: far fewer reads, and the card's task progress only moves at those reads.
+   * With an estimate, a task that reports its progress is also read at these fractions of its
+   * expected span (default [0.5]: a check on the estimate) and, if set, at least every
+   * estimateProgressGapFactor × P (absent: the estimate's points alone; 8 = the cadence's ceiling).
    */
+  readonly estimateCheckpoints?: readonly number[];
   readonly estimateProgressGapFactor?: number;
 }
 
@@ -214,17 +215,19 @@ function decideJob(input: DecideInput, job: BackupJob): Decision {
 
 /**
  * When the estimate says to read the job's task detail next, or undefined (estimates off, overrun:
- * the cadence decides). A task that reports its progress changes visibly every few minutes: it is
- * still read at least every estimateProgressGapFactor (default detailMaxFactor) × P, the cadence's
- * ceiling, so the card is no staler than before, but without the 1, 2, 4 × P ramp. Other tasks
- * change only when they end, which the estimate times.
+ * the cadence decides). Tasks change visibly when they end, which the estimate times; a task that
+ * reports its progress is also read at its checkpoints (and within estimateProgressGapFactor × P, if set).
  */
 export function detailAtFromEstimate(job: BackupJob, eta: EtaBasis, now: number, o: ScheduleOptions): number | undefined {
-  const at = o.estimateDriven ? nextDetailFromEstimate(job, eta, now, o.pollIntervalMs) : undefined;
+  const progress = reportsProgress(job);
+  const points = progress ? (o.estimateCheckpoints ?? DEFAULT_CHECKPOINTS) : [];
+  const at = o.estimateDriven ? nextDetailFromEstimate(job, eta, now, o.pollIntervalMs, points) : undefined;
   if (at === undefined) return undefined;
-  const gap = reportsProgress(job) ? (o.estimateProgressGapFactor ?? o.detailMaxFactor) : o.estimateMaxGapFactor;
+  const gap = progress ? o.estimateProgressGapFactor : o.estimateMaxGapFactor;
   return Math.min(at, gap !== undefined ? now + gap * o.pollIntervalMs : Infinity);
 }
+
+const DEFAULT_CHECKPOINTS: readonly number[] = [0.5];
 
 /** The running task reports its own progress (IaaS VM jobs): the card shows it in 5 % steps. */
 function reportsProgress(job: BackupJob): boolean {

@@ -111,20 +111,22 @@ describe('stalenessOf', () => {
 });
 
 describe('cardShown', () => {
-  const job = (status: BackupJob['status'], tasks: BackupJob['tasks'], more: Partial<BackupJob> = {}): BackupJob => ({
-    id: `/subscriptions/x/backupJobs/j`,
-    jobId: 'j',
-    jobType: 'AzureIaaSVMJob',
-    status,
-    rawStatus: status,
-    actionsInfo: [],
-    isCancellable: false,
-    tasks,
-    propertyBag: {},
-    errors: [],
-    extra: {},
-    ...more,
-  });
+  // A plain object spread over the union type: the fields `more` sets are valid on every job type.
+  const job = (status: BackupJob['status'], tasks: BackupJob['tasks'], more: Partial<BackupJob> = {}): BackupJob =>
+    ({
+      id: `/subscriptions/x/backupJobs/j`,
+      jobId: 'j',
+      jobType: 'AzureIaaSVMJob',
+      status,
+      rawStatus: status,
+      actionsInfo: [],
+      isCancellable: false,
+      tasks,
+      propertyBag: {},
+      errors: [],
+      extra: {},
+      ...more,
+    }) as BackupJob;
   // Past runs of 100 s (median): the card's estimate is elapsed / 100 s, floored, as "~N% (estimated)".
   const eta: EtaBasis = { runs: 4, lowMs: 90_000, highMs: 110_000, medianMs: 100_000, maxMs: 120_000, tasks: [] };
   const start = new Date(T).toISOString();

@@ -75,33 +75,63 @@ describe('estimate-driven detail reads', () => {
     expect(d.schedule.nextDetailAt).toBe(now + 16 * P);
   });
 
-  it('reads a task that reports its progress at least every detailMaxFactor × P, without the 1, 2, 4 × P ramp', () => {
-    const now = T0 + 7 * MIN;
-    const job = snapshot(plan, now);
-    const withProgress: BackupJob = {
-      ...job,
-      tasks: job.tasks.map((t) => (t.status === 'InProgress' ? { ...t, progressPercentage: 4 } : t)),
+  describe('a task that reports its progress', () => {
+    const withProgress = (now: number, progress: number, taskStart?: number): BackupJob => {
+      const job = snapshot(plan, now);
+      return {
+        ...job,
+        tasks: job.tasks.map((t) =>
+          t.status === 'InProgress'
+            ? { ...t, progressPercentage: progress, ...(taskStart !== undefined ? { startTime: new Date(taskStart).toISOString() } : {}) }
+            : t,
+        ),
+      };
     };
-    const d = decide({
-      now,
-      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
-      observation: { kind: 'job', job: withProgress },
-      options,
-      nextTick: (t) => t + P,
-      random: () => 0.5,
+    const at = (now: number, job: BackupJob, more: Partial<typeof options> = {}, s: ScheduleState = { ...INITIAL_SCHEDULE, eta: ETA }) =>
+      decide({
+        now,
+        schedule: s,
+        observation: { kind: 'job', job },
+        options: { ...options, ...more },
+        nextTick: (t) => t + P,
+        random: () => 0.5,
+      });
+
+    it('is read halfway through its expected span (a check on the estimate), then at its expected end + P, on the virtual clock', async () => {
+      const clock = new VirtualClock(T0 + MIN);
+      // The snapshot is expected from the job's start to 5 min: halfway is 2.5 min, not P later as the cadence would.
+      const first = at(clock.now(), withProgress(clock.now(), 20));
+      expect(first.schedule.nextDetailAt).toBe(T0 + 2.5 * MIN);
+      await clock.advance(first.schedule.nextDetailAt - clock.now());
+      const second = at(clock.now(), withProgress(clock.now(), 50), {}, first.schedule);
+      expect(second.schedule.nextDetailAt).toBe(T0 + 5 * MIN + P);
+      // The transfer (last task) with no start time of its own spans the snapshot's expected end (5 min) to the
+      // job's median end (28 min): halfway is 16.5 min; then the usual range's end (32 min) + P.
+      await clock.advance(T0 + 7 * MIN - clock.now());
+      const third = at(clock.now(), withProgress(clock.now(), 4), {}, second.schedule);
+      expect(third.schedule.nextDetailAt).toBe(T0 + 16.5 * MIN);
+      await clock.advance(third.schedule.nextDetailAt - clock.now());
+      const fourth = at(clock.now(), withProgress(clock.now(), 50), {}, third.schedule);
+      expect(fourth.schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
     });
-    // A major change (first read): the cadence alone would read again after P.
-    expect(d.schedule.nextDetailAt).toBe(now + options.detailMaxFactor * P);
-    // Without that bound the estimate alone decides: the transfer is the last task, read after the usual range.
-    const free = decide({
-      now,
-      schedule: { ...INITIAL_SCHEDULE, eta: ETA },
-      observation: { kind: 'job', job: withProgress },
-      options: { ...options, estimateProgressGapFactor: Infinity },
-      nextTick: (t) => t + P,
-      random: () => 0.5,
+
+    it("measures its span from Azure's task start when given, at the checkpoints set, and within estimateProgressGapFactor × P if set", () => {
+      const now = T0 + 7 * MIN;
+      // Started at 6 min: 6–28 min, halfway 17 min.
+      expect(at(now, withProgress(now, 4, T0 + 6 * MIN)).schedule.nextDetailAt).toBe(T0 + 17 * MIN);
+      // Quarters of 6–28 min: 11.5, 17, 22.5 min; the next after 12 min is 17 min.
+      const quarters = { estimateCheckpoints: [0.25, 0.5, 0.75] };
+      expect(at(now, withProgress(now, 4, T0 + 6 * MIN), quarters).schedule.nextDetailAt).toBe(T0 + 11.5 * MIN);
+      expect(at(T0 + 12 * MIN, withProgress(T0 + 12 * MIN, 20, T0 + 6 * MIN), quarters).schedule.nextDetailAt).toBe(T0 + 17 * MIN);
+      // No checkpoints: the usual range's end + P alone; a gap bound of 8 P comes first.
+      expect(at(now, withProgress(now, 4), { estimateCheckpoints: [] }).schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
+      expect(at(now, withProgress(now, 4), { estimateProgressGapFactor: 8 }).schedule.nextDetailAt).toBe(now + 8 * P);
     });
-    expect(free.schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
+
+    it('without progress of its own the task gets no checkpoints: read at its expected end + P', () => {
+      const now = T0 + 7 * MIN;
+      expect(at(now, snapshot(plan, now)).schedule.nextDetailAt).toBe(T0 + 32 * MIN + P);
+    });
   });
 
   it('falls back to the fixed cadence once the job runs longer than every past run', () => {
