@@ -20,6 +20,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { connectionErrorLog } from '../core/repeat-limiter';
+import { closeWithin } from './close-worker';
 import type { DigestInput } from '../domain/digest';
 import type { Digester } from '../tracker/digester';
 import { parseTimeOfDay } from '../tracker/digest-time';
@@ -96,23 +97,16 @@ export class DigestQueue {
     if (this.stopped) return;
     this.stopped = true;
     await this.started?.catch(() => undefined);
-    const worker = this.worker;
-    if (worker) {
-      const timer = new AbortController();
-      const closed = await Promise.race([
-        worker.close().then(() => true),
-        this.o.clock.sleep(timeoutMs, timer.signal).then(
-          () => false,
-          () => false,
-        ),
-      ]);
-      timer.abort();
-      if (!closed) {
-        this.log.warn({ timeoutMs }, 'digest still being sent at stop; leaving it to another instance');
-        await worker.close(true).catch((err: unknown) => this.log.warn({ err }, 'closing the digest worker failed'));
-      }
-    }
-    await this.queue?.close().catch((err: unknown) => this.log.warn({ err }, 'closing the digest queue failed'));
+    await closeWithin(
+      { worker: this.worker, queue: this.queue },
+      {
+        clock: this.o.clock,
+        log: this.log,
+        timeoutMs,
+        busy: 'digest still being sent at stop; leaving it to another instance',
+        what: 'digest',
+      },
+    );
   }
 
   private async ready(): Promise<Queue> {

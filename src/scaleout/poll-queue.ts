@@ -23,6 +23,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { connectionErrorLog } from '../core/repeat-limiter';
+import { closeWithin } from './close-worker';
 import type { JobStore } from '../store/types';
 import type { TickStats } from '../tracker/engine-contract';
 import { METRICS, telemetry } from '../core/telemetry';
@@ -84,23 +85,16 @@ export class PollQueue {
     this.stopped = true;
     this.removeInstancesGauge?.();
     await this.started?.catch(() => undefined);
-    const worker = this.worker;
-    if (worker) {
-      const timer = new AbortController();
-      const closed = await Promise.race([
-        worker.close().then(() => true),
-        this.o.clock.sleep(timeoutMs, timer.signal).then(
-          () => false,
-          () => false,
-        ),
-      ]);
-      timer.abort();
-      if (!closed) {
-        this.log.warn({ timeoutMs }, 'poll round still running at stop; leaving it to another instance');
-        await worker.close(true).catch((err: unknown) => this.log.warn({ err }, 'closing the worker failed'));
-      }
-    }
-    await this.queue?.close().catch((err: unknown) => this.log.warn({ err }, 'closing the queue failed'));
+    await closeWithin(
+      { worker: this.worker, queue: this.queue },
+      {
+        clock: this.o.clock,
+        log: this.log,
+        timeoutMs,
+        busy: 'poll round still running at stop; leaving it to another instance',
+        what: 'poll',
+      },
+    );
   }
 
   private async open(): Promise<void> {
