@@ -16,10 +16,13 @@
  * What a card shows is what it renders: the tasks as read, and the job's progress as read or, when
  * the card shows an estimate from past runs, the estimated "~N% (estimated)" (cards/estimate-view.ts,
  * the same function). A one-task job's progress is its task's, so an estimate that reaches a step
- * shows that step of the task. An estimate can also run ahead of the job: the lead of a card is how
- * far its shown job progress is ahead of the true progress when delivered (percentage points).
+ * shows that step of the task. A running task that reports progress shows, between reads, its
+ * estimated progress (`shownTaskEstimate`, the card's function), which counts as that task's step.
+ * An estimate can also run ahead: the lead of a card is how far its shown progress is ahead of the
+ * truth when delivered (percentage points): the estimated task's progress against the task's true
+ * progress when the card shows a task estimate, else the job's progress against the job's.
  */
-import { shownEstimate } from '../../src/cards/estimate-view';
+import { shownEstimate, shownTaskEstimate } from '../../src/cards/estimate-view';
 import type { EtaBasis } from '../../src/domain/durations';
 import { isTerminal, type BackupJob } from '../../src/domain/job';
 import { createRecord, statusAt, tasksAt, type JobRecord } from '../../tools/simulator/job-state';
@@ -51,6 +54,8 @@ export interface CardShown {
   readonly progress?: number;
   /** `progress` is the card's estimate from past runs, not Azure's figure. */
   readonly estimated?: boolean;
+  /** `progress` is this task's estimated progress (the task row's "~N% (estimated)"), not the job's. */
+  readonly task?: number;
 }
 
 /** Only the IaaS VM jobs' tasks carry `progressPercentage` (the spec; tools/simulator/job-body.ts). */
@@ -113,8 +118,14 @@ export function cardShown(at: number, job: BackupJob, eta?: EtaBasis): CardShown
   const ended = isTerminal(job.status);
   const ranks = job.tasks.map((t) => taskRank(t.status, t.progressPercentage));
   if (ended) return { at, ended, ranks };
+  const ctx = { now: at, final: false, ...(eta ? { eta } : {}) };
+  const task = shownTaskEstimate(job, ctx);
+  if (task) {
+    const byTask = ranks.map((r, i) => (i === task.index ? Math.max(r, taskRank('InProgress', task.percent)) : r));
+    return { at, ended, ranks: byTask, progress: task.percent, estimated: true, task: task.index };
+  }
   if (job.progressPercentage !== undefined) return { at, ended, ranks, progress: job.progressPercentage };
-  const estimated = shownEstimate(job, { now: at, final: false, ...(eta ? { eta } : {}) })?.progress;
+  const estimated = shownEstimate(job, ctx)?.progress;
   if (estimated === undefined) return { at, ended, ranks };
   const [only] = job.tasks;
   const byEstimate =
@@ -123,10 +134,20 @@ export function cardShown(at: number, job: BackupJob, eta?: EtaBasis): CardShown
 }
 
 /**
- * Each card's lead (percentage points): its shown job progress minus the job's true progress when
- * delivered. Positive: the card claims more than is done (an estimate running ahead); negative: it
- * lags. Cards that show no progress (or the ended job) have none.
+ * Each card's lead (percentage points): its shown progress minus the true progress when delivered,
+ * the task's for a card showing a task estimate (`trueTaskProgressAt`), else the job's. Positive:
+ * the card claims more than is done (an estimate running ahead); negative: it lags. Cards that show
+ * no progress (or the ended job) have none.
  */
-export function leadOf(cards: readonly CardShown[], trueProgressAt: (t: number) => number): number[] {
-  return cards.filter((c) => !c.ended && c.progress !== undefined).map((c) => (c.progress ?? 0) - trueProgressAt(c.at));
+export function leadOf(
+  cards: readonly CardShown[],
+  trueProgressAt: (t: number) => number,
+  trueTaskProgressAt?: (t: number, task: number) => number,
+): number[] {
+  return cards
+    .filter((c) => !c.ended && c.progress !== undefined)
+    .map((c) => {
+      const truth = c.task !== undefined && trueTaskProgressAt ? trueTaskProgressAt(c.at, c.task) : trueProgressAt(c.at);
+      return (c.progress ?? 0) - truth;
+    });
 }

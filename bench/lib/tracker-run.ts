@@ -16,7 +16,7 @@ import { Tracker } from '../../src/tracker/engine';
 import type { Notifier } from '../../src/tracker/ports';
 import { TrackerServiceImpl } from '../../src/tracker/tracker-service';
 import type { SimJobSpec } from '../../tools/simulator/spec';
-import { createRecord, progressAt } from '../../tools/simulator/job-state';
+import { createRecord, progressAt, statusAt, tasksAt } from '../../tools/simulator/job-state';
 import { cardShown, leadOf, stalenessOf, truthTransitions, type CardShown } from './card-staleness';
 import { InFlightApi } from './in-flight-api';
 import { InProcessSimulator, SimulatorProcess, stampingPool, type BenchSimulator } from './sim-process';
@@ -177,7 +177,8 @@ export async function runScenario(s: Scenario): Promise<Row> {
       const cards = notifier.cards.get(spec.jobId) ?? [];
       const lags = stalenessOf(transitions, cards, end);
       const rec = createRecord(spec);
-      leads.push(...leadOf(cards, (t) => progressAt(rec, t)));
+      const taskProgressAt = (t: number, task: number): number => tasksAt(rec, t, statusAt(rec, t))[task]?.progress ?? 0;
+      leads.push(...leadOf(cards, (t) => progressAt(rec, t), taskProgressAt));
       lags.forEach((lag, i) => {
         stale.push(lag);
         if (transitions[i].status) statusStale.push(lag);

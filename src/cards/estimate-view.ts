@@ -7,6 +7,7 @@
 import type { EtaBasis } from '../domain/durations';
 import type { BackupJob } from '../domain/job';
 import { estimate, type JobEstimate } from '../tracker/estimate';
+import { taskEstimateOf, type TaskEstimate } from '../tracker/task-estimate';
 import { formatAbsolute, formatDuration, formatPercent, parseTime } from './format';
 import { t } from './i18n';
 import { escapeMarkdown as md } from './markdown';
@@ -53,4 +54,18 @@ export function progressSuffix(job: BackupJob, ctx: EstimateContext): string {
   return e?.progress !== undefined
     ? ` · ${t(ctx.locale, 'card.estimatedProgress', { percent: formatPercent(e.progress, ctx.locale) })}`
     : '';
+}
+
+/**
+ * The estimated progress of the running task between detail reads (tracker/task-estimate.ts), or
+ * undefined: ended, no basis, or nothing above Azure's last figure (which the row then shows).
+ */
+export function shownTaskEstimate(job: BackupJob, ctx: EstimateContext): TaskEstimate | undefined {
+  return ctx.final ? undefined : taskEstimateOf(job, ctx.eta, ctx.now);
+}
+
+/** A task row's progress: the estimate (marked) for the estimated task, else Azure's figure. */
+export function taskProgressText(percent: number, estimated: boolean, locale: string | undefined): string {
+  const figure = formatPercent(percent, locale);
+  return estimated ? t(locale, 'card.estimatedProgress', { percent: figure }) : figure;
 }

@@ -3,7 +3,7 @@
  * completion summary.
  */
 import type { BackupJob, JobErrorDetail, JobTask } from '../domain/job';
-import { formatAbsolute, formatDuration, formatPercent, formatRelative, localizeSizeText, parseTime, truncate } from './format';
+import { formatAbsolute, formatDuration, formatRelative, localizeSizeText, parseTime, truncate } from './format';
 import { t } from './i18n';
 import {
   entityKindId,
@@ -25,7 +25,7 @@ import { actionData } from './job-card-actions';
 import type { CardContext } from './job-card-types';
 
 export type { ActionNote, CardActionsView, CardContext, JobCardActionData } from './job-card-types';
-import { estimateFacts, progressSuffix } from './estimate-view';
+import { estimateFacts, progressSuffix, shownTaskEstimate, taskProgressText } from './estimate-view';
 
 interface Fact {
   readonly title: string;
@@ -73,10 +73,12 @@ function durationOf(job: BackupJob): number | undefined {
   return start !== undefined && end !== undefined ? end - start : undefined;
 }
 
-function taskRow(task: JobTask, locale: string | undefined, maxChars: number): Record<string, string> {
+/** `estimated`: the task's estimated progress between reads, shown instead of the last read figure. */
+function taskRow(task: JobTask, locale: string | undefined, maxChars: number, estimated?: number): Record<string, string> {
   const detail: string[] = [];
-  if (task.progressPercentage !== undefined && task.status === 'InProgress') {
-    detail.push(formatPercent(task.progressPercentage, locale));
+  if (estimated !== undefined) detail.push(taskProgressText(estimated, true, locale));
+  else if (task.progressPercentage !== undefined && task.status === 'InProgress') {
+    detail.push(taskProgressText(task.progressPercentage, false, locale));
   }
   if (task.durationMs !== undefined && task.durationMs > 0) detail.push(formatDuration(task.durationMs, locale));
   return {
@@ -152,7 +154,10 @@ function cardData(job: BackupJob, ctx: CardContext, l: Limits): Record<string, u
   const start = parseTime(job.startTime);
   const running = !ctx.final;
   const progress = progressSuffix(job, ctx);
-  const tasks = job.tasks.slice(0, l.tasks).map((task) => taskRow(task, locale, l.propertyChars));
+  const te = shownTaskEstimate(job, ctx);
+  const tasks = job.tasks
+    .slice(0, l.tasks)
+    .map((task, i) => taskRow(task, locale, l.propertyChars, te?.index === i ? te.percent : undefined));
   const errors = job.errors.slice(0, l.errors).map((error) => errorBlock(error, locale, l));
   const elapsed = start !== undefined ? Math.max(0, ctx.now - start) : durationOf(job);
   const asOf = formatAbsolute(ctx.now, locale, ctx.timeZone).label;

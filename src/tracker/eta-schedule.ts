@@ -10,6 +10,8 @@ import { z } from 'zod';
 import type { EtaBasis } from '../domain/durations';
 import type { BackupJob } from '../domain/job';
 import { estimate, type JobEstimate } from './estimate';
+import { taskEstimateOf } from './task-estimate';
+import { floorToStep } from './visible';
 
 const DONE = new Set(['Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled']);
 
@@ -55,10 +57,18 @@ function taskStart(job: BackupJob, index: number, e: JobEstimate, jobStart: numb
 const STEP = 10;
 
 /**
- * The step of the estimated progress the card shows (0, 10, …, 90; -1 once "longer than usual"),
- * or undefined when it shows none (no estimate, or Azure reports progress or remaining time itself).
+ * The step of the estimated progress the card shows, or undefined when it shows none. A job whose
+ * running task reports progress (task-estimate.ts): that task's estimate in 5 % steps, once it is a
+ * step above the read figure (the same steps as a read's, so the card moves as often as the task
+ * would if read). Otherwise the job's estimate from past runs (0, 10, …, 90; -1 once "longer than
+ * usual"), unless Azure reports progress or remaining time itself.
  */
 export function etaStep(job: BackupJob, eta: EtaBasis | undefined, now: number): number | undefined {
+  if (eta && job.progressPercentage !== undefined) {
+    const task = taskEstimateOf(job, eta, now);
+    const read = task ? floorToStep(job.tasks[task.index].progressPercentage ?? 0) : 0;
+    return task && floorToStep(task.percent) > read ? floorToStep(task.percent) : undefined;
+  }
   if (!eta || job.progressPercentage !== undefined || (job.estimatedRemainingMs ?? 0) > 0) return undefined;
   const start = job.startTime ? Date.parse(job.startTime) : NaN;
   if (!Number.isFinite(start)) return undefined;

@@ -187,6 +187,74 @@ describe('cardShown', () => {
   });
 });
 
+describe('cardShown with a task estimate', () => {
+  // Past runs: the snapshot ends at 20 s, the transfer (the last task) with the job at 100 s.
+  const eta: EtaBasis = {
+    runs: 4,
+    lowMs: 90_000,
+    highMs: 110_000,
+    medianMs: 100_000,
+    maxMs: 120_000,
+    tasks: [
+      { name: 'Take Snapshot', endMs: 20_000 },
+      { name: 'Transfer data to vault', endMs: 100_000 },
+    ],
+  };
+  // Read at T + 40 s: the transfer (started at 20 s) at 25 %; the card's estimate moves 75 points in 60 s.
+  const vm = {
+    id: '/subscriptions/x/backupJobs/j',
+    jobId: 'j',
+    jobType: 'AzureIaaSVMJob',
+    status: 'InProgress',
+    rawStatus: 'InProgress',
+    startTime: new Date(T).toISOString(),
+    durationMs: 40_000,
+    progressPercentage: 40,
+    actionsInfo: [],
+    isCancellable: false,
+    tasks: [
+      { name: 'Take Snapshot', status: 'Completed', progressPercentage: 100 },
+      {
+        name: 'Transfer data to vault',
+        status: 'InProgress',
+        startTime: new Date(T + 20_000).toISOString(),
+        durationMs: 20_000,
+        progressPercentage: 25,
+      },
+    ],
+    propertyBag: {},
+    errors: [],
+    extra: {},
+  } as BackupJob;
+
+  it("counts the estimated progress the task row shows (the card's function) as that task's step, and its lead against the task", () => {
+    // At T + 64 s: 25 + 75 × 24/60 = 55 % (estimated): rank 1 + 11.
+    expect(cardShown(T + 64_000, vm, eta)).toEqual({
+      at: T + 64_000,
+      ended: false,
+      ranks: [ENDED_RANK, 12],
+      progress: 55,
+      estimated: true,
+      task: 1,
+    });
+    // At the read (no step above it), without a basis, or past the expected end: Azure's figures as read.
+    expect(cardShown(T + 40_000, vm, eta)).toEqual({ at: T + 40_000, ended: false, ranks: [ENDED_RANK, 6], progress: 40 });
+    expect(cardShown(T + 64_000, vm)).toEqual({ at: T + 64_000, ended: false, ranks: [ENDED_RANK, 6], progress: 40 });
+    expect(cardShown(T + 100_000, vm, eta)).toEqual({ at: T + 100_000, ended: false, ranks: [ENDED_RANK, 6], progress: 40 });
+    // The true transfer step at 55 % (T + 50 s) is shown by the estimate card at T + 64 s: 14 s stale.
+    const cards = [cardShown(T + 40_000, vm, eta), cardShown(T + 64_000, vm, eta)];
+    expect(stalenessOf([{ at: T + 50_000, task: 1, rank: 12, status: false }], cards, T + 200_000)).toEqual([14_000]);
+    // Its lead is against the task: truly at 60 % then, so 5 points behind; the read card's against the job.
+    expect(
+      leadOf(
+        cards,
+        () => 41,
+        (_t, task) => (task === 1 ? 60 : 0),
+      ),
+    ).toEqual([-1, -5]);
+  });
+});
+
 describe('leadOf', () => {
   it("is each progress-showing card's shown minus true progress: positive when an estimate runs ahead, negative when it lags", () => {
     // The job truly progresses 1 % a second from 0.
