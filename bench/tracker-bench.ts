@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       'staleP50Ms',
       'staleP99Ms',
       'statusStaleP99Ms',
+      'staleDeliveredP99Ms',
       'leadP99Pp',
       'leadMaxPp',
       'peakRssMb',
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `P1 ${row.strategy}: ARM reads / naive ${(row.armReads / naive.armReads).toFixed(3)} (target <= 0.2), ` +
         `notice p99 / naive ${(row.latencyP99Ms / naive.latencyP99Ms).toFixed(2)} (target <= 1.0), ` +
-        `card staleness p99 ${((row.staleP99Ms ?? NaN) / 1000).toFixed(1)} s (status changes ${((row.statusStaleP99Ms ?? NaN) / 1000).toFixed(1)} s), ` +
+        `card staleness p99 ${((row.staleP99Ms ?? NaN) / 1000).toFixed(1)} s (status changes ${((row.statusStaleP99Ms ?? NaN) / 1000).toFixed(1)} s; ` +
+        `early cards not counted ${((row.staleDeliveredP99Ms ?? NaN) / 1000).toFixed(1)} s), ` +
         `card lead p99 ${(row.leadP99Pp ?? NaN).toFixed(1)} pp (max ${(row.leadMaxPp ?? NaN).toFixed(1)})\n`,
     );
   }

@@ -8,8 +8,12 @@
  *
  * A transition is an instant t strictly inside the job's life (after its start, before its end)
  * at which a task's true rank rises, as the simulated vault scripts it. Its staleness is the time
- * from t to the first card delivered at or after t that shows that task at that rank or later
- * (a card of the ended job shows everything). The job's start is time-to-first-card and its end is
+ * from t until the card the channel last received shows that task at that rank or later (a card of
+ * the ended job shows everything): 0 when the card it holds at t already does (an estimate that ran
+ * ahead, which the lead below counts), else the time to the first card delivered after t that does.
+ * The 'delivered' rule (the only one before estimates of task progress) counts only cards delivered
+ * at or after t, so a card that showed the step early does not count; the two agree when cards
+ * never run ahead of the truth (reads only). The job's start is time-to-first-card and its end is
  * the completion notice's latency, both measured elsewhere. A transition no card ever showed
  * counts as `runEnd - t`, a lower bound.
  *
@@ -102,10 +106,21 @@ export function truthTransitions(spec: SimJobSpec): Transition[] {
   return out.sort((a, b) => a.at - b.at || a.task - b.task);
 }
 
-/** Each transition's staleness (ms), in the order given; `cards` in delivery order. */
-export function stalenessOf(transitions: readonly Transition[], cards: readonly CardShown[], runEnd: number): number[] {
+/** Each transition's staleness (ms), in the order given; `cards` in delivery order (see above for the rules). */
+export function stalenessOf(
+  transitions: readonly Transition[],
+  cards: readonly CardShown[],
+  runEnd: number,
+  rule: 'shown' | 'delivered' = 'shown',
+): number[] {
+  const shows = (c: CardShown, tr: Transition): boolean => c.ended || (c.ranks[tr.task] ?? 0) >= tr.rank;
   return transitions.map((tr) => {
-    const shown = cards.find((c) => c.at >= tr.at && (c.ended || (c.ranks[tr.task] ?? 0) >= tr.rank));
+    if (rule === 'shown') {
+      let held: CardShown | undefined;
+      for (const c of cards) if (c.at <= tr.at) held = c;
+      if (held && shows(held, tr)) return 0;
+    }
+    const shown = cards.find((c) => (rule === 'shown' ? c.at > tr.at : c.at >= tr.at) && shows(c, tr));
     return shown ? shown.at - tr.at : Math.max(0, runEnd - tr.at);
   });
 }

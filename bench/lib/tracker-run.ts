@@ -162,6 +162,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
   let duplicates = 0;
   const stale: number[] = [];
   const statusStale: number[] = [];
+  const staleDelivered: number[] = [];
   const leads: number[] = [];
   for (const spec of s.jobs) {
     const startedTracking = trackedAt.get(spec.jobId);
@@ -176,6 +177,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
       const transitions = truthTransitions(spec);
       const cards = notifier.cards.get(spec.jobId) ?? [];
       const lags = stalenessOf(transitions, cards, end);
+      staleDelivered.push(...stalenessOf(transitions, cards, end, 'delivered'));
       const rec = createRecord(spec);
       const taskProgressAt = (t: number, task: number): number => tasksAt(rec, t, statusAt(rec, t))[task]?.progress ?? 0;
       leads.push(...leadOf(cards, (t) => progressAt(rec, t), taskProgressAt));
@@ -213,6 +215,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
           staleP50Ms: percentile(stale, 50),
           staleP99Ms: percentile(stale, 99),
           statusStaleP99Ms: percentile(statusStale, 99),
+          staleDeliveredP99Ms: percentile(staleDelivered, 99),
           leadP99Pp: percentile(leads, 99),
           leadMaxPp: leads.length > 0 ? leads.reduce((m, x) => Math.max(m, x)) : NaN,
         }

@@ -48,6 +48,8 @@ export interface Row {
   staleP99Ms?: number;
   /** The same over task status changes only (a task starting or ending), without progress steps. */
   statusStaleP99Ms?: number;
+  /** p99 under the 'delivered' rule: only cards delivered at or after a change count (an estimate that showed it early does not). */
+  staleDeliveredP99Ms?: number;
   /** How far a card's shown job progress (read or estimated) is ahead of the true progress, percentage points (card-staleness.ts). */
   leadP99Pp?: number;
   leadMaxPp?: number;

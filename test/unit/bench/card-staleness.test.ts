@@ -90,17 +90,30 @@ describe('truthTransitions', () => {
 describe('stalenessOf', () => {
   const tr = (at: number, task: number, rank: number): Transition => ({ at, task, rank, status: false });
 
-  it('is the time to the first card at or after the change that shows it (or a later state)', () => {
+  it("'delivered': the time to the first card at or after the change that shows it (or a later state)", () => {
     const transitions = [tr(1000, 0, 2), tr(2000, 0, 3), tr(5000, 1, 1), tr(6000, 1, 5), tr(6500, 1, 9)];
     const cards = [
-      { at: 900, ended: false, ranks: [9, 9] }, // before the change: does not count
+      { at: 900, ended: false, ranks: [9, 9] }, // before the change: does not count under this rule
       { at: 1500, ended: false, ranks: [2, 0] },
       { at: 4000, ended: false, ranks: [4, 0] },
       { at: 5000, ended: false, ranks: [ENDED_RANK, 1] }, // the same instant: 0
       { at: 6200, ended: false, ranks: [ENDED_RANK, 4] }, // one step short of 5
       { at: 7000, ended: true, ranks: [] }, // the ended job's card shows everything
     ];
-    expect(stalenessOf(transitions, cards, 10_000)).toEqual([500, 2000, 0, 1000, 500]);
+    expect(stalenessOf(transitions, cards, 10_000, 'delivered')).toEqual([500, 2000, 0, 1000, 500]);
+    // 'shown' (the default): the card held at 1000 (delivered at 900) already shows task 0 at rank 9.
+    expect(stalenessOf(transitions, cards, 10_000)).toEqual([0, 2000, 0, 1000, 500]);
+  });
+
+  it("'shown': a card that showed the step early counts only while it is the card the channel holds", () => {
+    // An estimate at 100 shows rank 5; a read at 200 brings it back to rank 2; a read at 900 shows rank 6.
+    const cards = [
+      { at: 100, ended: false, ranks: [5], progress: 25, estimated: true, task: 0 },
+      { at: 200, ended: false, ranks: [2] },
+      { at: 900, ended: false, ranks: [6] },
+    ];
+    expect(stalenessOf([tr(150, 0, 4), tr(300, 0, 4)], cards, 10_000)).toEqual([0, 600]);
+    expect(stalenessOf([tr(150, 0, 4), tr(300, 0, 4)], cards, 10_000, 'delivered')).toEqual([750, 600]);
   });
 
   it('counts a change no card showed up to the end of the run, and a card without the task as not showing it', () => {
