@@ -37,12 +37,18 @@ export interface TaskEstimate {
   readonly percent: number;
 }
 
-/** When the task's progress was read: its start plus the duration Azure gave with it, else the job's. */
+/**
+ * When the task's progress was read: a start plus the elapsed duration Azure gave with it, the
+ * job's or the task's, the later of the two (neither can pass the read; Azure's examples show a
+ * running task with a duration of PT0S, which would date the read too early).
+ */
 function readAt(job: BackupJob, task: JobTask): number | undefined {
-  const own = task.startTime ? Date.parse(task.startTime) : NaN;
-  if (Number.isFinite(own) && task.durationMs !== undefined) return own + task.durationMs;
-  const start = job.startTime ? Date.parse(job.startTime) : NaN;
-  return Number.isFinite(start) && job.durationMs !== undefined ? start + job.durationMs : undefined;
+  const at = (start: string | undefined, durationMs: number | undefined): number => {
+    const t = start ? Date.parse(start) : NaN;
+    return Number.isFinite(t) && durationMs !== undefined ? t + durationMs : NaN;
+  };
+  const t0 = Math.max(...[at(job.startTime, job.durationMs), at(task.startTime, task.durationMs)].filter(Number.isFinite));
+  return Number.isFinite(t0) ? t0 : undefined;
 }
 
 /**

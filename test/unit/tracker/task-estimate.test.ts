@@ -90,6 +90,12 @@ describe('taskEstimateOf', () => {
     // Without the task's own times, the job's start + duration places the read.
     const bare = job([task('Take Snapshot', 'Completed'), task('Transfer data to vault', 'InProgress', { progressPercentage: 20 })]);
     expect(taskEstimateOf(bare, eta, T + 10 * MIN)).toEqual({ index: 1, percent: 25 });
+    // A running task reported with a duration of PT0S (as in Azure's examples) does not date the read at its start.
+    const zero = job([task('Take Snapshot', 'Completed'), { ...transfer, durationMs: 0 }]);
+    expect(taskEstimateOf(zero, eta, T + 10 * MIN)).toEqual({ index: 1, percent: 25 });
+    // Neither the job's nor the task's elapsed time: the read cannot be placed, no estimate.
+    const { durationMs: _d, ...undated } = bare;
+    expect(taskEstimateOf(undated as BackupJob, eta, T + 10 * MIN)).toBeUndefined();
   });
 
   it("uses a task's own expected end when it is not the last, and gives none without a basis, progress or known task", () => {
