@@ -95,7 +95,7 @@ for ((i = 1; i <= runs; i++)); do
         f.assertionResults.filter((a) => a.status === "failed").map((a) => `${f.name.replace(process.argv[2] + "/", "")}: ${a.fullName}`),
       );
       const broken = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed"));
-      // Summed suite times per project (two workers run them side by side) and the slowest suites.
+      // Summed suite times per project (the workers run them side by side) and the slowest suites.
       const rel = (f) => f.name.replace(process.argv[2] + "/", "");
       const secs = (f) => (f.endTime - f.startTime) / 1000;
       const projects = {};
