@@ -102,7 +102,7 @@ export class TrackerServiceImpl implements TrackerService {
       // Azure may heal: subscribe without a first state (pending, within its own small cap); the
       // poller's failure handling applies, its first successful read posts the card, and a job
       // still unconfirmed after the pending time is dropped with a notice.
-      await settled(opts.after);
+      await opts.after?.catch(() => undefined); // a failed earlier track must not block this one
       const now = this.o.clock.now();
       const result = await this.subscribeWithin(
         { jobKey, vault: key.vault, jobId: key.jobId.toLowerCase(), nextPollAt: this.firstPollAt(key.vault, now) },
@@ -127,7 +127,7 @@ export class TrackerServiceImpl implements TrackerService {
       return { ok: true, job, alreadyTracked: subscribed, finished: true };
     }
     const eta = await this.eta?.basisFor(key.vault, job, this.o.clock.now(), this.gate);
-    await settled(opts.after);
+    await opts.after?.catch(() => undefined); // a failed earlier track must not block this one
     const now = this.o.clock.now();
     const nextPollAt = this.firstPollAt(key.vault, now);
     const result = await this.subscribeWithin(
@@ -206,13 +206,4 @@ export class TrackerServiceImpl implements TrackerService {
   dropTeam(teamId: string): Promise<number> {
     return this.o.store.dropTeam(teamId);
   }
-}
-
-/** Waits for `p` to settle, whatever its outcome (a failed earlier track must not block this one). */
-async function settled(p: Promise<unknown> | undefined): Promise<void> {
-  if (p)
-    await p.then(
-      () => undefined,
-      () => undefined,
-    );
 }
